@@ -1,0 +1,237 @@
+"""Read a Markdown file into headings, sections, tables, links and comments.
+
+Built on markdown-it-py (CommonMark plus GitHub tables). Lines are 1-based,
+as an editor shows them. Text taken from the document is plain text: escapes
+are resolved and entities decoded, so a value reads back as it was written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+GUIDE_START = re.compile(r"^<!--\s*guide:\s*(?P<key>[a-z0-9/-]+)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    row_lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block: a paragraph, list, table, HTML block, code block, rule or quote."""
+
+    kind: str
+    line: int
+    end_line: int
+    source: str
+
+    @property
+    def guide_key(self) -> str | None:
+        """The section key of our guidance comment, when the block is one."""
+        if self.kind != "html":
+            return None
+        match = GUIDE_START.match(self.source.strip().splitlines()[0]) if self.source.strip() else None
+        return match.group("key") if match else None
+
+    @property
+    def is_comment(self) -> bool:
+        text = self.source.strip()
+        return self.kind == "html" and text.startswith("<!--") and text.endswith("-->")
+
+
+@dataclass
+class Section:
+    """A heading and the blocks up to the next heading of any level."""
+
+    heading: Heading
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class MarkdownDocument:
+    headings: list[Heading]
+    tables: list[Table]
+    links: list[Link]
+    blocks: list[Block]
+    sections: list[Section]
+    preamble: list[Block]
+    line_count: int
+
+    @property
+    def anchors(self) -> set[str]:
+        return {heading.anchor for heading in self.headings}
+
+    def walk(self) -> list[Section]:
+        """Every section in document order."""
+        found: list[Section] = []
+
+        def visit(sections: list[Section]) -> None:
+            for section in sections:
+                found.append(section)
+                visit(section.children)
+
+        visit(self.sections)
+        return found
+
+
+def github_anchor(text: str, seen: dict[str, int]) -> str:
+    """The anchor GitHub gives a heading; `seen` numbers repeated ones as GitHub does."""
+    base = "".join(
+        char
+        for char in text.strip().lower()
+        if char in " -_" or unicodedata.category(char)[0] in "LNM"
+    ).replace(" ", "-")
+    count = seen.get(base, 0)
+    seen[base] = count + 1
+    return base if count == 0 else f"{base}-{count}"
+
+
+def plain_text(inline: Token) -> str:
+    """The text a reader sees in an inline token: escapes resolved, breaks as newlines."""
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _links(inline: Token, line: int) -> list[Link]:
+    found: list[Link] = []
+    children = inline.children or []
+    for index, child in enumerate(children):
+        if child.type == "link_open":
+            text_parts = []
+            for following in children[index + 1 :]:
+                if following.type == "link_close":
+                    break
+                text_parts.append(following.content)
+            found.append(Link(str(child.attrs.get("href", "")), "".join(text_parts), line))
+        elif child.type == "image":
+            found.append(Link(str(child.attrs.get("src", "")), child.content, line))
+    return found
+
+
+def _table(tokens: list[Token], start: int) -> tuple[Table, int]:
+    """Read the table that opens at `tokens[start]`; return it and the index after it."""
+    header: list[str] = []
+    rows: list[tuple[str, ...]] = []
+    row_lines: list[int] = []
+    current: list[str] = []
+    in_head = False
+    index = start
+    line = (tokens[start].map or [0])[0] + 1
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            current = []
+            if not in_head:
+                row_lines.append((token.map or [0])[0] + 1)
+        elif token.type == "inline":
+            current.append(plain_text(token))
+        elif token.type == "tr_close":
+            if in_head:
+                header = current
+            else:
+                rows.append(tuple(current))
+        elif token.type == "table_close":
+            break
+        index += 1
+    return Table(line, tuple(header), tuple(rows), tuple(row_lines)), index + 1
+
+
+_BLOCK_KINDS = {
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "table_open": "table",
+    "html_block": "html",
+    "fence": "code",
+    "code_block": "code",
+    "hr": "rule",
+    "blockquote_open": "quote",
+}
+
+
+def parse(text: str) -> MarkdownDocument:
+    """Parse Markdown source into a document model."""
+    lines = text.splitlines()
+    tokens = _PARSER.parse(text)
+    headings: list[Heading] = []
+    tables: list[Table] = []
+    links: list[Link] = []
+    blocks: list[Block] = []
+    seen: dict[str, int] = {}
+    top_level_blocks: list[tuple[int, Block | Heading]] = []
+
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        line_map = token.map or [0, 0]
+        if token.type == "inline":
+            links.extend(_links(token, line_map[0] + 1))
+        if token.type == "table_open":
+            table, _ = _table(tokens, index)
+            tables.append(table)
+        if token.level == 0 and token.type == "heading_open":
+            inline = tokens[index + 1]
+            heading_text = plain_text(inline)
+            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
+            headings.append(heading)
+            top_level_blocks.append((index, heading))
+        elif token.level == 0 and token.type in _BLOCK_KINDS:
+            start, end = line_map[0], line_map[1]
+            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]))
+            blocks.append(block)
+            top_level_blocks.append((index, block))
+        index += 1
+
+    preamble: list[Block] = []
+    roots: list[Section] = []
+    stack: list[Section] = []
+    for _, item in top_level_blocks:
+        if isinstance(item, Heading):
+            section = Section(item)
+            while stack and stack[-1].heading.level >= item.level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(section)
+            stack.append(section)
+        elif stack:
+            stack[-1].blocks.append(item)
+        else:
+            preamble.append(item)
+    return MarkdownDocument(headings, tables, links, blocks, roots, preamble, len(lines))
