@@ -27,7 +27,10 @@ def _api() -> PyMarkdownApi:
     api.enable_extension_by_identifier("markdown-tables")
     api.enable_extension_by_identifier("markdown-strikethrough")
     api.disable_rule_by_identifier("md004")
-    api.set_integer_property("plugins.md013.line_length", 512)
+    # markdownlint measures headings and code against line_length unless told
+    # otherwise; PyMarkdown defaults them to 80, so all three are set.
+    for length in ("line_length", "heading_line_length", "code_block_line_length"):
+        api.set_integer_property(f"plugins.md013.{length}", 512)
     api.set_boolean_property("plugins.md013.tables", False)
     api.set_boolean_property("plugins.md013.code_blocks", False)
     api.set_boolean_property("plugins.md024.siblings_only", True)

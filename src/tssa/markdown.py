@@ -50,6 +50,8 @@ class Block:
     line: int
     end_line: int
     source: str
+    text: str = ""
+    """For a paragraph, the plain text a reader sees."""
 
     @property
     def guide_key(self) -> str | None:
@@ -215,7 +217,8 @@ def parse(text: str) -> MarkdownDocument:
             top_level_blocks.append((index, heading))
         elif token.level == 0 and token.type in _BLOCK_KINDS:
             start, end = line_map[0], line_map[1]
-            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]))
+            text_of = plain_text(tokens[index + 1]) if token.type == "paragraph_open" else ""
+            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]), text_of)
             blocks.append(block)
             top_level_blocks.append((index, block))
         index += 1

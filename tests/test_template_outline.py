@@ -1,0 +1,91 @@
+"""The rendered package follows the outline model in src/tssa exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read
+from conftest import render_package
+from tssa.markdown import GUIDE_START, MarkdownDocument
+from tssa.outline import DOCUMENTS, SELF_ASSESSMENT, TOC_TITLE, Document
+
+ANSWER_SETS = {"defaults": {}, "full": FULL_ANSWERS, "awkward": AWKWARD_ANSWERS}
+
+
+@pytest.fixture(scope="module", params=sorted(ANSWER_SETS))
+def package(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    answers = ANSWER_SETS[request.param]
+    destination = render_package(tmp_path_factory.mktemp(request.param) / "pkg", answers)
+    return destination, answers.get("project_name", "Flibble")
+
+
+def expected_headings(document: Document, project: str) -> list[tuple[int, str]]:
+    return [(1, document.title(project))] + [(item.level, item.section.title) for item in document.walk()]
+
+
+def actual_headings(document: MarkdownDocument) -> list[tuple[int, str]]:
+    return [(heading.level, heading.text) for heading in document.headings]
+
+
+def test_the_package_holds_exactly_the_three_documents_and_the_answers(package: tuple[Path, str]) -> None:
+    folder, _ = package
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == sorted([".copier-answers.yml", *(document.filename for document in DOCUMENTS)])
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda document: document.key)
+def test_heading_tree_equals_the_outline(package: tuple[Path, str], document: Document) -> None:
+    folder, project = package
+    assert actual_headings(read(folder, document.filename)) == expected_headings(document, project)
+
+
+def test_table_of_contents_links_resolve_and_list_the_sections(package: tuple[Path, str]) -> None:
+    folder, _ = package
+    document = read(folder, SELF_ASSESSMENT.filename)
+    toc = next(section for section in document.walk() if section.heading.text == TOC_TITLE)
+    toc_lines = range(toc.heading.line, toc.blocks[-1].end_line + 1)
+    links = [link for link in document.links if link.line in toc_lines]
+    assert links, "the table of contents has no links"
+    assert [link.href for link in links if link.href.lstrip("#") not in document.anchors] == []
+    listed = [link.text for link in links]
+    expected = [item.section.title for item in SELF_ASSESSMENT.walk() if item.level <= 3]
+    assert listed == [title for title in expected if title != TOC_TITLE]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda document: document.key)
+def test_every_guide_comment_sits_in_its_own_section_and_is_unique(
+    package: tuple[Path, str], document: Document
+) -> None:
+    folder, _ = package
+    source = (folder / document.filename).read_text(encoding="utf-8")
+    parsed = read(folder, document.filename)
+    seen: list[str] = []
+    for section, key in _sections_with_keys(parsed, document):
+        for block in section.blocks:
+            if block.guide_key is not None:
+                assert block.guide_key == key, f"guide {block.guide_key!r} sits under {key!r}"
+                assert block.source.rstrip().endswith(f"end guide: {key} -->")
+                seen.append(key)
+    assert len(seen) == len(set(seen))
+    assert len(GUIDE_START.findall(source)) == len(seen) + 1  # plus the one "about" note under the title
+    assert parsed.sections[0].blocks[0].guide_key == "about"
+    # every marker line is unique in the file, so update merges find their place
+    marker_lines = [line for line in source.splitlines() if "guide: " in line]
+    assert len(marker_lines) == len(set(marker_lines))
+
+
+def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[object, str]]:
+    walked = list(document.walk())
+    sections = parsed.walk()[1:]  # the title is not an outline section
+    assert len(sections) == len(walked)
+    return [(section, item.key) for section, item in zip(sections, walked, strict=True)]
+
+
+def test_sections_that_need_the_authors_words_carry_guidance(tmp_path: Path) -> None:
+    folder = render_package(tmp_path / "pkg")
+    document = read(folder, SELF_ASSESSMENT.filename)
+    background = find_section(document, "Overview", "Background")
+    assert background.blocks[0].guide_key == "overview/background"
+    assert len(background.blocks) == 1
