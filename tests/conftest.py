@@ -12,7 +12,7 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def render_package(destination: Path, answers: dict[str, Any] | None = None) -> Path:
-    """Render the template as it is in the working tree into `destination` with the defaults plus `answers`."""
+    """Render the working tree's template into `destination`: the defaults plus `answers`."""
     copier.run_copy(
         str(TEMPLATE_ROOT),
         destination,

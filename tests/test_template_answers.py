@@ -66,19 +66,23 @@ def test_persona_mapping_lists_each_chosen_persona_with_the_projects_term(full: 
     assert mapping.header == ("Standard persona", "Term in this project")
     expected = {PERSONAS[key]: FULL_ANSWERS[f"term_{key}"] for key in PERSONAS}
     expected["Developer"] = FULL_ANSWERS["term_developer"]
-    assert as_mapping(mapping) == {
-        label.split(" (")[0]: term for label, term in expected.items()
-    }
+    assert as_mapping(mapping) == {label.split(" (")[0]: term for label, term in expected.items()}
 
 
 def test_persona_mapping_leaves_out_personas_not_chosen(default_package: Path) -> None:
-    mapping = table_in(default_package, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases")
+    mapping = table_in(
+        default_package, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases"
+    )
     assert [row[0] for row in mapping.rows] == ["Enterprise operator", "Security administrator", "Developer"]
 
 
 def test_communication_channels_and_contact_come_from_the_answers(full: Path) -> None:
     document = read(full, SELF_ASSESSMENT.filename)
-    for heading, key in (("Internal", "channel_internal"), ("Inbound", "channel_inbound"), ("Outbound", "channel_outbound")):
+    for heading, key in (
+        ("Internal", "channel_internal"),
+        ("Inbound", "channel_inbound"),
+        ("Outbound", "channel_outbound"),
+    ):
         section = find_section(document, "Secure development practices", "Communication Channels", heading)
         assert section_text(section) == FULL_ANSWERS[key]
     disclosure = find_section(document, "Security issue resolution", "Responsible Disclosures Process")
@@ -101,7 +105,11 @@ def test_joint_readme_carries_people_and_links(full: Path) -> None:
         "Project team: Ada, Grace",
     ]
     hrefs = {link.href for link in document.links}
-    assert {FULL_ANSWERS["software_url"], FULL_ANSWERS["website_url"], FULL_ANSWERS["tracking_issue"]} <= hrefs
+    assert {
+        FULL_ANSWERS["software_url"],
+        FULL_ANSWERS["website_url"],
+        FULL_ANSWERS["tracking_issue"],
+    } <= hrefs
     maturity = find_section(document, "Background", "Maturity")
     assert section_text(maturity) == "Open Flibble is a CNCF incubating project."
 
@@ -136,8 +144,13 @@ def test_awkward_values_come_out_literally_in_tables(awkward: Path) -> None:
     links = table_in(awkward, SELF_ASSESSMENT.filename, "Metadata", "Security links")
     assert as_mapping(links) == AWKWARD_ANSWERS["security_links"]
     assert all(len(row) == 2 for row in links.rows)
-    mapping = as_mapping(table_in(awkward, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases"))
-    assert mapping == {"Developer": AWKWARD_ANSWERS["term_developer"], "End user": AWKWARD_ANSWERS["term_end_user"]}
+    mapping = as_mapping(
+        table_in(awkward, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases")
+    )
+    assert mapping == {
+        "Developer": AWKWARD_ANSWERS["term_developer"],
+        "End user": AWKWARD_ANSWERS["term_end_user"],
+    }
 
 
 def test_awkward_values_come_out_literally_in_text(awkward: Path) -> None:
@@ -147,7 +160,9 @@ def test_awkward_values_come_out_literally_in_text(awkward: Path) -> None:
     internal = section_text(find_section(document, *channels, "Internal"))
     # each line of the answer stays a line; a wrapped long line reads back with its spaces
     assert internal.replace("\n", " ") == AWKWARD_ANSWERS["channel_internal"].replace("\n", " ")
-    assert internal.startswith("Line one\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n")
+    assert internal.startswith(
+        "Line one\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
+    )
     outbound = section_text(find_section(document, *channels, "Outbound"))
     assert outbound == AWKWARD_ANSWERS["channel_outbound"]
     assert section_text(find_section(document, *channels, "Inbound")) == "x" * 2000

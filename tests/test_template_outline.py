@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read
 from conftest import render_package
-from tssa.markdown import GUIDE_START, MarkdownDocument
+from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read
+from tssa.markdown import GUIDE_START, MarkdownDocument, Section
 from tssa.outline import DOCUMENTS, SELF_ASSESSMENT, TOC_TITLE, Document
 
 ANSWER_SETS = {"defaults": {}, "full": FULL_ANSWERS, "awkward": AWKWARD_ANSWERS}
@@ -76,7 +76,7 @@ def test_every_guide_comment_sits_in_its_own_section_and_is_unique(
     assert len(marker_lines) == len(set(marker_lines))
 
 
-def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[object, str]]:
+def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[Section, str]]:
     walked = list(document.walk())
     sections = parsed.walk()[1:]  # the title is not an outline section
     assert len(sections) == len(walked)

@@ -106,9 +106,7 @@ class MarkdownDocument:
 def github_anchor(text: str, seen: dict[str, int]) -> str:
     """The anchor GitHub gives a heading; `seen` numbers repeated ones as GitHub does."""
     base = "".join(
-        char
-        for char in text.strip().lower()
-        if char in " -_" or unicodedata.category(char)[0] in "LNM"
+        char for char in text.strip().lower() if char in " -_" or unicodedata.category(char)[0] in "LNM"
     ).replace(" ", "-")
     count = seen.get(base, 0)
     seen[base] = count + 1
@@ -212,7 +210,9 @@ def parse(text: str) -> MarkdownDocument:
         if token.level == 0 and token.type == "heading_open":
             inline = tokens[index + 1]
             heading_text = plain_text(inline)
-            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
+            heading = Heading(
+                int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen)
+            )
             headings.append(heading)
             top_level_blocks.append((index, heading))
         elif token.level == 0 and token.type in _BLOCK_KINDS:

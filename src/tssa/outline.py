@@ -167,7 +167,12 @@ JOINT_ASSESSMENT = Document(
     has_metadata=True,
     sections=(
         _METADATA,
-        _s("Overview", _s("Background"), _s("Goal", aliases=("Goals",)), _s("Non-goals", aliases=("Non goals",))),
+        _s(
+            "Overview",
+            _s("Background"),
+            _s("Goal", aliases=("Goals",)),
+            _s("Non-goals", aliases=("Non goals",)),
+        ),
         _s("Joint-assessment use", aliases=("Joint-review use", "Joint review use")),
         _s("Intended use", _s("Target users and use cases"), _s("Operation")),
         _s(
