@@ -56,15 +56,15 @@ FULL_ANSWERS: dict[str, Any] = {
 # Values that are data, not markup: each must come out literally.
 AWKWARD_ANSWERS: dict[str, Any] = {
     "project_name": "Pipe | `tick` <script>alert(1)</script> {{ 7*7 }} {% raw %} Ünïcødé # 1. *x*",
-    "languages": ["Go | C", "<b>Rust</b>", "{{ 7*7 }}", "C#", "x" * 100],
+    "languages": ["Go | C", "<b>Rust</b>", "{{ 7*7 }}", "C#", "Tab\there", "x" * 100],
     "security_links": {
         "Policy | `x` {{ y }}": "https://example.org/a?b=c&d=e",
         "Ünï <i>{% raw %}": "https://example.org/x_y*z",
     },
     "personas": ["developer", "end_user"],
     "term_developer": "Dev | <script>alert(1)</script>",
-    "term_end_user": "{% raw %}user{% endraw %} _under_",
-    "channel_internal": "Line one\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
+    "term_end_user": "{% raw %}user{% endraw %}\t_under_",
+    "channel_internal": "Line\tone\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
     + LONG_TEXT,
     "channel_inbound": "x" * 2000,
     "channel_outbound": (

@@ -57,6 +57,7 @@ BAD_ANSWERS = [
     ("project_name", "", "project_name: required"),
     ("project_name", "Flib\nble", "project_name: must be one line"),
     ("project_name", "F" * 101, "project_name: at most 100 characters"),
+    ("project_name", "Flib\x07ble", "project_name: contains control characters"),
     ("project_slug", "flibble/core", "project_slug: "),
     ("project_slug", "..", "project_slug: "),
     ("project_slug", "../etc", "project_slug: "),
