@@ -161,7 +161,7 @@ def test_awkward_values_come_out_literally_in_text(awkward: Path) -> None:
     # each line of the answer stays a line; a wrapped long line reads back with its spaces
     assert internal.replace("\n", " ") == AWKWARD_ANSWERS["channel_internal"].replace("\n", " ")
     assert internal.startswith(
-        "Line one\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
+        "Line\tone\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
     )
     outbound = section_text(find_section(document, *channels, "Outbound"))
     assert outbound == AWKWARD_ANSWERS["channel_outbound"]
