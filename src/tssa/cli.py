@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tssa import __version__
+from tssa.check import check_file
 from tssa.errors import TssaError
+from tssa.package import find_package_files
+from tssa.report import as_json, as_text, is_failure
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,8 +19,24 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tssa", description="Check and maintain CNCF TSSA security assessment packages."
     )
     parser.add_argument("--version", action="version", version=f"tssa {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="report what is missing, unfilled or wrong in packages",
+        description="Check TSSA packages: files, folders of one package, or folders of many.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--lint", action="store_true", help="add the TAG's Markdown lint findings")
+    check.set_defaults(handler=run_check)
     return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    reports = [check_file(file, lint=args.lint) for file in find_package_files(args.paths)]
+    print(as_json(reports, args.strict) if args.format == "json" else as_text(reports, args.strict))
+    return 1 if is_failure(reports, args.strict) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,240 @@
+"""Check package documents: what is missing, unfilled or wrong.
+
+Every finding has a file, a line, a stable code and one line of message. The
+codes are listed in `CODES`; their numbers never change meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from tssa.markdown import MarkdownDocument, Table, parse
+from tssa.matching import MatchedSection, Status, match_sections, normalize
+from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
+from tssa.package import PackageFile, read_text
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code: (name, severity); the name is the stable, readable half of the code.
+CODES: dict[str, tuple[str, Severity]] = {
+    "TSSA001": ("unreadable-file", Severity.ERROR),
+    "TSSA002": ("not-utf8", Severity.ERROR),
+    "TSSA003": ("old-file-name", Severity.WARNING),
+    "TSSA101": ("missing-section", Severity.ERROR),
+    "TSSA102": ("missing-optional-section", Severity.WARNING),
+    "TSSA103": ("unfilled-section", Severity.WARNING),
+    "TSSA104": ("empty-section", Severity.WARNING),
+    "TSSA105": ("old-section-name", Severity.WARNING),
+    "TSSA201": ("missing-metadata", Severity.ERROR),
+    "TSSA202": ("missing-metadata-row", Severity.ERROR),
+    "TSSA203": ("invalid-stage", Severity.ERROR),
+    "TSSA204": ("invalid-security-provider", Severity.ERROR),
+    "TSSA205": ("software-not-url", Severity.ERROR),
+    "TSSA206": ("missing-readme-line", Severity.WARNING),
+    "TSSA301": ("broken-anchor", Severity.ERROR),
+    "TSSA302": ("broken-relative-link", Severity.ERROR),
+    "TSSA401": ("draft-line", Severity.WARNING),
+    "TSSA402": ("conflict-marker", Severity.ERROR),
+    "TSSA501": ("lint", Severity.WARNING),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    code: str
+    message: str
+
+    @property
+    def name(self) -> str:
+        return CODES[self.code][0]
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code][1]
+
+
+@dataclass
+class DocumentReport:
+    """What the check found in one file."""
+
+    file: PackageFile
+    findings: list[Finding] = field(default_factory=list)
+    sections_written: int = 0
+    sections_total: int = 0
+
+
+_DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
+_CONFLICT_LINE = re.compile(r"^(<<<<<<<|>>>>>>>)(?: |$)")
+_URL = re.compile(r"^https?://\S+$")
+
+
+def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
+    """Check one document against its outline."""
+    report = DocumentReport(file)
+    found = report.findings.append
+    path = file.path
+    if path.name in file.document.old_filenames:
+        found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
+    result = read_text(path)
+    if result.text is None:
+        found(Finding(path, 1, "TSSA001", f"{path.name} {result.problem}"))
+        return report
+    if result.problem:
+        found(Finding(path, 1, "TSSA002", f"{path.name} {result.problem}"))
+    text = result.text
+    parsed = parse(text)
+    matched = match_sections(file.document, parsed)
+    report.findings.extend(_section_findings(path, matched, parsed))
+    counted = [item for item in matched if item.counts_for_progress]
+    report.sections_total = len(counted)
+    report.sections_written = sum(item.status is Status.WRITTEN for item in counted)
+    if file.document.has_metadata:
+        report.findings.extend(_metadata_findings(path, parsed))
+    if file.document.key == "readme":
+        report.findings.extend(_readme_findings(path, parsed))
+    report.findings.extend(_link_findings(path, parsed))
+    report.findings.extend(_line_findings(path, text))
+    if lint:
+        from tssa.lint import lint_markdown  # the linter is slow to import; only on request
+
+        for item in lint_markdown(text):
+            found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
+    report.findings.sort(key=lambda finding: (finding.line, finding.code))
+    return report
+
+
+def _section_findings(path: Path, matched: list[MatchedSection], parsed: MarkdownDocument) -> list[Finding]:
+    findings: list[Finding] = []
+    previous_line = 1
+    parents_missing: set[str] = set()
+    for item in matched:
+        section = item.outline.section
+        if item.found is None:
+            if item.outline.parent_key in parents_missing:
+                parents_missing.add(item.outline.key)
+                continue  # the parent's finding covers it
+            parents_missing.add(item.outline.key)
+            code = "TSSA101" if section.required else "TSSA102"
+            findings.append(Finding(path, previous_line, code, f'section "{section.title}" is missing'))
+            continue
+        line = item.found.heading.line
+        previous_line = line
+        if item.found_by_alias:
+            findings.append(
+                Finding(
+                    path,
+                    line,
+                    "TSSA105",
+                    f'"{item.found.heading.text}" is an old name; call it "{section.title}"',
+                )
+            )
+        if item.status is Status.UNFILLED:
+            findings.append(
+                Finding(path, line, "TSSA103", f'section "{section.title}" holds only the guidance')
+            )
+        elif item.status is Status.EMPTY and not section.children and section.required:
+            findings.append(Finding(path, line, "TSSA104", f'section "{section.title}" is empty'))
+    return findings
+
+
+def _metadata_table(parsed: MarkdownDocument) -> Table | None:
+    names = {normalize(name) for row in METADATA_ROWS for name in (row.name, *row.aliases)}
+    for table in parsed.tables:
+        keys = [normalize(row[0]) for row in table.rows if row] + [
+            normalize(cell) for cell in table.header[:1]
+        ]
+        if sum(key in names for key in keys) >= 2:
+            return table
+    return None
+
+
+def _metadata_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    table = _metadata_table(parsed)
+    if table is None:
+        return [
+            Finding(
+                path, 1, "TSSA201", "no metadata table (Assessment Stage, Software, Security Provider, ...)"
+            )
+        ]
+    rows: dict[str, tuple[int, str]] = {}
+    all_rows = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
+    for line, cells in all_rows:
+        if len(cells) >= 2:
+            rows.setdefault(normalize(cells[0]), (line, cells[1].strip()))
+    findings: list[Finding] = []
+    for row in METADATA_ROWS:
+        entry = next((rows[key] for key in map(normalize, (row.name, *row.aliases)) if key in rows), None)
+        if entry is None:
+            findings.append(Finding(path, table.line, "TSSA202", f'metadata row "{row.name}" is missing'))
+            continue
+        findings.extend(_metadata_value_findings(path, parsed, row, *entry))
+    return findings
+
+
+def _metadata_value_findings(
+    path: Path, parsed: MarkdownDocument, row: MetadataRow, line: int, value: str
+) -> list[Finding]:
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    if row.allowed and value.casefold() not in {allowed.casefold() for allowed in row.allowed}:
+        code = "TSSA203" if row.name == "Assessment Stage" else "TSSA204"
+        allowed = ", ".join(row.allowed)
+        return [Finding(path, line, code, f'{row.name} is "{shown}"; allowed: {allowed}')]
+    if row.is_url:
+        hrefs = [link.href for link in parsed.links if link.line == line]
+        if not _URL.match(value) and not any(_URL.match(href) for href in hrefs):
+            return [Finding(path, line, "TSSA205", f'Software is "{shown}", not a link to the repository')]
+    return []
+
+
+def _readme_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    texts = [block.text for block in parsed.blocks if block.kind == "paragraph"]
+    return [
+        Finding(path, 1, "TSSA206", f'the line "{name}: ..." is missing')
+        for name in README_FIELDS
+        if not any(normalize(text).startswith(normalize(name)) for text in texts)
+    ]
+
+
+def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    findings: list[Finding] = []
+    anchors = parsed.anchors
+    for link in parsed.links:
+        href = link.href.strip()
+        if href.startswith("#"):
+            if unquote(href[1:]).lower() not in anchors:
+                findings.append(Finding(path, link.line, "TSSA301", f"link {href} has no matching heading"))
+            continue
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path or href.startswith("//"):
+            continue
+        target = (path.parent / unquote(parts.path)).resolve()
+        if not target.exists():
+            findings.append(
+                Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file")
+            )
+    return findings
+
+
+def _line_findings(path: Path, text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if _CONFLICT_LINE.match(line):
+            findings.append(
+                Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file")
+            )
+        elif not in_fence and _DRAFT_LINE.match(line):
+            findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
+    return findings

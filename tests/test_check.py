@@ -1,0 +1,291 @@
+"""`tssa check`: findings with codes and lines, summaries, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import render_package
+from tssa.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+WRITTEN = FIXTURES / "written"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main(["check", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+Found = list[tuple[str, int, str]]
+
+
+def json_findings(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, Found]:
+    code, out, _ = run(capsys, "--format", "json", *args)
+    report = json.loads(out)
+    found = [
+        (Path(finding["path"]).name, finding["line"], finding["code"])
+        for document in report["documents"]
+        for finding in document["findings"]
+    ]
+    return code, found
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> Path:
+    """A copy of the fully written package, ready to be broken one way."""
+    return Path(shutil.copytree(WRITTEN, tmp_path / "flibble"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_fully_written_package_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--strict", "--lint", WRITTEN)
+    assert code == 0
+    assert "self-assessment.md  [####################]  19/19 sections written (100%)" in out
+    assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
+
+
+def test_a_fresh_package_is_all_guidance_but_no_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = render_package(tmp_path / "fresh")
+    code, found = json_findings(capsys, package)
+    assert code == 0
+    codes = {finding[2] for finding in found}
+    assert codes == {"TSSA103"}
+    self_assessment = package / "self-assessment.md"
+    unfilled = {line for name, line, _ in found if name == "self-assessment.md"}
+    assert line_of(self_assessment, "### Background") in unfilled
+    assert line_of(self_assessment, "## Self-assessment use") not in unfilled
+    assert run(capsys, "--strict", package)[0] == 1
+    _, out, _ = run(capsys, package)
+    assert "5/19 sections written (26%)" in out
+
+
+def test_a_missing_section_is_an_error_at_the_section_before(
+    written: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = written / "self-assessment.md"
+    text = path.read_text()
+    start, end = text.index("### Incident Response"), text.index("## Appendix")
+    path.write_text(text[:start] + text[end:])
+    code, found = json_findings(capsys, written)
+    assert code == 1
+    assert found == [
+        ("self-assessment.md", line_of(path, "[Incident Response](#incident-response)"), "TSSA301"),
+        ("self-assessment.md", line_of(path, "#### Vulnerability Response Process"), "TSSA101"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "anchor"),
+    [
+        (
+            "Open Flibble's development pipeline: written by the team for this fixture.",
+            "",
+            "TSSA103",
+            "### Development Pipeline",
+        ),
+        (
+            "| Assessment Stage | Complete |",
+            "| Assessment Stage | In Progress |",
+            "TSSA203",
+            "| Assessment Stage",
+        ),
+        (
+            "| Security Provider | Yes |",
+            "| Security Provider | Yes, partly |",
+            "TSSA204",
+            "| Security Provider",
+        ),
+        (
+            "| Software | <https://github.com/open-flibble/core> |",
+            "| Software | the core repo |",
+            "TSSA205",
+            "| Software",
+        ),
+        ("- [Appendix](#appendix)", "- [Appendix](#appendices)", "TSSA301", "- [Appendix]"),
+        (
+            "Open Flibble's ecosystem: written",
+            "See [the map](docs/map.md). Open Flibble's ecosystem: written",
+            "TSSA302",
+            "See [the map]",
+        ),
+        (
+            "Open Flibble's case studies: written",
+            "reference: https://example.org/case\n\nwritten",
+            "TSSA401",
+            "reference:",
+        ),
+        ("Open Flibble's case studies: written", "TODO: ask the bank\n\nwritten", "TSSA401", "TODO:"),
+        (
+            "Open Flibble's goals: written",
+            "<<<<<<< before updating\nours\n=======\ntheirs\n>>>>>>> after updating\n",
+            "TSSA402",
+            "<<<<<<<",
+        ),
+    ],
+)
+def test_each_defect_is_found_at_its_line(
+    written: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, code: str, anchor: str
+) -> None:
+    path = written / "self-assessment.md"
+    edit(path, old, new)
+    exit_code, found = json_findings(capsys, written)
+    assert (path.name, line_of(path, anchor), code) in found
+    if code != "TSSA402":  # a conflict block also scrambles the sections around it
+        assert {finding[2] for finding in found} == {code}
+    assert exit_code == (0 if code in {"TSSA103", "TSSA401"} else 1)
+
+
+def test_conflict_markers_are_found_on_both_ends(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "README.md"
+    edit(
+        path,
+        "## Tracking issue",
+        "<<<<<<< before updating\nx\n=======\ny\n>>>>>>> after updating\n\n## Tracking issue",
+    )
+    _, found = json_findings(capsys, path)
+    assert [line for _, line, code in found if code == "TSSA402"] == [
+        line_of(path, "<<<<<<<"),
+        line_of(path, ">>>>>>>"),
+    ]
+
+
+def test_an_empty_section_is_a_warning(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    text = path.read_text()
+    start = text.index("<!-- guide: project-compliance")
+    end = text.index("## Secure development practices")
+    path.write_text(text[:start] + text[end:])
+    code, found = json_findings(capsys, path)
+    assert code == 0
+    assert found == [("self-assessment.md", line_of(path, "## Project compliance"), "TSSA104")]
+
+
+def test_missing_metadata_rows_and_table(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "joint-assessment.md"
+    edit(
+        path,
+        "| SBOM | <https://github.com/open-flibble/core/releases/download/v1.0.0/sbom.spdx.json> |\n",
+        "",
+    )
+    _, found = json_findings(capsys, path)
+    assert found == [("joint-assessment.md", line_of(path, "| | |"), "TSSA202")]
+    text = path.read_text()
+    start, end = text.index("| | |"), text.index("### Security links")
+    path.write_text(text[:start] + text[end:])
+    _, found = json_findings(capsys, path)
+    assert found == [("joint-assessment.md", 1, "TSSA201")]
+
+
+def test_lint_findings_only_on_request(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "README.md"
+    edit(path, "## Tracking issue", "Some <b>bold</b> text  \n\n## Tracking issue")
+    assert json_findings(capsys, path)[1] == []
+    code, found = json_findings(capsys, "--lint", path)
+    assert code == 0
+    assert found == [("README.md", line_of(path, "<b>bold</b>"), "TSSA501")]
+    _, out, _ = run(capsys, "--lint", path)
+    assert "TSSA501 lint: MD033 Inline HTML" in out
+
+
+def test_old_outline_shape_of_2021(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = FIXTURES / "shape-2021"
+    code, found = json_findings(capsys, folder)
+    assert code == 1
+    self_assessment = folder / "community/assessments/projects/flibble/self-assessment.md"
+    joint = self_assessment.with_name("joint-review.md")
+    assert ("joint-review.md", 1, "TSSA003") in found
+    assert ("self-assessment.md", line_of(self_assessment, "| **Software**") - 2, "TSSA202") in found
+    assert ("self-assessment.md", line_of(self_assessment, "**Security Provider**"), "TSSA204") in found
+    assert ("self-assessment.md", line_of(self_assessment, "### Goal"), "TSSA105") in found
+    assert ("self-assessment.md", line_of(self_assessment, "### CII Best Practices"), "TSSA105") in found
+    assert ("joint-review.md", line_of(joint, "## Hands-on review"), "TSSA105") in found
+    # bold keys and links in cells are read: the Software row is a link, so no TSSA205
+    assert not [finding for finding in found if finding[2] in {"TSSA101", "TSSA205"}]
+    _, out, _ = run(capsys, folder)
+    assert 'Security Provider is "No. The primary function is to store data' in out
+
+
+def test_old_outline_shape_of_2023_in_the_toc_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = FIXTURES / "shape-2023"
+    code, found = json_findings(capsys, folder)
+    path = folder / "projects/flibble/security-assessment/self-assessment.md"
+    assert found == [("self-assessment.md", line_of(path, "| Assessment Stage"), "TSSA203")]
+    assert code == 1
+
+
+def test_many_packages_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(FIXTURES / "shape-2021", tmp_path / "tag")
+    shutil.copytree(FIXTURES / "shape-2023", tmp_path / "toc")
+    shutil.copytree(WRITTEN, tmp_path / "toc" / "projects" / "open-flibble" / "security-assessment")
+    _, out, _ = run(capsys, tmp_path)
+    assert out.rstrip().endswith("6 documents: 5 errors, 12 warnings")
+
+
+def test_files_that_are_not_text_are_findings_not_crashes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "self-assessment.md").write_bytes("# Fl\xefbble Self-assessment\n".encode("latin-1"))
+    (folder / "joint-assessment.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    code, found = json_findings(capsys, folder)
+    assert code == 1
+    assert ("self-assessment.md", 1, "TSSA002") in found
+    assert ("joint-assessment.md", 1, "TSSA001") in found
+
+
+def test_real_world_markdown_is_tolerated(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "| | |\n| --- | --- |", "| Key | Value | Notes |\n| --- | --- | --- |")
+    edit(path, "## Overview", '<div align="center"><img src="logo.png" alt="logo"></div>\n\n## Overview')
+    filler = "\n\n".join(
+        f"Paragraph {number} with **bold**, `code` and a [link](#overview)." for number in range(20000)
+    )
+    edit(path, "Open Flibble's case studies: written", filler + "\n\nOpen Flibble's case studies: written")
+    code, found = json_findings(capsys, path)
+    assert code == 0
+    assert found == []
+
+
+def test_a_path_that_does_not_exist_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, tmp_path / "nowhere")
+    assert code == 2
+    assert out == ""
+    assert err == f"tssa: {tmp_path / 'nowhere'}: no such file or folder\n"
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, tmp_path / "empty")
+    assert code == 2
+    assert "holds no self-assessment.md" in err
+
+
+def test_json_output_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "json", FIXTURES / "shape-2023")
+    assert code == 1
+    report = json.loads(out)
+    assert report["ok"] is False
+    (document,) = report["documents"]
+    assert document["document"] == "self-assessment"
+    assert document["sections_written"] == document["sections_total"] == 19
+    (finding,) = document["findings"]
+    assert finding["code"] == "TSSA203"
+    assert finding["name"] == "invalid-stage"
+    assert finding["severity"] == "error"
+    assert "Incomplete." in finding["message"]
