@@ -12,6 +12,7 @@ from tssa.check import check_file
 from tssa.errors import TssaError
 from tssa.package import find_package_files
 from tssa.report import as_json, as_text, is_failure
+from tssa.update import register as register_update
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--lint", action="store_true", help="add the TAG's Markdown lint findings")
     check.set_defaults(handler=run_check)
+    register_update(commands)
     return parser
 
 

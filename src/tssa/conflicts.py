@@ -1,0 +1,48 @@
+"""Find the conflict markers an update leaves in a package's files.
+
+A conflict is reported at the line of its opening `<<<<<<<` marker. Code
+blocks are not exempt: a conflict can open inside one, and a missed conflict
+costs more than a false alarm.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_OPENING = re.compile(r"^<{7}(?: |$)")
+_SKIPPED_FOLDERS = frozenset({".git"})
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One block of conflict markers: the file (relative to the package folder) and its line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path.as_posix()}:{self.line}"
+
+
+def conflict_lines(text: str) -> list[int]:
+    """The 1-based lines that open a conflict in a text."""
+    return [number for number, line in enumerate(text.splitlines(), start=1) if _OPENING.match(line)]
+
+
+def find_conflicts(folder: Path) -> list[Conflict]:
+    """Every conflict in the text files below `folder`, by path and line."""
+    found: list[Conflict] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if name not in _SKIPPED_FOLDERS)
+        for name in sorted(files):
+            path = Path(root) / name
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            relative = path.relative_to(folder)
+            found.extend(Conflict(relative, line) for line in conflict_lines(text))
+    return found

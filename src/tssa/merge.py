@@ -1,0 +1,150 @@
+"""Merge an author's document into a newer template version, section by section.
+
+Three texts meet: `ours` (the file as the author left it), `base` (the old
+template version rendered with the old answers) and `theirs` (the new version
+with the new answers). Each is cut into sections keyed by their outline path,
+and each section is merged on its own:
+
+- a section only the template changed takes the template's text; a section
+  only the author changed keeps the author's;
+- a section both changed is merged line by line with `git merge-file`, so a
+  conflict stays inside that one section;
+- the result follows the new version's order: when a version moves or swaps
+  sections, or adds one next to the author's text, the author's text moves
+  with its section instead of conflicting;
+- a guide comment the author deleted stays deleted, even if the new version
+  rewords it;
+- a section the author deleted stays deleted;
+- a section the new version drops, but the author wrote in, is kept where it
+  was (after the section that came before it) and reported in `kept`;
+- `renames` maps old section keys to new ones, so a renamed heading keeps
+  its text.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tssa.gitrepo import merge_file
+from tssa.sections import Piece, join, split
+
+# The labels copier gives its own conflict markers, so both read the same.
+LABELS = ("before updating", "last update", "after updating")
+
+
+@dataclass(frozen=True)
+class MergedDocument:
+    """The merged text and how many of its sections hold conflict markers."""
+
+    text: str
+    conflicts: int
+    kept: tuple[str, ...]
+    """The first lines (headings) of sections the new version dropped but the author wrote in."""
+
+
+def _unique(pieces: list[Piece]) -> bool:
+    keys = [piece.key for piece in pieces]
+    return len(keys) == len(set(keys))
+
+
+def _renamed(pieces: list[Piece], renames: Mapping[str, str]) -> dict[str, Piece]:
+    return {renames.get(piece.key, piece.key): piece for piece in pieces}
+
+
+def _without_guide(lines: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The lines with the guide comment for `key` (and one blank line after it) cut out."""
+    start = f"<!-- guide: {key}"
+    end = f"end guide: {key} -->"
+    if start not in lines or end not in lines:
+        return lines
+    first, last = lines.index(start), lines.index(end)
+    if last < first:
+        return lines
+    if last + 1 < len(lines) and not lines[last + 1].strip():
+        last += 1
+    return lines[:first] + lines[last + 1 :]
+
+
+def _drop_deleted_guides(ours: Piece, base: Piece, theirs: Piece) -> tuple[Piece, Piece]:
+    """Base and theirs without the guide comments that the author deleted from `ours`."""
+    for key in (base.guide_key, theirs.guide_key):
+        if key is not None and f"<!-- guide: {key}" not in (line.rstrip() for line in ours.lines):
+            base = Piece(base.key, _without_guide(base.lines, key), base.line)
+            theirs = Piece(theirs.key, _without_guide(theirs.lines, key), theirs.line)
+    return base, theirs
+
+
+def _text(lines: tuple[str, ...]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch: Path) -> tuple[Piece, bool]:
+    """One section merged; whether it holds conflict markers."""
+    if ours is None or ours.lines == theirs.lines:
+        return theirs, False
+    if base is not None:
+        if ours.lines == base.lines:
+            return theirs, False
+        if theirs.lines == base.lines:
+            return ours, False
+        base, theirs = _drop_deleted_guides(ours, base, theirs)
+        if theirs.lines == base.lines:
+            return ours, False
+    base_text = _text(base.lines) if base is not None else ""
+    text, conflicted = merge_file(_text(ours.lines), base_text, _text(theirs.lines), LABELS, scratch)
+    return Piece(theirs.key, tuple(text.splitlines()), theirs.line), conflicted
+
+
+def _is_below(key: str, parents: set[str]) -> bool:
+    return any(key.startswith(parent + "/") for parent in parents)
+
+
+def merge_document(
+    ours: str, base: str, theirs: str, renames: Mapping[str, str] | None = None
+) -> MergedDocument | None:
+    """Merge by sections; None when the template's own sections are not unique by key."""
+    base_pieces, theirs_pieces = split(base), split(theirs)
+    if not (_unique(base_pieces) and _unique(theirs_pieces)):
+        return None
+    theirs_keys = {piece.key for piece in theirs_pieces}
+    base_keys = {piece.key for piece in base_pieces}
+    usable = {
+        old: new
+        for old, new in (renames or {}).items()
+        if old in base_keys and old not in theirs_keys and new in theirs_keys and new not in base_keys
+    }
+    ours_pieces = split(ours, base_keys | theirs_keys)
+    base_by_key = _renamed(base_pieces, usable)
+    ours_by_key = _renamed(ours_pieces, usable)
+    deleted = {key for key in base_by_key if key not in ours_by_key}
+
+    merged: list[Piece] = []
+    conflicts = 0
+    with tempfile.TemporaryDirectory(prefix="tssa-merge-") as scratch:
+        for piece in theirs_pieces:
+            if piece.key in deleted or (piece.key not in base_by_key and _is_below(piece.key, deleted)):
+                continue
+            result, conflicted = _merge_piece(
+                ours_by_key.get(piece.key), base_by_key.get(piece.key), piece, Path(scratch)
+            )
+            merged.append(result)
+            conflicts += conflicted
+
+    kept: list[str] = []
+    position = 0
+    for piece in ours_pieces:
+        key = usable.get(piece.key, piece.key)
+        if key in theirs_keys:
+            position = next((index + 1 for index, done in enumerate(merged) if done.key == key), position)
+            continue
+        if key in base_by_key and base_by_key[key].lines == piece.lines:
+            continue
+        merged.insert(position, piece)
+        position += 1
+        if key in base_by_key:
+            kept.append(piece.lines[0] if piece.lines else key)
+    newline = "\r\n" if "\r\n" in ours else "\n"
+    return MergedDocument(join(merged, newline), conflicts, tuple(kept))

@@ -1,0 +1,100 @@
+"""Cut a package document into sections keyed the way the outline keys them.
+
+A section runs from its heading to the next heading that starts a section,
+blank lines at its end left out. Its key is the slug path of the outline
+(`overview/background`); the title's section is `TITLE`, and text above the
+title is `PREAMBLE`. A heading the author added inside a section does not
+start a section of its own: it travels with the section above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from tssa.markdown import GUIDE_START, parse
+from tssa.outline import slug
+
+PREAMBLE = "(preamble)"
+TITLE = "(title)"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One section of a document: its key and its lines, blank lines at the end left out."""
+
+    key: str
+    lines: tuple[str, ...]
+    line: int
+    """The 1-based line the section starts on."""
+
+    @property
+    def guide_key(self) -> str | None:
+        """The key of the first guide comment in the section, if it holds one."""
+        for text in self.lines:
+            match = GUIDE_START.match(text)
+            if match:
+                return match.group("key")
+        return None
+
+
+def _heading_keys(text: str) -> list[tuple[int, str]]:
+    """Each heading's 0-based line and its slug path, in document order."""
+    keys: list[tuple[int, str]] = []
+    path: list[tuple[int, str]] = []
+    seen_title = False
+    for heading in parse(text).headings:
+        if heading.level == 1 and not seen_title:
+            seen_title = True
+            path = []
+            keys.append((heading.line - 1, TITLE))
+            continue
+        while path and path[-1][0] >= heading.level:
+            path.pop()
+        path.append((heading.level, slug(heading.text)))
+        keys.append((heading.line - 1, "/".join(name for _, name in path)))
+    return keys
+
+
+def _trimmed(lines: list[str]) -> tuple[str, ...]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return tuple(lines[:end])
+
+
+def split(text: str, known: Collection[str] | None = None) -> list[Piece]:
+    """The document's sections in order.
+
+    With `known`, a heading starts a section only if its key, or else the key
+    of the guide comment below it, is known and not yet taken; any other
+    heading stays inside the section before it. Without `known`, every
+    heading starts a section (a template's own rendering).
+    """
+    lines = text.splitlines()
+    starts = _heading_keys(text)
+    bounds = [line for line, _ in starts] + [len(lines)]
+    cuts: list[tuple[int, str]] = []
+    taken: set[str] = set()
+    for index, (line, key) in enumerate(starts):
+        if known is not None and key not in known:
+            guide = Piece(key, tuple(lines[line : bounds[index + 1]]), line + 1).guide_key
+            key = guide if guide is not None else key
+        if known is not None and (key not in known or key in taken) and key != TITLE:
+            continue
+        taken.add(key)
+        cuts.append((line, key))
+    pieces: list[Piece] = []
+    preamble = _trimmed(lines[: cuts[0][0]] if cuts else lines)
+    if any(text.strip() for text in preamble):
+        pieces.append(Piece(PREAMBLE, preamble, 1))
+    for index, (line, key) in enumerate(cuts):
+        end = cuts[index + 1][0] if index + 1 < len(cuts) else len(lines)
+        pieces.append(Piece(key, _trimmed(lines[line:end]), line + 1))
+    return pieces
+
+
+def join(pieces: list[Piece], newline: str = "\n") -> str:
+    """The document text of sections in order, one blank line between them."""
+    blocks = [newline.join(piece.lines) for piece in pieces if piece.lines]
+    return (newline * 2).join(blocks) + newline if blocks else ""
