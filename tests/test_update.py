@@ -1,0 +1,192 @@
+"""`tssa update` carries a written package to a new template version without losing a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import copier
+import pytest
+
+from tssa.cli import main
+from tssa.markdown import parse
+from updating import (
+    CONFLICT_OPENING,
+    Key,
+    conflict_markers,
+    edit,
+    git,
+    make_package,
+    make_template,
+    missing_or_misplaced,
+    release,
+    replace_once,
+    swap_blocks,
+    unique_author_text,
+    write_into_sections,
+)
+
+Written = tuple[Path, Path, dict[Key, list[str]]]
+SELF = "template/self-assessment.md.jinja"
+JOINT = "template/joint-assessment.md.jinja"
+README = "template/README.md.jinja"
+OLD_GUIDANCE = "The problem area, for a reviewer who does not know it: what the project"
+NEW_GUIDANCE = "The problem area, explained for a reviewer new to it: what the project"
+SUPPLY_CHAIN = """### Supply chain
+
+<!-- guide: secure-development-practices/supply-chain
+How dependencies are chosen, pinned and watched for vulnerabilities.
+end guide: secure-development-practices/supply-chain -->
+
+### Ecosystem
+"""
+
+
+def release_v2(template: Path) -> None:
+    """The second version: a new section, reworded guidance, swapped sections, a new title line."""
+    edit(template, SELF, replace_once("### Ecosystem\n", SUPPLY_CHAIN))
+    edit(
+        template,
+        SELF,
+        replace_once(
+            "  - [Ecosystem](#ecosystem)", "  - [Supply chain](#supply-chain)\n  - [Ecosystem](#ecosystem)"
+        ),
+    )
+    edit(template, SELF, replace_once(OLD_GUIDANCE, NEW_GUIDANCE))
+    edit(template, SELF, swap_blocks("### Actors", "### Actions"))
+    edit(
+        template,
+        SELF,
+        replace_once(
+            "  - [Actors](#actors)\n  - [Actions](#actions)", "  - [Actions](#actions)\n  - [Actors](#actors)"
+        ),
+    )
+    edit(
+        template,
+        SELF,
+        replace_once(
+            "# {{ inline(project_name) }} Self-assessment", "# Self-assessment of {{ inline(project_name) }}"
+        ),
+    )
+    edit(template, JOINT, swap_blocks("### Attacker motivations", "### Predisposing conditions"))
+    edit(template, JOINT, swap_blocks("## Roadmap", "## Appendix"))
+    edit(
+        template,
+        README,
+        replace_once("## Tracking issue\n", "## Tracking issue\n\nThe TAG tracks the assessment here.\n"),
+    )
+    release(template, "v0.0.2")
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> Written:
+    """A template at v0.0.1, a package from it with text in every section, and what was written."""
+    template = make_template(tmp_path / "template")
+    package = make_package(template, tmp_path / "flibble")
+    return template, package, write_into_sections(package, unique_author_text)
+
+
+def update(package: Path, *args: str) -> int:
+    return main(["update", str(package), *args])
+
+
+def test_every_written_line_survives_a_new_version_in_its_section(
+    written: Written, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template, package, lines = written
+    release_v2(template)
+
+    assert update(package, "--defaults") == 0
+
+    assert missing_or_misplaced(package, lines) == []
+    assert conflict_markers(package) == []
+    self_assessment = (package / "self-assessment.md").read_text(encoding="utf-8")
+    assert self_assessment.startswith("# Self-assessment of Flibble\n")
+    assert NEW_GUIDANCE in self_assessment and OLD_GUIDANCE not in self_assessment
+    headings = [heading.text for heading in parse(self_assessment).headings]
+    assert headings.index("Actions") < headings.index("Actors")
+    assert (
+        headings.index("Development Pipeline") < headings.index("Supply chain") < headings.index("Ecosystem")
+    )
+    joint = [heading.text for heading in parse((package / "joint-assessment.md").read_text()).headings]
+    assert joint.index("Appendix") < joint.index("Roadmap")
+    assert "_commit: v0.0.2" in (package / ".copier-answers.yml").read_text()
+    assert git(package, "ls-files", "--unmerged") == ""
+    out = capsys.readouterr().out
+    assert "from template v0.0.1 to v0.0.2" in out
+
+
+def test_copier_alone_conflicts_on_the_same_update(written: Written) -> None:
+    """Why `tssa update` merges by sections: the line merge conflicts where sections moved."""
+    template, package, _ = written
+    release_v2(template)
+    copier.run_update(package, defaults=True, overwrite=True, quiet=True, context_lines=3)
+    assert conflict_markers(package) != []
+
+
+def test_a_real_conflict_leaves_markers_fails_and_names_the_file(
+    written: Written, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template, package, lines = written
+    own_words = "The problem area, in the words of our team: what the project"
+    edit(package, "self-assessment.md", replace_once(OLD_GUIDANCE, own_words))
+    git(package, "commit", "--quiet", "-am", "the authors reword a guide line")
+    release_v2(template)
+
+    assert update(package, "--defaults") == 1
+
+    captured = capsys.readouterr()
+    text = (package / "self-assessment.md").read_text(encoding="utf-8").splitlines()
+    opening = text.index(CONFLICT_OPENING) + 1
+    assert f"{package / 'self-assessment.md'}:{opening}" in captured.out.splitlines()
+    assert captured.err.startswith("tssa: 1 conflict(s) left in self-assessment.md")
+    assert len(captured.err.strip().splitlines()) == 1
+    assert own_words in text and NEW_GUIDANCE in text
+    assert missing_or_misplaced(package, lines) == []
+    assert conflict_markers(package) == [f"self-assessment.md:{opening}", f"self-assessment.md:{opening + 4}"]
+    assert "self-assessment.md" in git(package, "ls-files", "--unmerged")
+
+
+def _metadata(package: Path) -> dict[str, str]:
+    tables = parse((package / "self-assessment.md").read_text(encoding="utf-8")).tables
+    table = next(table for table in tables if table.rows and table.rows[0][0] == "Assessment Stage")
+    return {row[0]: row[1] for row in table.rows}
+
+
+def _personas(package: Path) -> dict[str, str]:
+    tables = parse((package / "joint-assessment.md").read_text(encoding="utf-8")).tables
+    table = next(table for table in tables if table.header[0] == "Standard persona")
+    return {row[0]: row[1] for row in table.rows}
+
+
+@pytest.mark.parametrize("new_version", [False, True], ids=["same-version", "with-v0.0.2"])
+def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, new_version: bool) -> None:
+    template, package, lines = written
+    if new_version:
+        release_v2(template)
+    assert _metadata(package)["Assessment Stage"] == "Incomplete"
+    assert "End user" not in _personas(package)
+
+    changes = [
+        "assessment_stage=Complete",
+        "security_provider=yes",
+        "languages=[Go, Rust]",
+        "personas=[enterprise_operator, security_administrator, developer, end_user]",
+        "term_end_user=Flibble app user",
+    ]
+    assert update(package, "--defaults", *(arg for change in changes for arg in ("--data", change))) == 0
+
+    metadata = _metadata(package)
+    assert metadata["Assessment Stage"] == "Complete"
+    assert metadata["Security Provider"] == "Yes"
+    assert metadata["Languages"] == "Go, Rust"
+    assert _personas(package)["End user"] == "Flibble app user"
+    assert missing_or_misplaced(package, lines) == []
+    assert conflict_markers(package) == []
+    answers = (package / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert "assessment_stage: Complete" in answers and "- end_user" in answers
+
+
+def test_an_update_with_nothing_new_changes_nothing(written: Written) -> None:
+    _, package, _ = written
+    assert update(package, "--defaults") == 0
+    assert git(package, "status", "--porcelain") == ""

@@ -1,0 +1,191 @@
+"""Template repositories, packages and author text for the update tests.
+
+Built the way copier tests itself: a git repository of the template in a
+temporary folder, copied from this working tree and tagged; a package copied
+from one tag and committed; then the template changed, tagged again, and the
+package updated.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import copier
+
+from conftest import TEMPLATE_ROOT
+from tssa.markdown import parse
+from tssa.outline import slug
+
+DOCUMENT_NAMES = ("self-assessment.md", "joint-assessment.md", "README.md")
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "tssa tests",
+    "GIT_AUTHOR_EMAIL": "tests@tssa.invalid",
+    "GIT_COMMITTER_NAME": "tssa tests",
+    "GIT_COMMITTER_EMAIL": "tests@tssa.invalid",
+}
+CONFLICT_OPENING = "<<<<<<< before updating"
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git with a test identity, whatever the machine has configured."""
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env={**os.environ, **IDENTITY}
+    )
+    return result.stdout
+
+
+def make_template(folder: Path, tag: str = "v0.0.1") -> Path:
+    """A git repository holding the working tree's template, committed and tagged."""
+    folder.mkdir(parents=True)
+    shutil.copy2(TEMPLATE_ROOT / "copier.yml", folder / "copier.yml")
+    for name in ("template", "extensions"):
+        shutil.copytree(TEMPLATE_ROOT / name, folder / name)
+    git(folder, "init", "--quiet", "--initial-branch=main")
+    release(folder, tag)
+    return folder
+
+
+def release(template: Path, tag: str) -> None:
+    """Commit the template as it is and tag it."""
+    git(template, "add", "--all")
+    git(template, "commit", "--quiet", "--allow-empty", "-m", f"release {tag}")
+    git(template, "tag", tag)
+
+
+def edit(template: Path, relative: str, change: Callable[[str], str]) -> None:
+    """Change one file of the template; the change must change something."""
+    path = template / relative
+    before = path.read_text(encoding="utf-8")
+    after = change(before)
+    assert after != before, f"the edit of {relative} changed nothing"
+    path.write_text(after, encoding="utf-8")
+
+
+def replace_once(old: str, new: str) -> Callable[[str], str]:
+    """An edit that replaces text found exactly once."""
+
+    def change(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} is not in the file exactly once"
+        return text.replace(old, new)
+
+    return change
+
+
+def swap_blocks(first: str, second: str) -> Callable[[str], str]:
+    """An edit that swaps two adjacent sections, given their heading lines."""
+
+    def change(text: str) -> str:
+        start, middle = text.index(first + "\n"), text.index(second + "\n")
+        level = second.split(" ")[0]
+        end_match = re.compile(rf"^#{{1,{len(level)}}} ", re.MULTILINE).search(text, middle + len(second))
+        end = end_match.start() if end_match else len(text)
+        return text[:start] + text[middle:end] + text[start:middle] + text[end:]
+
+    return change
+
+
+def make_package(
+    template: Path, folder: Path, tag: str = "v0.0.1", answers: dict[str, Any] | None = None
+) -> Path:
+    """A package copied from one version of the template, committed to its own git repository."""
+    copier.run_copy(str(template), folder, data=answers or {}, vcs_ref=tag, defaults=True, quiet=True)
+    git(folder, "init", "--quiet", "--initial-branch=main")
+    commit(folder, "package as generated")
+    return folder
+
+
+def commit(folder: Path, message: str) -> None:
+    git(folder, "add", "--all")
+    git(folder, "commit", "--quiet", "-m", message)
+
+
+Key = tuple[str, tuple[str, ...]]
+"""A document's file name and the heading path of one of its sections (the title's is empty)."""
+
+
+def heading_spans(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Each section's heading path and its 0-based lines [heading, next heading)."""
+    headings = parse(text).headings
+    line_count = len(text.splitlines())
+    spans: dict[tuple[str, ...], tuple[int, int]] = {}
+    path: list[tuple[int, str]] = []
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].line - 1 if index + 1 < len(headings) else line_count
+        if heading.level == 1:
+            path = []
+            spans.setdefault((), (heading.line - 1, end))
+            continue
+        while path and path[-1][0] >= heading.level:
+            path.pop()
+        path.append((heading.level, slug(heading.text)))
+        spans[tuple(name for _, name in path)] = (heading.line - 1, end)
+    return spans
+
+
+def write_into_sections(package: Path, text_for: Callable[[Key], list[str]]) -> dict[Key, list[str]]:
+    """Append the author's lines at the end of every section of the three documents; commit them."""
+    written: dict[Key, list[str]] = {}
+    for name in DOCUMENT_NAMES:
+        path = package / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        spans = heading_spans("\n".join(lines))
+        for section, (_, end) in sorted(spans.items(), key=lambda item: -item[1][1]):
+            new = text_for((name, section))
+            if not new:
+                continue
+            while end > 0 and not lines[end - 1].strip():
+                end -= 1
+            lines[end:end] = ["", *new]
+            written[(name, section)] = new
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    commit(package, "the authors write")
+    return written
+
+
+def unique_author_text(key: Key) -> list[str]:
+    """Two lines and a bullet that say which section they belong to."""
+    name, section = key
+    where = f"{name} {'/'.join(section) or 'title'}"
+    return [
+        f"Author text for {where}, first line.",
+        f"Second line for {where}.",
+        "",
+        f"- A point for {where}.",
+    ]
+
+
+def missing_or_misplaced(
+    package: Path, written: dict[Key, list[str]], moved: dict[Key, Key] | None = None
+) -> list[str]:
+    """Every author line not found in its section (after `moved` maps old sections to new)."""
+    problems: list[str] = []
+    for key, lines in written.items():
+        name, section = (moved or {}).get(key, key)
+        path = package / name
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        spans = heading_spans(text)
+        if section not in spans:
+            problems.append(f"{name}: section {'/'.join(section) or 'title'} is gone")
+            continue
+        start, end = spans[section]
+        inside = text.splitlines()[start:end]
+        problems.extend(
+            f"{name} {'/'.join(section)}: {line!r}" for line in lines if line and line not in inside
+        )
+    return problems
+
+
+def conflict_markers(package: Path) -> list[str]:
+    return [
+        f"{name}:{number}"
+        for name in DOCUMENT_NAMES
+        if (package / name).exists()
+        for number, line in enumerate((package / name).read_text(encoding="utf-8").splitlines(), start=1)
+        if line.startswith(("<<<<<<<", ">>>>>>>"))
+    ]
