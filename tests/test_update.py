@@ -13,12 +13,14 @@ from updating import (
     CONFLICT_OPENING,
     Key,
     conflict_markers,
+    differs_from_fresh,
     edit,
     git,
     make_package,
     make_template,
     missing_or_misplaced,
     release,
+    render_version,
     replace_once,
     swap_blocks,
     unique_author_text,
@@ -99,6 +101,9 @@ def test_every_written_line_survives_a_new_version_in_its_section(
 
     assert missing_or_misplaced(package, lines) == []
     assert conflict_markers(package) == []
+    assert (
+        differs_from_fresh(package, render_version(template, "v0.0.2", package.parent / "fresh"), lines) == []
+    )
     self_assessment = (package / "self-assessment.md").read_text(encoding="utf-8")
     assert self_assessment.startswith("# Self-assessment of Flibble\n")
     assert NEW_GUIDANCE in self_assessment and OLD_GUIDANCE not in self_assessment
@@ -182,8 +187,11 @@ def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, n
     assert _personas(package)["End user"] == "Flibble app user"
     assert missing_or_misplaced(package, lines) == []
     assert conflict_markers(package) == []
-    answers = (package / ".copier-answers.yml").read_text(encoding="utf-8")
-    assert "assessment_stage: Complete" in answers and "- end_user" in answers
+    answers = dict(change.split("=", 1) for change in changes)
+    fresh = render_version(template, "v0.0.2" if new_version else "v0.0.1", package.parent / "fresh", answers)
+    assert differs_from_fresh(package, fresh, lines) == []
+    recorded = (package / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert "assessment_stage: Complete" in recorded and "- end_user" in recorded
 
 
 def test_an_update_with_nothing_new_changes_nothing(written: Written) -> None:

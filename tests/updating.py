@@ -22,7 +22,6 @@ from conftest import TEMPLATE_ROOT
 from tssa.markdown import parse
 from tssa.outline import slug
 
-DOCUMENT_NAMES = ("self-assessment.md", "joint-assessment.md", "README.md")
 IDENTITY = {
     "GIT_AUTHOR_NAME": "tssa tests",
     "GIT_AUTHOR_EMAIL": "tests@tssa.invalid",
@@ -40,15 +39,23 @@ def git(cwd: Path, *args: str) -> str:
     return result.stdout
 
 
-def make_template(folder: Path, tag: str = "v0.0.1") -> Path:
-    """A git repository holding the working tree's template, committed and tagged."""
+def make_template(folder: Path, tag: str = "v0.0.1", older: Callable[[Path], None] | None = None) -> Path:
+    """A git repository holding the working tree's template (made `older` first, if given), tagged."""
     folder.mkdir(parents=True)
-    shutil.copy2(TEMPLATE_ROOT / "copier.yml", folder / "copier.yml")
-    for name in ("template", "extensions"):
-        shutil.copytree(TEMPLATE_ROOT / name, folder / name)
+    copy_working_tree(folder)
+    if older is not None:
+        older(folder)
     git(folder, "init", "--quiet", "--initial-branch=main")
     release(folder, tag)
     return folder
+
+
+def copy_working_tree(template: Path) -> None:
+    """Put the working tree's template files into `template`, replacing what is there."""
+    shutil.copy2(TEMPLATE_ROOT / "copier.yml", template / "copier.yml")
+    for name in ("template", "extensions"):
+        shutil.rmtree(template / name, ignore_errors=True)
+        shutil.copytree(TEMPLATE_ROOT / name, template / name)
 
 
 def release(template: Path, tag: str) -> None:
@@ -77,6 +84,11 @@ def replace_once(old: str, new: str) -> Callable[[str], str]:
     return change
 
 
+def replace_all(old: str, new: str) -> Callable[[str], str]:
+    """An edit that replaces every occurrence of a text."""
+    return lambda text: text.replace(old, new)
+
+
 def swap_blocks(first: str, second: str) -> Callable[[str], str]:
     """An edit that swaps two adjacent sections, given their heading lines."""
 
@@ -85,7 +97,8 @@ def swap_blocks(first: str, second: str) -> Callable[[str], str]:
         level = second.split(" ")[0]
         end_match = re.compile(rf"^#{{1,{len(level)}}} ", re.MULTILINE).search(text, middle + len(second))
         end = end_match.start() if end_match else len(text)
-        return text[:start] + text[middle:end] + text[start:middle] + text[end:]
+        swapped = text[middle:end].rstrip("\n") + "\n\n" + text[start:middle].rstrip("\n") + "\n"
+        return text[:start] + swapped + ("\n" + text[end:] if end < len(text) else "")
 
     return change
 
@@ -129,10 +142,10 @@ def heading_spans(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
 
 
 def write_into_sections(package: Path, text_for: Callable[[Key], list[str]]) -> dict[Key, list[str]]:
-    """Append the author's lines at the end of every section of the three documents; commit them."""
+    """Append the author's lines at the end of every section of the documents; commit them."""
     written: dict[Key, list[str]] = {}
-    for name in DOCUMENT_NAMES:
-        path = package / name
+    for path in sorted(package.glob("*.md")):
+        name = path.name
         lines = path.read_text(encoding="utf-8").splitlines()
         spans = heading_spans("\n".join(lines))
         for section, (_, end) in sorted(spans.items(), key=lambda item: -item[1][1]):
@@ -182,10 +195,40 @@ def missing_or_misplaced(
 
 
 def conflict_markers(package: Path) -> list[str]:
+    """The `file:line` of every conflict marker line in the package's documents."""
     return [
-        f"{name}:{number}"
-        for name in DOCUMENT_NAMES
-        if (package / name).exists()
-        for number, line in enumerate((package / name).read_text(encoding="utf-8").splitlines(), start=1)
+        f"{path.name}:{number}"
+        for path in sorted(package.glob("*.md"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if line.startswith(("<<<<<<<", ">>>>>>>"))
     ]
+
+
+def render_version(
+    template: Path, tag: str, destination: Path, answers: dict[str, Any] | None = None
+) -> Path:
+    """A fresh package of one template version, for comparison."""
+    copier.run_copy(str(template), destination, data=answers or {}, vcs_ref=tag, defaults=True, quiet=True)
+    return destination
+
+
+def _normalized(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    for line in lines:
+        if line.strip() or (kept and kept[-1].strip()):
+            kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
+
+
+def differs_from_fresh(package: Path, fresh: Path, written: dict[Key, list[str]]) -> list[str]:
+    """The documents that, with the author's lines taken out, are not the fresh rendering."""
+    author = {line for lines in written.values() for line in lines if line}
+    differing: list[str] = []
+    for path in sorted(fresh.glob("*.md")):
+        updated = (package / path.name).read_text(encoding="utf-8").splitlines()
+        expected = _normalized(path.read_text(encoding="utf-8").splitlines())
+        if _normalized([line for line in updated if line not in author]) != expected:
+            differing.append(path.name)
+    return differing

@@ -7,8 +7,11 @@ and each section is merged on its own:
 
 - a section only the template changed takes the template's text; a section
   only the author changed keeps the author's;
-- a section both changed is merged line by line with `git merge-file`, so a
-  conflict stays inside that one section;
+- a section both changed, where the author only added text at its end (the
+  way the guide comments ask), is the template's new version followed by
+  the author's text, even when the template changed the line just above it;
+- any other section both changed is merged line by line with `git merge-file`,
+  so a conflict stays inside that one section;
 - the result follows the new version's order: when a version moves or swaps
   sections, or adds one next to the author's text, the author's text moves
   with its section instead of conflicting;
@@ -54,27 +57,33 @@ def _renamed(pieces: list[Piece], renames: Mapping[str, str]) -> dict[str, Piece
     return {renames.get(piece.key, piece.key): piece for piece in pieces}
 
 
-def _without_guide(lines: tuple[str, ...], key: str) -> tuple[str, ...]:
-    """The lines with the guide comment for `key` (and one blank line after it) cut out."""
-    start = f"<!-- guide: {key}"
-    end = f"end guide: {key} -->"
-    if start not in lines or end not in lines:
+def _without_guide(lines: tuple[str, ...], key: str | None) -> tuple[str, ...]:
+    """The lines with the guide comment for `key` cut out, and the blank line that set it apart."""
+    start, end = f"<!-- guide: {key}", f"end guide: {key} -->"
+    if key is None or start not in lines or end not in lines:
         return lines
     first, last = lines.index(start), lines.index(end)
     if last < first:
         return lines
-    if last + 1 < len(lines) and not lines[last + 1].strip():
-        last += 1
-    return lines[:first] + lines[last + 1 :]
+    rest = lines[:first] + lines[last + 1 :]
+    if (
+        0 < first <= len(rest)
+        and not rest[first - 1].strip()
+        and (first == len(rest) or not rest[first].strip())
+    ):
+        rest = rest[: first - 1] + rest[first:]
+    return rest
 
 
-def _drop_deleted_guides(ours: Piece, base: Piece, theirs: Piece) -> tuple[Piece, Piece]:
-    """Base and theirs without the guide comments that the author deleted from `ours`."""
-    for key in (base.guide_key, theirs.guide_key):
-        if key is not None and f"<!-- guide: {key}" not in (line.rstrip() for line in ours.lines):
-            base = Piece(base.key, _without_guide(base.lines, key), base.line)
-            theirs = Piece(theirs.key, _without_guide(theirs.lines, key), theirs.line)
-    return base, theirs
+def _drop_deleted_guide(ours: Piece, base: Piece, theirs: Piece) -> tuple[Piece, Piece]:
+    """When the author deleted the section's guide comment, base and theirs without theirs too."""
+    key = base.guide_key
+    if key is None or f"<!-- guide: {key}" in (line.rstrip() for line in ours.lines):
+        return base, theirs
+    return (
+        Piece(base.key, _without_guide(base.lines, key), base.line),
+        Piece(theirs.key, _without_guide(theirs.lines, theirs.guide_key), theirs.line),
+    )
 
 
 def _text(lines: tuple[str, ...]) -> str:
@@ -90,9 +99,12 @@ def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch:
             return theirs, False
         if theirs.lines == base.lines:
             return ours, False
-        base, theirs = _drop_deleted_guides(ours, base, theirs)
+        base, theirs = _drop_deleted_guide(ours, base, theirs)
         if theirs.lines == base.lines:
             return ours, False
+        if ours.lines[: len(base.lines)] == base.lines:
+            # the author only added text at the end: it follows the template's new version
+            return Piece(theirs.key, theirs.lines + ours.lines[len(base.lines) :], theirs.line), False
     base_text = _text(base.lines) if base is not None else ""
     text, conflicted = merge_file(_text(ours.lines), base_text, _text(theirs.lines), LABELS, scratch)
     return Piece(theirs.key, tuple(text.splitlines()), theirs.line), conflicted
