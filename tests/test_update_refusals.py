@@ -1,0 +1,122 @@
+"""`tssa update` refuses, with one clear line and nothing changed, what it cannot update safely."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import copier
+import pytest
+
+from tssa.cli import main
+from updating import IDENTITY, commit, edit, git, make_package, make_template, replace_once
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template(tmp_path_factory.mktemp("refusals") / "template")
+
+
+@pytest.fixture(autouse=True)
+def no_outer_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git must not find a repository above the test's folder."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
+def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run `tssa update`, expect exit code 2 and return its one-line message."""
+    assert main(["update", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("tssa: "), err
+    return err
+
+
+def test_a_folder_outside_git(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "flibble"
+    copier.run_copy(str(template), package, vcs_ref="v0.0.1", defaults=True, quiet=True)
+    assert "is not inside a git repository" in refused(capsys, str(package))
+
+
+def test_a_folder_without_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "flibble"
+    package.mkdir()
+    (package / "self-assessment.md").write_text("# Flibble Self-assessment\n", encoding="utf-8")
+    git(package, "init", "--quiet")
+    commit(package, "hand-written")
+    assert "no .copier-answers.yml" in refused(capsys, str(package))
+
+
+def test_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "no such folder" in refused(capsys, str(tmp_path / "nowhere"))
+
+
+def test_uncommitted_changes(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    path = package / "self-assessment.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nNot committed yet.\n", encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    message = refused(capsys, str(package))
+    assert "uncommitted changes (self-assessment.md)" in message and "commit or stash" in message
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_an_untracked_file(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    (package / "diagram.md").write_text("A new file.\n", encoding="utf-8")
+    assert "uncommitted changes (diagram.md)" in refused(capsys, str(package))
+
+
+def test_conflicts_left_from_an_earlier_update(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    edit(
+        package,
+        "README.md",
+        replace_once("## Summary\n", "## Summary\n\n<<<<<<< before updating\nx\n=======\n"),
+    )
+    commit(package, "committed by mistake")
+    line = (package / "README.md").read_text(encoding="utf-8").splitlines().index(
+        "<<<<<<< before updating"
+    ) + 1
+    assert f"README.md:{line} still holds a conflict marker" in refused(capsys, str(package))
+
+
+def test_a_relative_template_path(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    edit(package, ".copier-answers.yml", replace_once(f"_src_path: {template}", "_src_path: ../template"))
+    commit(package, "a relative source")
+    assert "is a relative path" in refused(capsys, str(package))
+
+
+def test_data_that_is_not_key_value(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["update", "--data", "assessment_stage"])
+    assert exit_info.value.code == 2
+    assert "is not KEY=VALUE" in capsys.readouterr().err
+
+
+def test_a_bad_answer_changes_nothing(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    assert main(["update", str(package), "--defaults", "--data", "assessment_stage=Done"]) == 1
+    assert "'Done' is not in ['Incomplete', 'Complete', 'Obsolete']" in capsys.readouterr().err
+    assert git(package, "status", "--porcelain") == ""
+
+
+def test_no_terminal_and_no_defaults(template: Path, tmp_path: Path) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    result = subprocess.run(
+        [sys.executable, "-m", "tssa.cli", "update", str(package)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **IDENTITY},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "tssa: no terminal to ask the questions; run with --defaults" in result.stderr
+    assert git(package, "status", "--porcelain") == ""
