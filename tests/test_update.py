@@ -11,23 +11,19 @@ from tssa.cli import main
 from tssa.markdown import parse
 from updating import (
     CONFLICT_OPENING,
-    Key,
+    Written,
     conflict_markers,
     differs_from_fresh,
     edit,
     git,
-    make_package,
-    make_template,
     missing_or_misplaced,
     release,
     render_version,
     replace_once,
     swap_blocks,
-    unique_author_text,
-    write_into_sections,
+    written_package,
 )
 
-Written = tuple[Path, Path, dict[Key, list[str]]]
 SELF = "template/self-assessment.md.jinja"
 JOINT = "template/joint-assessment.md.jinja"
 README = "template/README.md.jinja"
@@ -82,9 +78,7 @@ def release_v2(template: Path) -> None:
 @pytest.fixture
 def written(tmp_path: Path) -> Written:
     """A template at v0.0.1, a package from it with text in every section, and what was written."""
-    template = make_template(tmp_path / "template")
-    package = make_package(template, tmp_path / "flibble")
-    return template, package, write_into_sections(package, unique_author_text)
+    return written_package(tmp_path)
 
 
 def update(package: Path, *args: str) -> int:

@@ -10,6 +10,7 @@ import pytest
 from tssa.cli import main
 from updating import (
     Key,
+    Written,
     conflict_markers,
     copy_working_tree,
     differs_from_fresh,
@@ -22,8 +23,7 @@ from updating import (
     render_version,
     replace_all,
     replace_once,
-    unique_author_text,
-    write_into_sections,
+    written_package,
 )
 
 
@@ -53,19 +53,17 @@ def now_called(key: Key) -> Key:
 
 
 @pytest.fixture
-def old_package(tmp_path: Path) -> tuple[Path, Path, dict[Key, list[str]]]:
+def old_package(tmp_path: Path) -> Written:
     """A package from the 2021-style template, written in everywhere; the template then moves to today's."""
-    template = make_template(tmp_path / "template", older=as_in_2021)
-    package = make_package(template, tmp_path / "flibble")
+    template, package, written = written_package(tmp_path, older=as_in_2021)
     assert (package / "joint-review.md").exists()
-    written = write_into_sections(package, unique_author_text)
     copy_working_tree(template)
     release(template, "v0.0.2")
     return template, package, written
 
 
 def test_a_renamed_file_and_renamed_sections_carry_the_text(
-    old_package: tuple[Path, Path, dict[Key, list[str]]], capsys: pytest.CaptureFixture[str]
+    old_package: Written, capsys: pytest.CaptureFixture[str]
 ) -> None:
     template, package, written = old_package
 
@@ -82,7 +80,7 @@ def test_a_renamed_file_and_renamed_sections_carry_the_text(
 
 
 def test_copier_alone_deletes_a_renamed_file_with_the_text_in_it(
-    old_package: tuple[Path, Path, dict[Key, list[str]]],
+    old_package: Written,
 ) -> None:
     """The problem `tssa update` solves: copier deletes the file and exits happily."""
     _, package, written = old_package
@@ -103,9 +101,7 @@ def _drop_readme(template: Path) -> None:
 def test_a_dropped_file_the_authors_wrote_in_is_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    template = make_template(tmp_path / "template")
-    package = make_package(template, tmp_path / "flibble")
-    written = write_into_sections(package, unique_author_text)
+    template, package, written = written_package(tmp_path)
     readme = (package / "README.md").read_text(encoding="utf-8")
     _drop_readme(template)
 
@@ -130,9 +126,7 @@ def test_a_dropped_file_nobody_wrote_in_goes(tmp_path: Path) -> None:
 def test_a_dropped_section_the_authors_wrote_in_is_kept_in_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    template = make_template(tmp_path / "template")
-    package = make_package(template, tmp_path / "flibble")
-    written = write_into_sections(package, unique_author_text)
+    template, package, written = written_package(tmp_path)
     openssf = "### OpenSSF Best Practices\n"
     edit(
         template,

@@ -161,6 +161,17 @@ def write_into_sections(package: Path, text_for: Callable[[Key], list[str]]) -> 
     return written
 
 
+Written = tuple[Path, Path, dict[Key, list[str]]]
+"""A template repository, a package made from it, and what the authors wrote in the package."""
+
+
+def written_package(folder: Path, older: Callable[[Path], None] | None = None) -> Written:
+    """A template at v0.0.1 (made `older` first, if given) and a package from it, written in everywhere."""
+    template = make_template(folder / "template", older=older)
+    package = make_package(template, folder / "flibble")
+    return template, package, write_into_sections(package, unique_author_text)
+
+
 def unique_author_text(key: Key) -> list[str]:
     """Two lines and a bullet that say which section they belong to."""
     name, section = key

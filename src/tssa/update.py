@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import copier
@@ -22,12 +22,10 @@ from copier.errors import CopierError, InteractiveSessionError
 from packaging.version import InvalidVersion, Version
 
 from tssa import __version__
+from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
-from tssa.gitrepo import mark_conflicted, mark_resolved, top_level, uncommitted
-from tssa.merge import MergedDocument, merge_document
-from tssa.outline import document_for_filename
-from tssa.renames import former_section_keys, renamed_to
+from tssa.gitrepo import top_level, uncommitted
 from tssa.versions import first_line, read_files, read_recorded, render
 
 CONTEXT_LINES = 3
@@ -85,21 +83,7 @@ class UpdateOutcome:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Package:
-    folder: Path
-    top: Path
-
-    def git_path(self, relative: str) -> str:
-        return (self.folder / relative).relative_to(self.top).as_posix()
-
-    def write(self, relative: str, text: str) -> None:
-        path = self.folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-
-
-def _check_ready(folder: Path) -> _Package:
+def _check_ready(folder: Path) -> PackageFolder:
     """Refuse, with one clear line, to update what cannot be updated safely."""
     if not folder.is_dir():
         raise PackageFolderNotFoundError(f"{folder}: no such folder")
@@ -122,7 +106,7 @@ def _check_ready(folder: Path) -> _Package:
             f"{folder / left[0].path}:{left[0].line} still holds a conflict marker from an earlier update; "
             "resolve it and commit first"
         )
-    return _Package(folder, top)
+    return PackageFolder(folder, top)
 
 
 def _run_copier(folder: Path, options: UpdateOptions) -> None:
@@ -145,82 +129,6 @@ def _run_copier(folder: Path, options: UpdateOptions) -> None:
         ) from error
     except (CopierError, ValueError) as error:
         raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
-
-
-def _renames_for(relative: str) -> dict[str, str]:
-    document = document_for_filename(PurePosixPath(relative).name)
-    return former_section_keys(document) if document is not None else {}
-
-
-def _rename_target(
-    relative: str, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]
-) -> str | None:
-    """The new name of a file the new version renamed, if the outline knows it and it is free."""
-    document = renamed_to(PurePosixPath(relative).name)
-    if document is None:
-        return None
-    target = str(PurePosixPath(relative).with_name(document.filename))
-    fresh = target in theirs and target not in base and target not in before
-    return target if fresh else None
-
-
-class _Merger:
-    """Redoes copier's merge of each package document, by sections."""
-
-    def __init__(
-        self, package: _Package, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]
-    ):
-        self.package = package
-        self.before = before
-        self.base = base
-        self.theirs = theirs
-        self.notes: list[str] = []
-
-    def run(self) -> list[str]:
-        for relative in sorted(self.base):
-            if relative not in self.before:
-                continue  # the author deleted it; copier keeps it deleted
-            if relative in self.theirs:
-                self._merge(relative, relative)
-            elif self.before[relative] != self.base[relative]:
-                self._carry(relative)
-        return self.notes
-
-    def _merge(self, source: str, target: str) -> bool:
-        """Merge the author's `source` into the new version's `target`; False if it cannot be cut."""
-        ours, base, theirs = self.before[source], self.base[source], self.theirs[target]
-        if not target.lower().endswith(".md"):
-            return False
-        merged = merge_document(ours, base, theirs, _renames_for(target))
-        if merged is None:
-            return False
-        self.package.write(target, merged.text)
-        self._record(target, merged, base, ours, theirs)
-        return True
-
-    def _record(self, target: str, merged: MergedDocument, base: str, ours: str, theirs: str) -> None:
-        top, path = self.package.top, self.package.git_path(target)
-        if merged.conflicts:
-            mark_conflicted(top, path, base, ours, theirs)
-        else:
-            mark_resolved(top, path)
-        for heading in merged.kept:
-            self.notes.append(
-                f"{target}: the new template version no longer has the section {heading!r}; "
-                "your text in it is kept: move it where it belongs"
-            )
-
-    def _carry(self, relative: str) -> None:
-        """The new version renamed or dropped a file the author wrote in: move or keep its text."""
-        target = _rename_target(relative, self.before, self.base, self.theirs)
-        if target is not None and self._merge(relative, target):
-            self.notes.append(f"{relative} is now {target}: your text moved there")
-            return
-        self.package.write(relative, self.before[relative])
-        self.notes.append(
-            f"{relative}: the new template version no longer has this file; it is kept with your text: "
-            "move what you need, then delete it"
-        )
 
 
 def _version_note(version: str) -> list[str]:
@@ -247,7 +155,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
         new = read_recorded(package.folder)
         theirs = render(new, Path(scratch) / "theirs")
     outcome = UpdateOutcome(old.version, new.version)
-    outcome.notes.extend(_Merger(package, before, base, theirs).run())
+    outcome.notes.extend(carry_documents(package, before, base, theirs))
     outcome.notes.extend(
         f"{key} is not a question of this template version; it was not recorded"
         for key in options.data
