@@ -59,6 +59,12 @@ class CopierUpdateError(TssaError):
     """Copier refused or failed to update (bad answer, unknown version, downgrade, ...)."""
 
 
+class UpdateInterruptedError(TssaError):
+    """The user stopped the update (Ctrl-C), most often while answering the questions."""
+
+    exit_code = 130
+
+
 class ConflictsRemainError(TssaError):
     """The update is done, but some lines conflict and wait for the author."""
 
@@ -122,6 +128,10 @@ def _run_copier(folder: Path, options: UpdateOptions) -> None:
             conflict="inline",
             context_lines=CONTEXT_LINES,
         )
+    except KeyboardInterrupt as error:
+        raise UpdateInterruptedError(
+            f"stopped before the update finished; check `git status` in {folder}"
+        ) from error
     except InteractiveSessionError as error:
         raise CopierUpdateError(
             "no terminal to ask the questions; run with --defaults "
