@@ -34,7 +34,7 @@ def next_version(text: str) -> str:
 
 def insert(text: str, heading: str, lines: list[str], at_end: bool = True) -> str:
     """Text with `lines` added to the section under `heading`: at its end, or just below the heading."""
-    rows = text.splitlines()
+    rows = text.removesuffix("\n").split("\n")
     start = rows.index(heading)
     end = next((index for index in range(start + 1, len(rows)) if rows[index].startswith("#")), len(rows))
     while at_end and not rows[end - 1].strip():
@@ -65,7 +65,7 @@ def test_text_moves_with_swapped_sections_and_an_added_neighbour(base: str) -> N
     merged = merge_document(ours, base, next_version(base))
     assert merged is not None and merged.conflicts == 0
     spans = heading_spans(merged.text)
-    rows = merged.text.splitlines()
+    rows = merged.text.split("\n")
     actors, actions = spans[("overview", "actors")], spans[("overview", "actions")]
     assert actions[0] < actors[0]
     assert "The actors are A and B." in rows[actors[0] : actors[1]]
@@ -93,7 +93,7 @@ def test_the_same_line_changed_on_both_sides_conflicts_inside_its_section(base: 
     ours = base.replace(OLD_GUIDANCE, "Our own words: what the project")
     merged = merge_document(ours, base, next_version(base))
     assert merged is not None and merged.conflicts == 1
-    rows = merged.text.splitlines()
+    rows = merged.text.split("\n")
     opening = rows.index("<<<<<<< before updating")
     assert rows[opening : opening + 5] == [
         "<<<<<<< before updating",
@@ -142,6 +142,13 @@ def test_text_above_the_title_and_windows_line_endings_are_kept(base: str) -> No
     assert split(ours)[0].key == PREAMBLE
 
 
+def test_unusual_characters_stay_as_they_are(base: str) -> None:
+    odd = ["Form\x0cfeed and line\u2028separator and\ttab.", "Paragraph\u2029separator, NEL\x85 too."]
+    merged = merge_document(insert(base, "### Actors", odd), base, next_version(base))
+    assert merged is not None and merged.conflicts == 0
+    assert "\n".join(odd) in merged.text
+
+
 def test_a_template_with_repeated_sections_is_left_to_the_line_merge(base: str) -> None:
     repeated = base + "\n## Appendix\n\nAgain.\n"
     assert merge_document(base, repeated, base) is None
@@ -149,7 +156,7 @@ def test_a_template_with_repeated_sections_is_left_to_the_line_merge(base: str) 
 
 _LINE = st.tuples(
     st.sampled_from(["", "- ", "1. ", "> ", "**"]),
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:'!?()", min_size=1, max_size=50),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:'!?()<>&*_`|\t\u2028\x0cé", max_size=50),
 ).map(lambda parts: (parts[0] + "w" + parts[1]).rstrip())
 _SECTION_TEXT = st.lists(_LINE, min_size=1, max_size=4)
 
@@ -158,7 +165,7 @@ _SECTION_TEXT = st.lists(_LINE, min_size=1, max_size=4)
 @given(data=st.data())
 def test_random_text_in_random_sections_survives_in_its_section(base: str, data: st.DataObject) -> None:
     spans = heading_spans(base)
-    rows = base.splitlines()
+    rows = base.split("\n")
     paths = sorted(spans)
     chosen = data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=12, unique=True))
     written: dict[tuple[str, ...], list[str]] = {}
@@ -173,11 +180,11 @@ def test_random_text_in_random_sections_survives_in_its_section(base: str, data:
 
     assert merged is not None and merged.conflicts == 0
     after = heading_spans(merged.text)
-    result = merged.text.splitlines()
+    result = merged.text.split("\n")
     for path, lines in written.items():
         start, end = after[path]
         assert all(line in result[start:end] for line in lines), (path, lines)
     authored = {line for lines in written.values() for line in lines}
     assert [line for line in result if line not in authored and line.strip()] == [
-        line for line in theirs.splitlines() if line.strip()
+        line for line in theirs.split("\n") if line.strip()
     ]

@@ -125,7 +125,7 @@ Key = tuple[str, tuple[str, ...]]
 def heading_spans(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """Each section's heading path and its 0-based lines [heading, next heading)."""
     headings = parse(text).headings
-    line_count = len(text.splitlines())
+    line_count = len(text.split("\n"))
     spans: dict[tuple[str, ...], tuple[int, int]] = {}
     path: list[tuple[int, str]] = []
     for index, heading in enumerate(headings):
@@ -198,7 +198,7 @@ def missing_or_misplaced(
             problems.append(f"{name}: section {'/'.join(section) or 'title'} is gone")
             continue
         start, end = spans[section]
-        inside = text.splitlines()[start:end]
+        inside = text.split("\n")[start:end]
         problems.extend(
             f"{name} {'/'.join(section)}: {line!r}" for line in lines if line and line not in inside
         )

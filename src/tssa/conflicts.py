@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tssa.sections import lines_of
+
 _OPENING = re.compile(r"^<{7}(?: |$)")
 _SKIPPED_FOLDERS = frozenset({".git"})
 
@@ -29,7 +31,7 @@ class Conflict:
 
 def conflict_lines(text: str) -> list[int]:
     """The 1-based lines that open a conflict in a text."""
-    return [number for number, line in enumerate(text.splitlines(), start=1) if _OPENING.match(line)]
+    return [number for number, line in enumerate(lines_of(text), start=1) if _OPENING.match(line)]
 
 
 def find_conflicts(folder: Path) -> list[Conflict]:

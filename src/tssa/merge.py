@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.gitrepo import merge_file
-from tssa.sections import Piece, join, split
+from tssa.sections import Piece, join, lines_of, split
 
 # The labels copier gives its own conflict markers, so both read the same.
 LABELS = ("before updating", "last update", "after updating")
@@ -107,7 +107,7 @@ def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch:
             return Piece(theirs.key, theirs.lines + ours.lines[len(base.lines) :], theirs.line), False
     base_text = _text(base.lines) if base is not None else ""
     text, conflicted = merge_file(_text(ours.lines), base_text, _text(theirs.lines), LABELS, scratch)
-    return Piece(theirs.key, tuple(text.splitlines()), theirs.line), conflicted
+    return Piece(theirs.key, tuple(lines_of(text)), theirs.line), conflicted
 
 
 def _is_below(key: str, parents: set[str]) -> bool:

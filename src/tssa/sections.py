@@ -38,6 +38,16 @@ class Piece:
         return None
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
+
+    (`str.splitlines` also splits at form feeds and Unicode separators, which
+    would shift line numbers and turn those characters into line breaks.)
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def _heading_keys(text: str) -> list[tuple[int, str]]:
     """Each heading's 0-based line and its slug path, in document order."""
     keys: list[tuple[int, str]] = []
@@ -71,7 +81,7 @@ def split(text: str, known: Collection[str] | None = None) -> list[Piece]:
     heading stays inside the section before it. Without `known`, every
     heading starts a section (a template's own rendering).
     """
-    lines = text.splitlines()
+    lines = lines_of(text)
     starts = _heading_keys(text)
     bounds = [line for line, _ in starts] + [len(lines)]
     cuts: list[tuple[int, str]] = []
