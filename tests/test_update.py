@@ -192,3 +192,22 @@ def test_an_update_with_nothing_new_changes_nothing(written: Written) -> None:
     _, package, _ = written
     assert update(package, "--defaults") == 0
     assert git(package, "status", "--porcelain") == ""
+
+
+def test_an_answer_a_new_version_refuses_is_reported(
+    written: Written, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Copier silently swaps a recorded answer that fails a tightened check for the default."""
+    template, package, _ = written
+    edit(template, "copier.yml", replace_once("default: Sam Flibble, Kim Flibble", "default: Sam Flibble"))
+    edit(
+        template,
+        "copier.yml",
+        replace_once("line('project_team', project_team, 2000", "line('project_team', project_team, 12"),
+    )
+    release(template, "v0.0.2")
+
+    assert update(package, "--defaults") == 0
+
+    out = capsys.readouterr().out
+    assert "note: the answer project_team is now 'Sam Flibble' (was 'Sam Flibble, Kim Flibble')" in out

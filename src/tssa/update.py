@@ -141,6 +141,30 @@ def _run_copier(folder: Path, options: UpdateOptions) -> None:
         raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
 
 
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _answer_notes(old: dict[str, Any], new: dict[str, Any], data: dict[str, str]) -> list[str]:
+    """Answers given that were not recorded, and recorded answers that changed unasked.
+
+    Copier drops a recorded answer that fails a newer version's check, and
+    with --defaults takes the default in its place without a word.
+    """
+    notes = [
+        f"{key} is not a question of this template version; it was not recorded"
+        for key in data
+        if key not in new
+    ]
+    notes.extend(
+        f"the answer {key} is now {_shown(new[key])} (was {_shown(old[key])})"
+        for key in sorted(old.keys() & new.keys())
+        if key not in data and old[key] != new[key]
+    )
+    return notes
+
+
 def _version_note(version: str) -> list[str]:
     try:
         template = Version(version.split("-")[0])
@@ -166,11 +190,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
         theirs = render(new, Path(scratch) / "theirs")
     outcome = UpdateOutcome(old.version, new.version)
     outcome.notes.extend(carry_documents(package, before, base, theirs))
-    outcome.notes.extend(
-        f"{key} is not a question of this template version; it was not recorded"
-        for key in options.data
-        if key not in new.answers
-    )
+    outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
     outcome.notes.extend(_version_note(new.version))
     outcome.conflicts = find_conflicts(package.folder)
     return outcome
