@@ -11,6 +11,7 @@ import copier
 import pytest
 
 from tssa.cli import main
+from tssa.update import _version_note
 from updating import IDENTITY, commit, edit, git, make_package, make_template, replace_once
 
 
@@ -120,3 +121,17 @@ def test_no_terminal_and_no_defaults(template: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "tssa: no terminal to ask the questions; run with --defaults" in result.stderr
     assert git(package, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    ("recorded", "warned"),
+    [
+        ("v0.0.2", False),
+        ("v99.0.0", True),
+        ("v99.0.0-3-g1a2b3c4", True),
+        ("1234567", False),
+        ("0e9604b", False),
+    ],
+)
+def test_a_template_newer_than_tssa_is_warned_about(recorded: str, warned: bool) -> None:
+    assert bool(_version_note(recorded)) is warned

@@ -12,6 +12,7 @@ drops is kept when the author wrote in it. Conflicts left are listed as
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +113,7 @@ def _check_ready(folder: Path) -> PackageFolder:
             f"{folder / left[0].path}:{left[0].line} still holds a conflict marker from an earlier update; "
             "resolve it and commit first"
         )
-    return PackageFolder(folder, top)
+    return PackageFolder(folder.resolve(), top)
 
 
 def _run_copier(folder: Path, options: UpdateOptions) -> None:
@@ -166,11 +167,13 @@ def _answer_notes(old: dict[str, Any], new: dict[str, Any], data: dict[str, str]
 
 
 def _version_note(version: str) -> list[str]:
+    """A warning when the template is newer than this tssa (a bare commit id is no version)."""
+    tag = re.match(r"^v?\d+(?:\.\d+)+", version)
     try:
-        template = Version(version.split("-")[0])
+        template = Version(tag.group(0)) if tag else None
     except InvalidVersion:
-        return []
-    if template > Version(__version__):
+        template = None
+    if template is not None and template > Version(__version__):
         return [
             f"tssa {__version__} is older than the template {version}; "
             "upgrade tssa so it knows that version's renamed sections and files"
@@ -180,7 +183,7 @@ def _version_note(version: str) -> list[str]:
 
 def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
-    package = _check_ready(folder.resolve())
+    package = _check_ready(folder)
     old = read_recorded(package.folder)
     before = read_files(package.folder)
     with tempfile.TemporaryDirectory(prefix="tssa-update-") as scratch:
