@@ -6,9 +6,12 @@ codes are listed in `CODES`; their numbers never change meaning.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -111,6 +114,20 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
             found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
     return report
+
+
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 24
+
+
+def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentReport]:
+    """Check many documents, spread over the machine's cores when there are enough."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < _PARALLEL_FROM or workers < 2:
+        return [check_file(file, lint) for file in files]
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(partial(check_file, lint=lint), files, chunksize=chunk))
 
 
 def _section_findings(path: Path, matched: list[MatchedSection], parsed: MarkdownDocument) -> list[Finding]:

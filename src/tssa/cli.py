@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tssa import __version__
-from tssa.check import check_file
+from tssa.check import check_files
 from tssa.errors import TssaError
 from tssa.package import find_package_files
 from tssa.report import as_json, as_text, is_failure
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    reports = [check_file(file, lint=args.lint) for file in find_package_files(args.paths)]
+    reports = check_files(find_package_files(args.paths), lint=args.lint)
     print(as_json(reports, args.strict) if args.format == "json" else as_text(reports, args.strict))
     return 1 if is_failure(reports, args.strict) else 0
 
