@@ -229,17 +229,13 @@ def parse(text: str) -> MarkdownDocument:
             tables.append(table)
         if token.level == 0 and token.type == "heading_open":
             heading_text = plain_text(tokens[index + 1], env)
-            heading = Heading(
-                int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen)
-            )
+            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
             headings.append(heading)
             top_level_blocks.append((index, heading))
         elif token.level == 0 and token.type in _BLOCK_KINDS:
             start, end = line_map[0], line_map[1]
             paragraph = tokens[index + 1] if token.type == "paragraph_open" else None
-            block = Block(
-                _BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]), paragraph, env
-            )
+            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]), paragraph, env)
             blocks.append(block)
             top_level_blocks.append((index, block))
         index += 1
