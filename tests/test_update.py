@@ -260,7 +260,10 @@ def test_a_renamed_document_carries_the_authors_text(
 def test_a_dropped_document_with_the_authors_text_is_kept(
     template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    release(template, "v1.1", lambda folder: (folder / "notes.md.jinja").write_text("# Notes\n\n## Open points\n"))
+    def add_notes(folder: Path) -> None:
+        (folder / "notes.md.jinja").write_text("# Notes\n\n## Open points\n", encoding="utf-8")
+
+    release(template, "v1.1", add_notes)
     repository = tmp_path / "dropped"
     repository.mkdir()
     git(repository, "init", "-q")
