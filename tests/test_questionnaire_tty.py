@@ -201,15 +201,13 @@ def read_rejection(terminal: Terminal, help_text: str) -> str:
         found = terminal.wait_for(REJECTION_OR_PROMPT, f"the rejection of the answer to {help_text!r}")
         if found is None:
             pytest.fail(
-                f"The program ended instead of rejecting the answer to {help_text!r}.\n"
-                + terminal.screen_tail()
+                f"The program ended instead of rejecting the answer to {help_text!r}.\n" + terminal.screen_tail()
             )
         if found.group("error") is None:
             if found.group(1) == help_text:
                 continue  # the question drawn again
             pytest.fail(
-                f"The answer to {help_text!r} was accepted: the next question showed.\n"
-                + terminal.screen_tail()
+                f"The answer to {help_text!r} was accepted: the next question showed.\n" + terminal.screen_tail()
             )
         terminal.settle()
         rest = terminal.text[found.start() :].split("\n", 1)[0]
@@ -330,9 +328,7 @@ def test_a_person_answers_the_questionnaire(questionnaire: tuple[Terminal, Path]
     readme = (destination / "README.md").read_text(encoding="utf-8")
     assert "- Web site: Not given" in readme.splitlines()
 
-    answers: dict[str, Any] = yaml.safe_load(
-        (destination / ".copier-answers.yml").read_text(encoding="utf-8")
-    )
+    answers: dict[str, Any] = yaml.safe_load((destination / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["project_name"] == "Zorblax Mesh"
     assert answers["project_slug"] == "zorblax"
     assert answers["assessment_stage"] == "Complete"
