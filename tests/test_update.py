@@ -63,16 +63,20 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def generate(template: Path, repository: Path, ref: str) -> Path:
+    """A package generated from the template at `ref`, committed in a new repository."""
+    repository.mkdir(parents=True, exist_ok=True)
+    git(repository, "init", "-q")
+    destination = repository / "flibble"
+    copier.run_copy(str(template), destination, defaults=True, quiet=True, vcs_ref=ref)
+    commit_all(repository, "the package as generated")
+    return destination
+
+
 @pytest.fixture
 def package(template: Path, tmp_path: Path) -> Path:
     """A package generated from v1 and committed in its own repository."""
-    repository = tmp_path / "repository"
-    repository.mkdir()
-    git(repository, "init", "-q")
-    destination = repository / "flibble"
-    copier.run_copy(str(template), destination, defaults=True, quiet=True, vcs_ref="v1")
-    commit_all(repository, "the package as generated")
-    return destination
+    return generate(template, tmp_path / "repository", "v1")
 
 
 def write_everywhere(package: Path, names: tuple[str, ...] = DOCUMENT_NAMES) -> dict[str, dict[str, str]]:
@@ -238,12 +242,7 @@ def test_a_renamed_document_carries_the_authors_text(
         (folder / "joint-assessment.md.jinja").rename(folder / "joint-review.md.jinja")
 
     release(template, "v1.1", old_name)
-    repository = tmp_path / "renamed"
-    repository.mkdir()
-    git(repository, "init", "-q")
-    package = repository / "flibble"
-    copier.run_copy(str(template), package, defaults=True, quiet=True, vcs_ref="v1.1")
-    commit_all(repository, "generated with the old file name")
+    package = generate(template, tmp_path / "renamed", "v1.1")
     written = write_everywhere(package, ("joint-review.md",))
 
     def new_name(folder: Path) -> None:
@@ -264,14 +263,9 @@ def test_a_dropped_document_with_the_authors_text_is_kept(
         (folder / "notes.md.jinja").write_text("# Notes\n\n## Open points\n", encoding="utf-8")
 
     release(template, "v1.1", add_notes)
-    repository = tmp_path / "dropped"
-    repository.mkdir()
-    git(repository, "init", "-q")
-    package = repository / "flibble"
-    copier.run_copy(str(template), package, defaults=True, quiet=True, vcs_ref="v1.1")
-    commit_all(repository, "generated")
+    package = generate(template, tmp_path / "dropped", "v1.1")
     edit(package / "notes.md", "## Open points\n", "## Open points\n\nAsk the TAG about fuzzing.\n")
-    commit_all(repository, "notes")
+    commit_all(package.parent, "notes")
     release(template, "v2", lambda folder: (folder / "notes.md.jinja").unlink())
     code, out, _ = run_update(package, capsys)
     assert code == 0, out

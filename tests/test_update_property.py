@@ -6,7 +6,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import copier
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +16,7 @@ from test_update import (
     assert_every_line_in_its_section,
     commit_all,
     evolve,
+    generate,
     git,
     release,
 )
@@ -59,11 +59,7 @@ def test_random_text_in_random_sections_survives_an_update(
     released_template: Path, writings: list[tuple[str, int, str]]
 ) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        repository = Path(scratch)
-        git(repository, "init", "-q")
-        package = repository / "pkg"
-        copier.run_copy(str(released_template), package, defaults=True, quiet=True, vcs_ref="v1")
-        commit_all(repository, "generated")
+        package = generate(released_template, Path(scratch) / "repository", "v1")
         expected: dict[str, dict[str, str]] = {}
         for name, position, sentence in writings:
             path = package / name
@@ -74,7 +70,7 @@ def test_random_text_in_random_sections_survives_an_update(
             parts[index] = parts[index].rstrip("\n") + f"\n\n{sentence}\n\n"
             path.write_text("".join(parts).rstrip("\n") + "\n", encoding="utf-8")
             expected.setdefault(name, {})[sentence] = chunk.key
-        commit_all(repository, "written")
+        commit_all(package.parent, "written")
         result = update_package(package)
         assert result.conflicts == []
         assert_every_line_in_its_section(package, expected)
