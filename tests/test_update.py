@@ -314,3 +314,10 @@ def test_bad_data_is_refused_by_name(package: Path, capsys: pytest.CaptureFixtur
     assert code == 1
     assert "assessment_stage" in err
     assert git(package.parent, "status", "--porcelain") == ""
+
+
+def test_an_up_to_date_package_says_so(package: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_update(package, capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "template already at v1; answers applied again"
+    assert git(package.parent, "status", "--porcelain") == ""

@@ -88,7 +88,10 @@ def run_update(args: argparse.Namespace) -> int:
 
 
 def describe_update(result: UpdateResult) -> str:
-    lines = [f"updated from template {result.old_commit} to {result.new_commit}"]
+    if result.old_commit == result.new_commit:
+        lines = [f"template already at {result.new_commit}; answers applied again"]
+    else:
+        lines = [f"updated from template {result.old_commit} to {result.new_commit}"]
     lines += [f"merged section by section: {name}" for name in result.merged]
     lines += [f"carried your text from {old} into {new}" for old, new in result.carried]
     lines += [f"kept {name}: the template no longer has it, but it holds your text" for name in result.kept]
