@@ -321,3 +321,11 @@ def test_an_up_to_date_package_says_so(package: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert out.splitlines()[0] == "template already at v1; answers applied again"
     assert git(package.parent, "status", "--porcelain") == ""
+
+
+def test_update_refuses_a_package_with_old_conflict_markers(package: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(package / "README.md", "## Summary\n", "## Summary\n\n<<<<<<< before updating\nold\n=======\n")
+    commit_all(package.parent, "committed by mistake with a conflict")
+    code, _, err = run_update(package, capsys)
+    assert code == 2
+    assert "README.md:" in err and "conflict marker from an earlier update" in err

@@ -115,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TssaError as error:
         print(f"tssa: {error}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print("tssa: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -102,6 +102,12 @@ def check_preconditions(package: Path) -> dict[str, Any]:
         raise DirtyTreeError(
             f"{package}: the repository has uncommitted changes ({changed} ...); commit or stash them first"
         )
+    leftovers = find_conflicts(package)
+    if leftovers:
+        name, line = leftovers[0]
+        raise DirtyTreeError(
+            f"{package}: {name}:{line} still holds a conflict marker from an earlier update; resolve it first"
+        )
     return answers
 
 
