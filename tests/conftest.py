@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,15 @@ import copier
 import pytest
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+
+# Tests commit to repositories they create; a fresh machine has no git identity.
+for _variable, _value in {
+    "GIT_AUTHOR_NAME": "tssa tests",
+    "GIT_AUTHOR_EMAIL": "tests@tssa.invalid",
+    "GIT_COMMITTER_NAME": "tssa tests",
+    "GIT_COMMITTER_EMAIL": "tests@tssa.invalid",
+}.items():
+    os.environ.setdefault(_variable, _value)
 
 
 def render_package(destination: Path, answers: dict[str, Any] | None = None) -> Path:

@@ -64,12 +64,9 @@ AWKWARD_ANSWERS: dict[str, Any] = {
     "personas": ["developer", "end_user"],
     "term_developer": "Dev | <script>alert(1)</script>",
     "term_end_user": "{% raw %}user{% endraw %}\t_under_",
-    "channel_internal": "Line\tone\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
-    + LONG_TEXT,
+    "channel_internal": "Line\tone\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n" + LONG_TEXT,
     "channel_inbound": "x" * 2000,
-    "channel_outbound": (
-        "<script>alert('x')</script> {{ 7*7 }} `code` [link](http://x) ![img](y) &amp; \\ end"
-    ),
+    "channel_outbound": ("<script>alert('x')</script> {{ 7*7 }} `code` [link](http://x) ![img](y) &amp; \\ end"),
     "security_lead": "Lead " * 99 + "Lead",
     "project_team": "a | b, " + "c" * 1990,
     "security_reviewers": "{{ reviewers }} <img src=x onerror=alert(1)>",

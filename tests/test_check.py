@@ -58,9 +58,7 @@ def test_a_fully_written_package_is_clean(capsys: pytest.CaptureFixture[str]) ->
     assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
 
 
-def test_a_fresh_package_is_all_guidance_but_no_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_fresh_package_is_all_guidance_but_no_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     package = render_package(tmp_path / "fresh")
     code, found = json_findings(capsys, package)
     assert code == 0
@@ -75,9 +73,7 @@ def test_a_fresh_package_is_all_guidance_but_no_error(
     assert "5/19 sections written (26%)" in out
 
 
-def test_a_missing_section_is_an_error_at_the_section_before(
-    written: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_missing_section_is_an_error_at_the_section_before(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = written / "self-assessment.md"
     text = path.read_text()
     start, end = text.index("### Incident Response"), text.index("## Appendix")
@@ -237,9 +233,7 @@ def test_many_packages_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert out.rstrip().endswith("6 documents: 5 errors, 12 warnings")
 
 
-def test_files_that_are_not_text_are_findings_not_crashes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_files_that_are_not_text_are_findings_not_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "odd"
     folder.mkdir()
     (folder / "self-assessment.md").write_bytes("# Fl\xefbble Self-assessment\n".encode("latin-1"))
@@ -263,9 +257,7 @@ def test_real_world_markdown_is_tolerated(written: Path, capsys: pytest.CaptureF
     assert found == []
 
 
-def test_a_path_that_does_not_exist_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_path_that_does_not_exist_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, tmp_path / "nowhere")
     assert code == 2
     assert out == ""

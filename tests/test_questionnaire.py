@@ -42,9 +42,7 @@ def test_the_template_needs_no_trust() -> None:
     assert CONFIG["_subdirectory"] == "template"
 
 
-def test_the_message_after_copy_says_what_to_do_next(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_message_after_copy_says_what_to_do_next(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import copier
 
     copier.run_copy(str(TEMPLATE_ROOT), tmp_path / "pkg", defaults=True)

@@ -70,9 +70,7 @@ def test_persona_mapping_lists_each_chosen_persona_with_the_projects_term(full: 
 
 
 def test_persona_mapping_leaves_out_personas_not_chosen(default_package: Path) -> None:
-    mapping = table_in(
-        default_package, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases"
-    )
+    mapping = table_in(default_package, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases")
     assert [row[0] for row in mapping.rows] == ["Enterprise operator", "Security administrator", "Developer"]
 
 
@@ -144,9 +142,7 @@ def test_awkward_values_come_out_literally_in_tables(awkward: Path) -> None:
     links = table_in(awkward, SELF_ASSESSMENT.filename, "Metadata", "Security links")
     assert as_mapping(links) == AWKWARD_ANSWERS["security_links"]
     assert all(len(row) == 2 for row in links.rows)
-    mapping = as_mapping(
-        table_in(awkward, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases")
-    )
+    mapping = as_mapping(table_in(awkward, JOINT_ASSESSMENT.filename, "Intended use", "Target users and use cases"))
     assert mapping == {
         "Developer": AWKWARD_ANSWERS["term_developer"],
         "End user": AWKWARD_ANSWERS["term_end_user"],
@@ -160,9 +156,7 @@ def test_awkward_values_come_out_literally_in_text(awkward: Path) -> None:
     internal = section_text(find_section(document, *channels, "Internal"))
     # each line of the answer stays a line; a wrapped long line reads back with its spaces
     assert internal.replace("\n", " ") == AWKWARD_ANSWERS["channel_internal"].replace("\n", " ")
-    assert internal.startswith(
-        "Line\tone\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n"
-    )
+    assert internal.startswith("Line\tone\nLine two | pipe\n- not a list\n# not a heading\n1. not ordered\n==\n")
     outbound = section_text(find_section(document, *channels, "Outbound"))
     assert outbound == AWKWARD_ANSWERS["channel_outbound"]
     assert section_text(find_section(document, *channels, "Inbound")) == "x" * 2000

@@ -89,3 +89,10 @@ def test_sections_that_need_the_authors_words_carry_guidance(tmp_path: Path) -> 
     background = find_section(document, "Overview", "Background")
     assert background.blocks[0].guide_key == "overview/background"
     assert len(background.blocks) == 1
+
+
+def test_rendering_is_deterministic_so_updates_make_no_noise(tmp_path: Path) -> None:
+    first = render_package(tmp_path / "first", FULL_ANSWERS)
+    second = render_package(tmp_path / "second", FULL_ANSWERS)
+    for document in DOCUMENTS:
+        assert (first / document.filename).read_bytes() == (second / document.filename).read_bytes()

@@ -11,6 +11,8 @@ from tssa.cli import main
 from tssa.markdown import parse
 from updating import (
     CONFLICT_OPENING,
+    NEW_GUIDANCE,
+    OLD_GUIDANCE,
     Written,
     conflict_markers,
     differs_from_fresh,
@@ -18,61 +20,11 @@ from updating import (
     git,
     missing_or_misplaced,
     release,
+    release_v2,
     render_version,
     replace_once,
-    swap_blocks,
     written_package,
 )
-
-SELF = "template/self-assessment.md.jinja"
-JOINT = "template/joint-assessment.md.jinja"
-README = "template/README.md.jinja"
-OLD_GUIDANCE = "The problem area, for a reviewer who does not know it: what the project"
-NEW_GUIDANCE = "The problem area, explained for a reviewer new to it: what the project"
-SUPPLY_CHAIN = """### Supply chain
-
-<!-- guide: secure-development-practices/supply-chain
-How dependencies are chosen, pinned and watched for vulnerabilities.
-end guide: secure-development-practices/supply-chain -->
-
-### Ecosystem
-"""
-
-
-def release_v2(template: Path) -> None:
-    """The second version: a new section, reworded guidance, swapped sections, a new title line."""
-    edit(template, SELF, replace_once("### Ecosystem\n", SUPPLY_CHAIN))
-    edit(
-        template,
-        SELF,
-        replace_once(
-            "  - [Ecosystem](#ecosystem)", "  - [Supply chain](#supply-chain)\n  - [Ecosystem](#ecosystem)"
-        ),
-    )
-    edit(template, SELF, replace_once(OLD_GUIDANCE, NEW_GUIDANCE))
-    edit(template, SELF, swap_blocks("### Actors", "### Actions"))
-    edit(
-        template,
-        SELF,
-        replace_once(
-            "  - [Actors](#actors)\n  - [Actions](#actions)", "  - [Actions](#actions)\n  - [Actors](#actors)"
-        ),
-    )
-    edit(
-        template,
-        SELF,
-        replace_once(
-            "# {{ inline(project_name) }} Self-assessment", "# Self-assessment of {{ inline(project_name) }}"
-        ),
-    )
-    edit(template, JOINT, swap_blocks("### Attacker motivations", "### Predisposing conditions"))
-    edit(template, JOINT, swap_blocks("## Roadmap", "## Appendix"))
-    edit(
-        template,
-        README,
-        replace_once("## Tracking issue\n", "## Tracking issue\n\nThe TAG tracks the assessment here.\n"),
-    )
-    release(template, "v0.0.2")
 
 
 @pytest.fixture
@@ -91,21 +43,17 @@ def test_every_written_line_survives_a_new_version_in_its_section(
     template, package, lines = written
     release_v2(template)
 
-    assert update(package, "--defaults") == 0
+    assert update(package) == 0
 
     assert missing_or_misplaced(package, lines) == []
     assert conflict_markers(package) == []
-    assert (
-        differs_from_fresh(package, render_version(template, "v0.0.2", package.parent / "fresh"), lines) == []
-    )
+    assert differs_from_fresh(package, render_version(template, "v0.0.2", package.parent / "fresh"), lines) == []
     self_assessment = (package / "self-assessment.md").read_text(encoding="utf-8")
     assert self_assessment.startswith("# Self-assessment of Flibble\n")
     assert NEW_GUIDANCE in self_assessment and OLD_GUIDANCE not in self_assessment
     headings = [heading.text for heading in parse(self_assessment).headings]
     assert headings.index("Actions") < headings.index("Actors")
-    assert (
-        headings.index("Development Pipeline") < headings.index("Supply chain") < headings.index("Ecosystem")
-    )
+    assert headings.index("Development Pipeline") < headings.index("Supply chain") < headings.index("Ecosystem")
     joint = [heading.text for heading in parse((package / "joint-assessment.md").read_text()).headings]
     assert joint.index("Appendix") < joint.index("Roadmap")
     assert "_commit: v0.0.2" in (package / ".copier-answers.yml").read_text()
@@ -131,7 +79,7 @@ def test_a_real_conflict_leaves_markers_fails_and_names_the_file(
     git(package, "commit", "--quiet", "-am", "the authors reword a guide line")
     release_v2(template)
 
-    assert update(package, "--defaults") == 1
+    assert update(package) == 1
 
     captured = capsys.readouterr()
     text = (package / "self-assessment.md").read_text(encoding="utf-8").splitlines()
@@ -172,7 +120,7 @@ def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, n
         "personas=[enterprise_operator, security_administrator, developer, end_user]",
         "term_end_user=Flibble app user",
     ]
-    assert update(package, "--defaults", *(arg for change in changes for arg in ("--data", change))) == 0
+    assert update(package, *(arg for change in changes for arg in ("--data", change))) == 0
 
     metadata = _metadata(package)
     assert metadata["Assessment Stage"] == "Complete"
@@ -190,13 +138,11 @@ def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, n
 
 def test_an_update_with_nothing_new_changes_nothing(written: Written) -> None:
     _, package, _ = written
-    assert update(package, "--defaults") == 0
+    assert update(package) == 0
     assert git(package, "status", "--porcelain") == ""
 
 
-def test_an_answer_a_new_version_refuses_is_reported(
-    written: Written, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_answer_a_new_version_refuses_is_reported(written: Written, capsys: pytest.CaptureFixture[str]) -> None:
     """Copier silently swaps a recorded answer that fails a tightened check for the default."""
     template, package, _ = written
     edit(template, "copier.yml", replace_once("default: Sam Flibble, Kim Flibble", "default: Sam Flibble"))
@@ -207,7 +153,7 @@ def test_an_answer_a_new_version_refuses_is_reported(
     )
     release(template, "v0.0.2")
 
-    assert update(package, "--defaults") == 0
+    assert update(package) == 0
 
     out = capsys.readouterr().out
     assert "note: the answer project_team is now 'Sam Flibble' (was 'Sam Flibble, Kim Flibble')" in out

@@ -47,9 +47,7 @@ def now_called(key: Key) -> Key:
     if name == "self-assessment.md":
         return name, tuple("goals" if part == "goal" else part for part in path)
     renamed = {"joint-review-use": "joint-assessment-use", "hands-on-review": "hands-on-assessment"}
-    return "joint-assessment.md" if name == "joint-review.md" else name, tuple(
-        renamed.get(part, part) for part in path
-    )
+    return "joint-assessment.md" if name == "joint-review.md" else name, tuple(renamed.get(part, part) for part in path)
 
 
 @pytest.fixture
@@ -67,15 +65,12 @@ def test_a_renamed_file_and_renamed_sections_carry_the_text(
 ) -> None:
     template, package, written = old_package
 
-    assert main(["update", str(package), "--defaults"]) == 0
+    assert main(["update", str(package)]) == 0
 
     assert not (package / "joint-review.md").exists()
     assert missing_or_misplaced(package, written, {key: now_called(key) for key in written}) == []
     assert conflict_markers(package) == []
-    assert (
-        differs_from_fresh(package, render_version(template, "v0.0.2", package.parent / "fresh"), written)
-        == []
-    )
+    assert differs_from_fresh(package, render_version(template, "v0.0.2", package.parent / "fresh"), written) == []
     assert "note: joint-review.md is now joint-assessment.md" in capsys.readouterr().out
 
 
@@ -87,9 +82,7 @@ def test_copier_alone_deletes_a_renamed_file_with_the_text_in_it(
     copier.run_update(package, defaults=True, overwrite=True, quiet=True)
     assert not (package / "joint-review.md").exists()
     joint = (package / "joint-assessment.md").read_text(encoding="utf-8")
-    lost = [
-        line for (name, _), lines in written.items() if name == "joint-review.md" for line in lines if line
-    ]
+    lost = [line for (name, _), lines in written.items() if name == "joint-review.md" for line in lines if line]
     assert lost and not any(line in joint for line in lost)
 
 
@@ -98,14 +91,12 @@ def _drop_readme(template: Path) -> None:
     release(template, "v0.0.2")
 
 
-def test_a_dropped_file_the_authors_wrote_in_is_kept(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_dropped_file_the_authors_wrote_in_is_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     template, package, written = written_package(tmp_path)
     readme = (package / "README.md").read_text(encoding="utf-8")
     _drop_readme(template)
 
-    assert main(["update", str(package), "--defaults"]) == 0
+    assert main(["update", str(package)]) == 0
 
     assert (package / "README.md").read_text(encoding="utf-8") == readme
     assert missing_or_misplaced(package, written) == []
@@ -118,7 +109,7 @@ def test_a_dropped_file_nobody_wrote_in_goes(tmp_path: Path) -> None:
     package = make_package(template, tmp_path / "flibble")
     _drop_readme(template)
 
-    assert main(["update", str(package), "--defaults"]) == 0
+    assert main(["update", str(package)]) == 0
 
     assert not (package / "README.md").exists()
 
@@ -140,7 +131,7 @@ def test_a_dropped_section_the_authors_wrote_in_is_kept_in_place(
     )
     release(template, "v0.0.2")
 
-    assert main(["update", str(package), "--defaults"]) == 0
+    assert main(["update", str(package)]) == 0
 
     assert missing_or_misplaced(package, written) == []
     assert conflict_markers(package) == []

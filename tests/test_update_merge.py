@@ -126,11 +126,7 @@ def test_without_the_rename_the_old_section_is_kept_and_reported(base: str) -> N
     old = base.replace("### Goals", "### Goal").replace("guide: overview/goals", "guide: overview/goal")
     merged = merge_document(insert(old, "### Goal", ["We promise little."]), old, base)
     assert merged is not None and merged.kept == ("### Goal",)
-    assert (
-        merged.text.index("### Goal\n")
-        < merged.text.index("We promise little.")
-        < merged.text.index("### Goals")
-    )
+    assert merged.text.index("### Goal\n") < merged.text.index("We promise little.") < merged.text.index("### Goals")
 
 
 def test_text_above_the_title_and_windows_line_endings_are_kept(base: str) -> None:

@@ -79,9 +79,7 @@ def test_conflicts_left_from_an_earlier_update(
         replace_once("## Summary\n", "## Summary\n\n<<<<<<< before updating\nx\n=======\n"),
     )
     commit(package, "committed by mistake")
-    line = (package / "README.md").read_text(encoding="utf-8").splitlines().index(
-        "<<<<<<< before updating"
-    ) + 1
+    line = (package / "README.md").read_text(encoding="utf-8").splitlines().index("<<<<<<< before updating") + 1
     assert f"README.md:{line} still holds a conflict marker" in refused(capsys, str(package))
 
 
@@ -99,19 +97,17 @@ def test_data_that_is_not_key_value(capsys: pytest.CaptureFixture[str]) -> None:
     assert "is not KEY=VALUE" in capsys.readouterr().err
 
 
-def test_a_bad_answer_changes_nothing(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_bad_answer_changes_nothing(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     package = make_package(template, tmp_path / "flibble")
-    assert main(["update", str(package), "--defaults", "--data", "assessment_stage=Done"]) == 1
+    assert main(["update", str(package), "--data", "assessment_stage=Done"]) == 1
     assert "'Done' is not in ['Incomplete', 'Complete', 'Obsolete']" in capsys.readouterr().err
     assert git(package, "status", "--porcelain") == ""
 
 
-def test_no_terminal_and_no_defaults(template: Path, tmp_path: Path) -> None:
+def test_interactive_without_a_terminal(template: Path, tmp_path: Path) -> None:
     package = make_package(template, tmp_path / "flibble")
     result = subprocess.run(
-        [sys.executable, "-m", "tssa.cli", "update", str(package)],
+        [sys.executable, "-m", "tssa.cli", "update", str(package), "--interactive"],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -119,7 +115,7 @@ def test_no_terminal_and_no_defaults(template: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert "tssa: no terminal to ask the questions; run with --defaults" in result.stderr
+    assert "tssa: no terminal to ask the questions; leave out --interactive" in result.stderr
     assert git(package, "status", "--porcelain") == ""
 
 

@@ -32,15 +32,12 @@ _STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
-        name: render_package(tmp_path_factory.mktemp(name) / "pkg", answers)
-        for name, answers in ANSWER_SETS.items()
+        name: render_package(tmp_path_factory.mktemp(name) / "pkg", answers) for name, answers in ANSWER_SETS.items()
     }
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
-    }
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 def test_file_names_never_depend_on_answers() -> None:
@@ -52,21 +49,6 @@ def test_every_answer_set_renders_the_same_files(packages: dict[str, Path]) -> N
     expected = {".copier-answers.yml", *(document.filename for document in DOCUMENTS)}
     for name, folder in packages.items():
         assert set(_files(folder)) == expected, name
-
-
-def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The files without the `_commit` line, which a test run from an uncommitted tree changes."""
-    answers = files[".copier-answers.yml"].splitlines(keepends=True)
-    return {
-        **files,
-        ".copier-answers.yml": b"".join(line for line in answers if not line.startswith(b"_commit:")),
-    }
-
-
-def test_rendering_twice_anywhere_gives_the_same_bytes(tmp_path: Path) -> None:
-    first = _files(render_package(tmp_path / "one" / "flibble", FULL_ANSWERS))
-    second = _files(render_package(tmp_path / "two" / "elsewhere", FULL_ANSWERS))
-    assert _stable(first) == _stable(second)
 
 
 def test_no_template_expression_uses_a_changing_value() -> None:

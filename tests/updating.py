@@ -103,9 +103,7 @@ def swap_blocks(first: str, second: str) -> Callable[[str], str]:
     return change
 
 
-def make_package(
-    template: Path, folder: Path, tag: str = "v0.0.1", answers: dict[str, Any] | None = None
-) -> Path:
+def make_package(template: Path, folder: Path, tag: str = "v0.0.1", answers: dict[str, Any] | None = None) -> Path:
     """A package copied from one version of the template, committed to its own git repository."""
     copier.run_copy(str(template), folder, data=answers or {}, vcs_ref=tag, defaults=True, quiet=True)
     git(folder, "init", "--quiet", "--initial-branch=main")
@@ -199,9 +197,7 @@ def missing_or_misplaced(
             continue
         start, end = spans[section]
         inside = text.split("\n")[start:end]
-        problems.extend(
-            f"{name} {'/'.join(section)}: {line!r}" for line in lines if line and line not in inside
-        )
+        problems.extend(f"{name} {'/'.join(section)}: {line!r}" for line in lines if line and line not in inside)
     return problems
 
 
@@ -215,9 +211,7 @@ def conflict_markers(package: Path) -> list[str]:
     ]
 
 
-def render_version(
-    template: Path, tag: str, destination: Path, answers: dict[str, Any] | None = None
-) -> Path:
+def render_version(template: Path, tag: str, destination: Path, answers: dict[str, Any] | None = None) -> Path:
     """A fresh package of one template version, for comparison."""
     copier.run_copy(str(template), destination, data=answers or {}, vcs_ref=tag, defaults=True, quiet=True)
     return destination
@@ -243,3 +237,52 @@ def differs_from_fresh(package: Path, fresh: Path, written: dict[Key, list[str]]
         if _normalized([line for line in updated if line not in author]) != expected:
             differing.append(path.name)
     return differing
+
+
+# ---------------------------------------------------------------- the second version
+
+SELF = "template/self-assessment.md.jinja"
+JOINT = "template/joint-assessment.md.jinja"
+README = "template/README.md.jinja"
+OLD_GUIDANCE = "The problem area, for a reviewer who does not know it: what the project"
+NEW_GUIDANCE = "The problem area, explained for a reviewer new to it: what the project"
+SUPPLY_CHAIN = """### Supply chain
+
+<!-- guide: secure-development-practices/supply-chain
+How dependencies are chosen, pinned and watched for vulnerabilities.
+end guide: secure-development-practices/supply-chain -->
+
+### Ecosystem
+"""
+
+
+def release_v2(template: Path) -> None:
+    """The second version: a new section, reworded guidance, swapped sections, a new title line."""
+    edit(template, SELF, replace_once("### Ecosystem\n", SUPPLY_CHAIN))
+    edit(
+        template,
+        SELF,
+        replace_once("  - [Ecosystem](#ecosystem)", "  - [Supply chain](#supply-chain)\n  - [Ecosystem](#ecosystem)"),
+    )
+    edit(template, SELF, replace_once(OLD_GUIDANCE, NEW_GUIDANCE))
+    edit(template, SELF, swap_blocks("### Actors", "### Actions"))
+    edit(
+        template,
+        SELF,
+        replace_once(
+            "  - [Actors](#actors)\n  - [Actions](#actions)", "  - [Actions](#actions)\n  - [Actors](#actors)"
+        ),
+    )
+    edit(
+        template,
+        SELF,
+        replace_once("# {{ inline(project_name) }} Self-assessment", "# Self-assessment of {{ inline(project_name) }}"),
+    )
+    edit(template, JOINT, swap_blocks("### Attacker motivations", "### Predisposing conditions"))
+    edit(template, JOINT, swap_blocks("## Roadmap", "## Appendix"))
+    edit(
+        template,
+        README,
+        replace_once("## Tracking issue\n", "## Tracking issue\n\nThe TAG tracks the assessment here.\n"),
+    )
+    release(template, "v0.0.2")

@@ -45,9 +45,7 @@ def _renames_for(relative: str) -> dict[str, str]:
     return former_section_keys(document) if document is not None else {}
 
 
-def _rename_target(
-    relative: str, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]
-) -> str | None:
+def _rename_target(relative: str, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]) -> str | None:
     """The new name of a file the new version renamed, if the outline knows it and it is free."""
     document = renamed_to(PurePosixPath(relative).name)
     if document is None:
@@ -60,9 +58,7 @@ def _rename_target(
 class _Carrier:
     """Redoes copier's merge of each package document, by sections, and carries dropped files."""
 
-    def __init__(
-        self, package: PackageFolder, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]
-    ):
+    def __init__(self, package: PackageFolder, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]):
         self.package = package
         self.before = before
         self.base = base

@@ -6,9 +6,12 @@ codes are listed in `CODES`; their numbers never change meaning.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -113,6 +116,20 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     return report
 
 
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 24
+
+
+def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentReport]:
+    """Check many documents, spread over the machine's cores when there are enough."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < _PARALLEL_FROM or workers < 2:
+        return [check_file(file, lint) for file in files]
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(partial(check_file, lint=lint), files, chunksize=chunk))
+
+
 def _section_findings(path: Path, matched: list[MatchedSection], parsed: MarkdownDocument) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
@@ -139,9 +156,7 @@ def _section_findings(path: Path, matched: list[MatchedSection], parsed: Markdow
                 )
             )
         if item.status is Status.UNFILLED:
-            findings.append(
-                Finding(path, line, "TSSA103", f'section "{section.title}" holds only the guidance')
-            )
+            findings.append(Finding(path, line, "TSSA103", f'section "{section.title}" holds only the guidance'))
         elif item.status is Status.EMPTY and not section.children and section.required:
             findings.append(Finding(path, line, "TSSA104", f'section "{section.title}" is empty'))
     return findings
@@ -150,9 +165,7 @@ def _section_findings(path: Path, matched: list[MatchedSection], parsed: Markdow
 def _metadata_table(parsed: MarkdownDocument) -> Table | None:
     names = {normalize(name) for row in METADATA_ROWS for name in (row.name, *row.aliases)}
     for table in parsed.tables:
-        keys = [normalize(row[0]) for row in table.rows if row] + [
-            normalize(cell) for cell in table.header[:1]
-        ]
+        keys = [normalize(row[0]) for row in table.rows if row] + [normalize(cell) for cell in table.header[:1]]
         if sum(key in names for key in keys) >= 2:
             return table
     return None
@@ -161,11 +174,7 @@ def _metadata_table(parsed: MarkdownDocument) -> Table | None:
 def _metadata_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
     table = _metadata_table(parsed)
     if table is None:
-        return [
-            Finding(
-                path, 1, "TSSA201", "no metadata table (Assessment Stage, Software, Security Provider, ...)"
-            )
-        ]
+        return [Finding(path, 1, "TSSA201", "no metadata table (Assessment Stage, Software, Security Provider, ...)")]
     rows: dict[str, tuple[int, str]] = {}
     all_rows = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
     for line, cells in all_rows:
@@ -219,9 +228,7 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
             continue
         target = (path.parent / unquote(parts.path)).resolve()
         if not target.exists():
-            findings.append(
-                Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file")
-            )
+            findings.append(Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file"))
     return findings
 
 
@@ -232,9 +239,7 @@ def _line_findings(path: Path, text: str) -> list[Finding]:
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if _CONFLICT_LINE.match(line):
-            findings.append(
-                Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file")
-            )
+            findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
         elif not in_fence and _DRAFT_LINE.match(line):
             findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
     return findings

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tssa import __version__
-from tssa.check import check_file
+from tssa.check import check_files
 from tssa.errors import TssaError
 from tssa.package import find_package_files
 from tssa.report import as_json, as_text, is_failure
@@ -31,12 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--lint", action="store_true", help="add the TAG's Markdown lint findings")
     check.set_defaults(handler=run_check)
+
     register_update(commands)
     return parser
 
 
 def run_check(args: argparse.Namespace) -> int:
-    reports = [check_file(file, lint=args.lint) for file in find_package_files(args.paths)]
+    reports = check_files(find_package_files(args.paths), lint=args.lint)
     print(as_json(reports, args.strict) if args.format == "json" else as_text(reports, args.strict))
     return 1 if is_failure(reports, args.strict) else 0
 
@@ -53,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TssaError as error:
         print(f"tssa: {error}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print("tssa: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

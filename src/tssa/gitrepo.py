@@ -22,9 +22,7 @@ class GitCommandError(TssaError):
     """A git command that should work failed; its own message is passed on."""
 
 
-def git(
-    *args: str, cwd: Path, stdin: str | None = None, check: bool = True
-) -> subprocess.CompletedProcess[str]:
+def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run one git command in `cwd` and return its result, text in and out."""
     try:
         result = subprocess.run(
@@ -81,9 +79,7 @@ def mark_resolved(top: Path, relpath: str) -> None:
         git("reset", "--quiet", "--", relpath, cwd=top)
 
 
-def merge_file(
-    ours: str, base: str, theirs: str, labels: tuple[str, str, str], scratch: Path
-) -> tuple[str, bool]:
+def merge_file(ours: str, base: str, theirs: str, labels: tuple[str, str, str], scratch: Path) -> tuple[str, bool]:
     """Three-way merge of three texts with `git merge-file`; the text and whether it conflicts.
 
     Conflicts come out as inline markers labelled with `labels` (ours, base, theirs).

@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+# Inline parsing is most of markdown-it's cost; it runs per token on demand
+# (headings, table cells, text that may hold a link) instead of everywhere.
+_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+_MAY_LINK = re.compile(r"[\[<]")
 
 GUIDE_START = re.compile(r"^<!--\s*guide:\s*(?P<key>[a-z0-9/-]+)\s*$", re.MULTILINE)
 
@@ -42,7 +47,7 @@ class Table:
     row_lines: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Block:
     """A top-level block: a paragraph, list, table, HTML block, code block, rule or quote."""
 
@@ -50,8 +55,13 @@ class Block:
     line: int
     end_line: int
     source: str
-    text: str = ""
-    """For a paragraph, the plain text a reader sees."""
+    inline: Token | None = field(default=None, repr=False, compare=False)
+    env: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def text(self) -> str:
+        """For a paragraph, the plain text a reader sees; empty for other blocks."""
+        return plain_text(self.inline, self.env) if self.inline is not None else ""
 
     @property
     def guide_key(self) -> str | None:
@@ -113,11 +123,20 @@ def github_anchor(text: str, seen: dict[str, int]) -> str:
     return base if count == 0 else f"{base}-{count}"
 
 
-def plain_text(inline: Token) -> str:
+def inline_children(inline: Token, env: dict[str, Any]) -> list[Token]:
+    """The inline tokens of a block's text, parsed on first use."""
+    if not inline.meta.get("parsed"):
+        inline.children = []
+        _PARSER.inline.parse(inline.content, _PARSER, env, inline.children)
+        inline.meta["parsed"] = True
+    return inline.children or []
+
+
+def plain_text(inline: Token, env: dict[str, Any]) -> str:
     """The text a reader sees in an inline token: escapes resolved, breaks as newlines."""
     parts: list[str] = []
-    for child in inline.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+    for child in inline_children(inline, env):
+        if child.type in ("text", "text_special", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
@@ -126,9 +145,9 @@ def plain_text(inline: Token) -> str:
     return "".join(parts)
 
 
-def _links(inline: Token, line: int) -> list[Link]:
+def _links(inline: Token, env: dict[str, Any], line: int) -> list[Link]:
     found: list[Link] = []
-    children = inline.children or []
+    children = inline_children(inline, env)
     for index, child in enumerate(children):
         if child.type == "link_open":
             text_parts = []
@@ -142,7 +161,7 @@ def _links(inline: Token, line: int) -> list[Link]:
     return found
 
 
-def _table(tokens: list[Token], start: int) -> tuple[Table, int]:
+def _table(tokens: list[Token], start: int, env: dict[str, Any]) -> tuple[Table, int]:
     """Read the table that opens at `tokens[start]`; return it and the index after it."""
     header: list[str] = []
     rows: list[tuple[str, ...]] = []
@@ -162,7 +181,7 @@ def _table(tokens: list[Token], start: int) -> tuple[Table, int]:
             if not in_head:
                 row_lines.append((token.map or [0])[0] + 1)
         elif token.type == "inline":
-            current.append(plain_text(token))
+            current.append(plain_text(token, env))
         elif token.type == "tr_close":
             if in_head:
                 header = current
@@ -190,7 +209,8 @@ _BLOCK_KINDS = {
 def parse(text: str) -> MarkdownDocument:
     """Parse Markdown source into a document model."""
     lines = text.splitlines()
-    tokens = _PARSER.parse(text)
+    env: dict[str, Any] = {}
+    tokens = _PARSER.parse(text, env)
     headings: list[Heading] = []
     tables: list[Table] = []
     links: list[Link] = []
@@ -202,23 +222,20 @@ def parse(text: str) -> MarkdownDocument:
     while index < len(tokens):
         token = tokens[index]
         line_map = token.map or [0, 0]
-        if token.type == "inline":
-            links.extend(_links(token, line_map[0] + 1))
+        if token.type == "inline" and _MAY_LINK.search(token.content):
+            links.extend(_links(token, env, line_map[0] + 1))
         if token.type == "table_open":
-            table, _ = _table(tokens, index)
+            table, _ = _table(tokens, index, env)
             tables.append(table)
         if token.level == 0 and token.type == "heading_open":
-            inline = tokens[index + 1]
-            heading_text = plain_text(inline)
-            heading = Heading(
-                int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen)
-            )
+            heading_text = plain_text(tokens[index + 1], env)
+            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
             headings.append(heading)
             top_level_blocks.append((index, heading))
         elif token.level == 0 and token.type in _BLOCK_KINDS:
             start, end = line_map[0], line_map[1]
-            text_of = plain_text(tokens[index + 1]) if token.type == "paragraph_open" else ""
-            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]), text_of)
+            paragraph = tokens[index + 1] if token.type == "paragraph_open" else None
+            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]), paragraph, env)
             blocks.append(block)
             top_level_blocks.append((index, block))
         index += 1

@@ -7,8 +7,10 @@ trailing punctuation and formatting, and accepting the outline's old names.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from tssa.markdown import Block, MarkdownDocument, Section, Table
 from tssa.outline import Document, WalkedSection
@@ -39,6 +41,7 @@ class MatchedSection:
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def normalize(title: str) -> str:
     """A heading title reduced to what matters for matching."""
     text = _NUMBERING.sub("", title).casefold()
@@ -49,7 +52,9 @@ def normalize(title: str) -> str:
 
 def match_sections(document: Document, parsed: MarkdownDocument) -> list[MatchedSection]:
     """Each outline section in order, with the heading that stands for it, if any."""
-    sections = parsed.walk()
+    by_name: dict[str, list[Section]] = defaultdict(list)
+    for candidate in parsed.walk():
+        by_name[normalize(candidate.heading.text)].append(candidate)
     used: set[int] = set()
     empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
     matched: list[MatchedSection] = []
@@ -57,13 +62,12 @@ def match_sections(document: Document, parsed: MarkdownDocument) -> list[Matched
         names = [normalize(name) for name in item.section.names]
         found: Section | None = None
         by_alias = False
-        for candidate in sections:
-            key = normalize(candidate.heading.text)
-            if candidate.heading.line in used or key not in names:
-                continue
-            found, by_alias = candidate, key != names[0]
-            used.add(candidate.heading.line)
-            break
+        for name in names:
+            found = next((c for c in by_name.get(name, ()) if c.heading.line not in used), None)
+            if found is not None:
+                by_alias = name != names[0]
+                used.add(found.heading.line)
+                break
         matched.append(MatchedSection(item, found, by_alias, _status(found, empty_tables)))
     return matched
 

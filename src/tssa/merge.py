@@ -66,11 +66,7 @@ def _without_guide(lines: tuple[str, ...], key: str | None) -> tuple[str, ...]:
     if last < first:
         return lines
     rest = lines[:first] + lines[last + 1 :]
-    if (
-        0 < first <= len(rest)
-        and not rest[first - 1].strip()
-        and (first == len(rest) or not rest[first].strip())
-    ):
+    if 0 < first <= len(rest) and not rest[first - 1].strip() and (first == len(rest) or not rest[first].strip()):
         rest = rest[: first - 1] + rest[first:]
     return rest
 

@@ -15,9 +15,7 @@ from pathlib import Path
 from tssa.errors import TssaError
 from tssa.outline import DOCUMENTS, Document, document_for_filename
 
-PACKAGE_FILENAMES = frozenset(
-    name for document in DOCUMENTS for name in (document.filename, *document.old_filenames)
-)
+PACKAGE_FILENAMES = frozenset(name for document in DOCUMENTS for name in (document.filename, *document.old_filenames))
 # A README alone does not make a folder a package: only next to an assessment.
 _ASSESSMENT_FILENAMES = PACKAGE_FILENAMES - {"README.md"}
 _SKIPPED_FOLDERS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
@@ -62,9 +60,7 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
             continue
         files = list(_package_files_below(path))
         if not files:
-            raise NoPackageError(
-                f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md"
-            )
+            raise NoPackageError(f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md")
         found.extend(files)
     return found
 

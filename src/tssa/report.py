@@ -24,9 +24,7 @@ def progress_bar(done: int, total: int) -> str:
 
 def is_failure(reports: list[DocumentReport], strict: bool) -> bool:
     """Errors fail a check; with `strict`, warnings do too."""
-    return any(
-        finding.severity is Severity.ERROR or strict for report in reports for finding in report.findings
-    )
+    return any(finding.severity is Severity.ERROR or strict for report in reports for finding in report.findings)
 
 
 def as_text(reports: list[DocumentReport], strict: bool) -> str:
@@ -35,14 +33,12 @@ def as_text(reports: list[DocumentReport], strict: bool) -> str:
         done, total = report.sections_written, report.sections_total
         percent = round(100 * done / total) if total else 100
         lines.append(
-            f"{_shown(report.file.path)}  {progress_bar(done, total)}  "
-            f"{done}/{total} sections written ({percent}%)"
+            f"{_shown(report.file.path)}  {progress_bar(done, total)}  {done}/{total} sections written ({percent}%)"
         )
         for finding in report.findings:
             severity = "error" if finding.severity is Severity.ERROR or strict else "warning"
             lines.append(
-                f"  {_shown(finding.path)}:{finding.line}: {severity} {finding.code} {finding.name}: "
-                f"{finding.message}"
+                f"  {_shown(finding.path)}:{finding.line}: {severity} {finding.code} {finding.name}: {finding.message}"
             )
     errors = sum(f.severity is Severity.ERROR for r in reports for f in r.findings)
     warnings = sum(f.severity is Severity.WARNING for r in reports for f in r.findings)

@@ -60,23 +60,16 @@ class CopierUpdateError(TssaError):
     """Copier refused or failed to update (bad answer, unknown version, downgrade, ...)."""
 
 
-class UpdateInterruptedError(TssaError):
-    """The user stopped the update (Ctrl-C), most often while answering the questions."""
-
-    exit_code = 130
-
-
 class ConflictsRemainError(TssaError):
     """The update is done, but some lines conflict and wait for the author."""
 
 
 @dataclass(frozen=True)
 class UpdateOptions:
-    """How to update: answers to change, whether to ask, which version."""
+    """How to update: answers to change, whether to ask the questions again, which version."""
 
     data: dict[str, str] = field(default_factory=dict)
-    defaults: bool = False
-    skip_answered: bool = False
+    interactive: bool = False
     vcs_ref: str | None = None
 
 
@@ -121,22 +114,17 @@ def _run_copier(folder: Path, options: UpdateOptions) -> None:
         copier.run_update(
             folder,
             data=dict(options.data),
-            defaults=options.defaults,
-            skip_answered=options.skip_answered,
+            defaults=not options.interactive,
             vcs_ref=options.vcs_ref,
             overwrite=True,
             quiet=True,
             conflict="inline",
             context_lines=CONTEXT_LINES,
         )
-    except KeyboardInterrupt as error:
-        raise UpdateInterruptedError(
-            f"stopped before the update finished; check `git status` in {folder}"
-        ) from error
     except InteractiveSessionError as error:
         raise CopierUpdateError(
-            "no terminal to ask the questions; run with --defaults "
-            "(and --data KEY=VALUE for the answers to change)"
+            "no terminal to ask the questions; leave out --interactive "
+            "(and give --data KEY=VALUE for the answers to change)"
         ) from error
     except (CopierError, ValueError) as error:
         raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
@@ -148,20 +136,22 @@ def _shown(value: Any) -> str:
 
 
 def _answer_notes(old: dict[str, Any], new: dict[str, Any], data: dict[str, str]) -> list[str]:
-    """Answers given that were not recorded, and recorded answers that changed unasked.
+    """Answers given that were not recorded, answers that changed unasked, and new answers.
 
-    Copier drops a recorded answer that fails a newer version's check, and
-    with --defaults takes the default in its place without a word.
+    Copier drops a recorded answer that fails a newer version's check and,
+    when it does not ask, takes the default in its place without a word; it
+    answers a new question with its default the same way.
     """
-    notes = [
-        f"{key} is not a question of this template version; it was not recorded"
-        for key in data
-        if key not in new
-    ]
+    notes = [f"{key} is not a question of this template version; it was not recorded" for key in data if key not in new]
     notes.extend(
         f"the answer {key} is now {_shown(new[key])} (was {_shown(old[key])})"
         for key in sorted(old.keys() & new.keys())
         if key not in data and old[key] != new[key]
+    )
+    notes.extend(
+        f"the new question {key} is answered {_shown(new[key])}; change it with --data {key}=..."
+        for key in sorted(new.keys() - old.keys())
+        if key not in data
     )
     return notes
 
@@ -217,12 +207,12 @@ def register(commands: Any) -> None:
         description=(
             "Update a TSSA package made with copier to a newer template version (or change its answers), "
             "merging by sections so every line the authors wrote stays in its section. "
-            "The package must be committed to git. Exits 1 and lists file:line when conflicts remain."
+            "It asks nothing unless --interactive: recorded answers stay, new questions take their "
+            "defaults, --data changes answers. The package must be committed to git. "
+            "Exits 1 and lists file:line when conflicts remain."
         ),
     )
-    parser.add_argument(
-        "path", nargs="?", type=Path, default=Path("."), metavar="PATH", help="package folder"
-    )
+    parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH", help="package folder")
     parser.add_argument(
         "-d",
         "--data",
@@ -233,12 +223,9 @@ def register(commands: Any) -> None:
         help="change an answer, such as assessment_stage=Complete or 'languages=[Go, Rust]'; repeatable",
     )
     parser.add_argument(
-        "--defaults",
+        "--interactive",
         action="store_true",
-        help="ask nothing: keep the recorded answers and take the default for new questions",
-    )
-    parser.add_argument(
-        "--skip-answered", action="store_true", help="ask only the questions this package has no answer for"
+        help="ask every question again, the recorded answers as defaults (default: ask nothing)",
     )
     parser.add_argument(
         "--vcs-ref",
@@ -250,9 +237,12 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The `update` subcommand: update, print notes and conflicts, fail while conflicts remain."""
-    options = UpdateOptions(dict(args.data), args.defaults, args.skip_answered, args.vcs_ref)
+    options = UpdateOptions(dict(args.data), args.interactive, args.vcs_ref)
     outcome = update_package(args.path, options)
-    print(f"Updated {args.path} from template {outcome.old_version} to {outcome.new_version}.")
+    if outcome.old_version == outcome.new_version:
+        print(f"{args.path}: the template is already at {outcome.new_version}; answers applied again.")
+    else:
+        print(f"Updated {args.path} from template {outcome.old_version} to {outcome.new_version}.")
     for note in outcome.notes:
         print(f"note: {note}")
     if outcome.conflicts:

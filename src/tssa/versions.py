@@ -54,8 +54,7 @@ def read_recorded(folder: Path) -> Recorded:
     path = folder / ANSWERS_FILE
     if not path.is_file():
         raise NoAnswersFileError(
-            f"{folder}: no {ANSWERS_FILE}; only a package made by `copier copy` "
-            "from this template can be updated"
+            f"{folder}: no {ANSWERS_FILE}; only a package made by `copier copy` from this template can be updated"
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
