@@ -136,10 +136,13 @@ def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, n
     assert "assessment_stage: Complete" in recorded and "- end_user" in recorded
 
 
-def test_an_update_with_nothing_new_changes_nothing(written: Written) -> None:
+def test_an_update_with_nothing_new_changes_nothing_and_says_so(
+    written: Written, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, package, _ = written
     assert update(package) == 0
     assert git(package, "status", "--porcelain") == ""
+    assert "the template is already at v0.0.1; answers applied again" in capsys.readouterr().out
 
 
 def test_an_answer_a_new_version_refuses_is_reported(written: Written, capsys: pytest.CaptureFixture[str]) -> None:
