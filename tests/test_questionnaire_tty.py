@@ -3,8 +3,9 @@
 `copier copy` runs under pexpect with a real pty, so the prompts are the
 questionary/prompt_toolkit ones a user sees. The test types a name, picks a
 stage with the arrow keys, ticks and unticks personas, edits the multi-line
-security links, has two answers rejected by their validators (reading the
-message on screen), corrects them, and then reads the files that were written.
+security links, has two answers rejected by their validators (the message
+must name the question and, within 80 columns, say what is allowed), corrects
+them, and then reads the files that were written.
 
 Prompts the script does not mention are answered with Enter (their default),
 so a question added to `copier.yml` later does not break this test; a
