@@ -3,8 +3,9 @@
 `copier copy` runs under pexpect with a real pty, so the prompts are the
 questionary/prompt_toolkit ones a user sees. The test types a name, picks a
 stage with the arrow keys, ticks and unticks personas, edits the multi-line
-security links, has two answers rejected by their validators (reading the
-message on screen), corrects them, and then reads the files that were written.
+security links, has two answers rejected by their validators (the message
+must name the question and, within 80 columns, say what is allowed), corrects
+them, and then reads the files that were written.
 
 Prompts the script does not mention are answered with Enter (their default),
 so a question added to `copier.yml` later does not break this test; a
@@ -36,6 +37,7 @@ CLEAR_LINE = "\x15"  # Ctrl-U: delete from the cursor to the start of the line (
 FINISH_MULTILINE = "\x1b\r"  # Esc, Enter: submit a multi-line prompt (Enter alone adds a line).
 
 ROWS, COLUMNS = 50, 200
+NARROW_COLUMNS = 80  # a rejection must say what is allowed within this width
 WAIT_SECONDS = 20.0  # for any one thing to appear; the whole run normally takes a few seconds
 
 ANSI_ESCAPE = re.compile(
@@ -152,8 +154,12 @@ class Step:
     prompt: str
     keys: str
     shows: tuple[str, ...] = ()  # what the prompt must show before any key is typed
-    rejected_with: tuple[str, ...] = ()  # after `keys`, the validator's message must show all of these...
-    correction: str = ""  # ...and then these keys give an answer that is accepted
+    # After `keys`, a message must reject the answer: it names the question and says what is allowed
+    # (`rule`) within the width of a narrow terminal, which cuts the message there; it shows `quotes` too.
+    name: str = ""
+    rule: str = ""
+    quotes: str = ""
+    correction: str = ""  # then these keys give an answer that is accepted
 
 
 SCRIPT = (
@@ -162,14 +168,18 @@ SCRIPT = (
         "A short key for the project's folder",
         CLEAR_LINE + "zorblax/core" + ENTER,
         shows=("zorblax-mesh",),  # the default is derived from the name just typed
-        rejected_with=("project_slug", '"zorblax/core" is not allowed', "lowercase letters, digits"),
+        name="project_slug",
+        rule="use lowercase letters, digits",
+        quotes='"zorblax/core" is not allowed',
         correction=CLEAR_LINE + "zorblax" + ENTER,
     ),
     Step("How far the assessment is", DOWN + ENTER, shows=("Incomplete", "Complete", "Obsolete")),
     Step(
         "The project's source repository",
         CLEAR_LINE + "http://git.example.com/zorblax/mesh" + ENTER,
-        rejected_with=("software_url", "is not an https:// address"),
+        name="software_url",
+        rule="give an https:// address",
+        quotes='"http://git.example.com/zorblax/mesh" is not one',
         correction=CLEAR_LINE + "https://git.example.com/zorblax/mesh" + ENTER,
     ),
     Step("The project's web site", CLEAR_LINE + ENTER),
@@ -236,10 +246,14 @@ def answer_questionnaire(terminal: Terminal, script: Sequence[Step]) -> list[str
         pending.remove(step)
         terminal.must_show(step.shows, f"the question {help_text!r}")
         terminal.send(step.keys)
-        if step.rejected_with:
+        if step.rule:
             message = read_rejection(terminal, help_text)
-            for text in step.rejected_with:
-                assert text in message, f"The rejection of {help_text!r} does not say {text!r}: {message!r}"
+            names = f"Validation error for question '{step.name}'"
+            assert message.startswith(names), f"The rejection does not name {step.name!r}: {message!r}"
+            assert step.rule in message[:NARROW_COLUMNS], (
+                f"An {NARROW_COLUMNS}-column terminal would not show {step.rule!r} of {message!r}"
+            )
+            assert step.quotes in message, f"The rejection does not show {step.quotes!r}: {message!r}"
             terminal.send(step.correction)
     missing = "\n".join(f"    {step.prompt!r}" for step in pending)
     asked = "\n".join(f"    {text!r}" for text in seen)
