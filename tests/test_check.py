@@ -244,6 +244,15 @@ def test_files_that_are_not_text_are_findings_not_crashes(tmp_path: Path, capsys
     assert ("joint-assessment.md", 1, "TSSA001") in found
 
 
+def test_a_file_that_cannot_be_read_shows_no_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "joint-assessment.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    code, out, _ = run(capsys, tmp_path / "joint-assessment.md")
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.endswith("sections written (0%)")
+    assert " 0/0 " not in first
+
+
 def test_real_world_markdown_is_tolerated(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = written / "self-assessment.md"
     edit(path, "| | |\n| --- | --- |", "| Key | Value | Notes |\n| --- | --- | --- |")

@@ -89,18 +89,19 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     if path.name in file.document.old_filenames:
         found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
     result = read_text(path)
+    # A file that cannot be read has written nothing of its document's sections.
+    parsed = parse(result.text or "")
+    matched = match_sections(file.document, parsed)
+    counted = [item for item in matched if item.counts_for_progress]
+    report.sections_total = len(counted)
+    report.sections_written = sum(item.status is Status.WRITTEN for item in counted)
     if result.text is None:
         found(Finding(path, 1, "TSSA001", f"{path.name} {result.problem}"))
         return report
     if result.problem:
         found(Finding(path, 1, "TSSA002", f"{path.name} {result.problem}"))
     text = result.text
-    parsed = parse(text)
-    matched = match_sections(file.document, parsed)
     report.findings.extend(_section_findings(path, matched, parsed))
-    counted = [item for item in matched if item.counts_for_progress]
-    report.sections_total = len(counted)
-    report.sections_written = sum(item.status is Status.WRITTEN for item in counted)
     if file.document.has_metadata:
         report.findings.extend(_metadata_findings(path, parsed))
     if file.document.key == "readme":
