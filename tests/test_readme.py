@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 from conftest import TEMPLATE_ROOT
+from tssa.lint import lint_markdown
 
 
 def fenced_command(marker: str) -> str:
     readme = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"<!-- {marker} -->\n```sh\n(?P<command>.+?)\n```", readme, re.DOTALL)
+    match = re.search(rf"<!-- {marker} -->\n+```sh\n(?P<command>.+?)\n```", readme, re.DOTALL)
     assert match, f"README.md has no command after <!-- {marker} -->"
     return match.group("command")
 
@@ -33,3 +34,16 @@ def test_quick_start_generates_the_example_package(tmp_path: Path) -> None:
     assert title == "# Flibble Self-assessment"
     answers = (destination / ".copier-answers.yml").read_text(encoding="utf-8")
     assert f"_src_path: {TEMPLATE_ROOT}" in answers
+
+
+def test_the_projects_own_markdown_passes_the_lint_it_promises() -> None:
+    documents = [
+        TEMPLATE_ROOT / "README.md",
+        TEMPLATE_ROOT / "CHANGELOG.md",
+        *sorted((TEMPLATE_ROOT / "docs").glob("*.md")),
+    ]
+    findings = {
+        path.name: [f"{finding.line}: {finding.rule}" for finding in lint_markdown(path.read_text(encoding="utf-8"))]
+        for path in documents
+    }
+    assert findings == {path.name: [] for path in documents}
