@@ -147,6 +147,23 @@ def test_each_defect_is_found_at_its_line(
     assert exit_code == (0 if code in {"TSSA103", "TSSA401"} else 1)
 
 
+def test_form_feeds_and_unicode_separators_do_not_shift_line_numbers(
+    written: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Markdown breaks lines only at LF, CR and CRLF; an editor shows these characters inside a line.
+    path = written / "self-assessment.md"
+    edit(path, "Open Flibble's goals: written", "Open Flibble's goals:\x0cwritten\u2028on one line\x1c")
+    edit(path, "Open Flibble's case studies: written", "TODO: ask the bank\n\nwritten")
+    edit(path, "- [Appendix](#appendix)", "- [Appendix](#appendices)")
+    text = path.read_text(encoding="utf-8")
+    expected = {
+        (text[: text.index(marker)].count("\n") + 1, code)
+        for marker, code in (("TODO: ask", "TSSA401"), ("- [Appendix]", "TSSA301"))
+    }
+    _, found = json_findings(capsys, written)
+    assert {(line, code) for _, line, code in found} == expected
+
+
 def test_conflict_markers_are_found_on_both_ends(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = written / "README.md"
     edit(

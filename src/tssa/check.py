@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tssa.markdown import MarkdownDocument, Table, parse
+from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
 from tssa.package import PackageFile, read_text
@@ -236,7 +236,7 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
 def _line_findings(path: Path, text: str) -> list[Finding]:
     findings: list[Finding] = []
     in_fence = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines_of(text), start=1):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if _CONFLICT_LINE.match(line):

@@ -68,7 +68,7 @@ class Block:
         """The section key of our guidance comment, when the block is one."""
         if self.kind != "html":
             return None
-        match = GUIDE_START.match(self.source.strip().splitlines()[0]) if self.source.strip() else None
+        match = GUIDE_START.match(lines_of(self.source.strip())[0]) if self.source.strip() else None
         return match.group("key") if match else None
 
     @property
@@ -206,9 +206,19 @@ _BLOCK_KINDS = {
 }
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
+
+    (`str.splitlines` also splits at form feeds and Unicode separators, which
+    would shift line numbers and turn those characters into line breaks.)
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def parse(text: str) -> MarkdownDocument:
     """Parse Markdown source into a document model."""
-    lines = text.splitlines()
+    lines = lines_of(text)
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(text, env)
     headings: list[Heading] = []
