@@ -48,7 +48,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def line_of(path: Path, text: str) -> int:
-    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+    """The line an editor shows `text` on (only LF breaks lines in these files)."""
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 def test_a_fully_written_package_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
@@ -290,3 +292,20 @@ def test_json_output_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
     assert finding["name"] == "invalid-stage"
     assert finding["severity"] == "error"
     assert "Incomplete." in finding["message"]
+
+
+def test_lines_are_counted_as_an_editor_counts_them(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    # a form feed and a Unicode line separator are not line breaks in Markdown
+    edit(path, "Open Flibble's goals: written", "Open Flibble's goals:\u2028written\x0cby hand")
+    edit(path, "Open Flibble's case studies: written", "TODO: ask the bank\n\nwritten")
+    _, found = json_findings(capsys, path)
+    assert found == [("self-assessment.md", line_of(path, "TODO: ask the bank"), "TSSA401")]
+
+
+def test_draft_lines_count_outside_code_blocks_only(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    code = "~~~text\n```\n~~~\n\nreference: https://example.org/left\n\n````md\n```\ntodo: shown\n```\n````\n"
+    edit(path, "Open Flibble's goals: written", f"Open Flibble's goals: written\n\n{code}\n    todo: indented\n")
+    _, found = json_findings(capsys, path)
+    assert found == [("self-assessment.md", line_of(path, "reference: https://example.org/left"), "TSSA401")]

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tssa.markdown import MarkdownDocument, Table, parse
+from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
 from tssa.package import PackageFile, read_text
@@ -107,7 +107,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     if file.document.key == "readme":
         report.findings.extend(_readme_findings(path, parsed))
     report.findings.extend(_link_findings(path, parsed))
-    report.findings.extend(_line_findings(path, text))
+    report.findings.extend(_line_findings(path, text, parsed))
     if lint:
         from tssa.lint import lint_markdown  # the linter is slow to import; only on request
 
@@ -233,14 +233,11 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
     return findings
 
 
-def _line_findings(path: Path, text: str) -> list[Finding]:
+def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
     findings: list[Finding] = []
-    in_fence = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
+    for number, line in enumerate(lines_of(text), start=1):
         if _CONFLICT_LINE.match(line):
             findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
-        elif not in_fence and _DRAFT_LINE.match(line):
+        elif number not in parsed.code_lines and _DRAFT_LINE.match(line):
             findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
     return findings

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.sections import lines_of
+from tssa.markdown import lines_of
 
 _OPENING = re.compile(r"^<{7}(?: |$)")
 _SKIPPED_FOLDERS = frozenset({".git"})

@@ -95,6 +95,7 @@ class MarkdownDocument:
     sections: list[Section]
     preamble: list[Block]
     line_count: int
+    code_lines: frozenset[int] = frozenset()  # lines inside code blocks, at any depth
 
     @property
     def anchors(self) -> set[str]:
@@ -121,6 +122,16 @@ def github_anchor(text: str, seen: dict[str, int]) -> str:
     count = seen.get(base, 0)
     seen[base] = count + 1
     return base if count == 0 else f"{base}-{count}"
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
+
+    (`str.splitlines` also splits at form feeds and Unicode separators, which
+    would shift line numbers and turn those characters into line breaks.)
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def inline_children(inline: Token, env: dict[str, Any]) -> list[Token]:
@@ -208,7 +219,7 @@ _BLOCK_KINDS = {
 
 def parse(text: str) -> MarkdownDocument:
     """Parse Markdown source into a document model."""
-    lines = text.splitlines()
+    lines = lines_of(text)
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(text, env)
     headings: list[Heading] = []
@@ -217,6 +228,7 @@ def parse(text: str) -> MarkdownDocument:
     blocks: list[Block] = []
     seen: dict[str, int] = {}
     top_level_blocks: list[tuple[int, Block | Heading]] = []
+    code_lines: set[int] = set()
 
     index = 0
     while index < len(tokens):
@@ -224,6 +236,8 @@ def parse(text: str) -> MarkdownDocument:
         line_map = token.map or [0, 0]
         if token.type == "inline" and _MAY_LINK.search(token.content):
             links.extend(_links(token, env, line_map[0] + 1))
+        if token.type in ("fence", "code_block"):
+            code_lines.update(range(line_map[0] + 1, line_map[1] + 1))
         if token.type == "table_open":
             table, _ = _table(tokens, index, env)
             tables.append(table)
@@ -254,4 +268,4 @@ def parse(text: str) -> MarkdownDocument:
             stack[-1].blocks.append(item)
         else:
             preamble.append(item)
-    return MarkdownDocument(headings, tables, links, blocks, roots, preamble, len(lines))
+    return MarkdownDocument(headings, tables, links, blocks, roots, preamble, len(lines), frozenset(code_lines))

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.gitrepo import merge_file
-from tssa.sections import Piece, join, lines_of, split
+from tssa.markdown import lines_of
+from tssa.sections import Piece, join, split
 
 # The labels copier gives its own conflict markers, so both read the same.
 LABELS = ("before updating", "last update", "after updating")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from tssa.markdown import GUIDE_START, parse
+from tssa.markdown import GUIDE_START, lines_of, parse
 from tssa.outline import slug
 
 PREAMBLE = "(preamble)"
@@ -36,16 +36,6 @@ class Piece:
             if match:
                 return match.group("key")
         return None
-
-
-def lines_of(text: str) -> list[str]:
-    """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
-
-    (`str.splitlines` also splits at form feeds and Unicode separators, which
-    would shift line numbers and turn those characters into line breaks.)
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def _heading_keys(text: str) -> list[tuple[int, str]]:
