@@ -309,3 +309,31 @@ def test_draft_lines_count_outside_code_blocks_only(written: Path, capsys: pytes
     edit(path, "Open Flibble's goals: written", f"Open Flibble's goals: written\n\n{code}\n    todo: indented\n")
     _, found = json_findings(capsys, path)
     assert found == [("self-assessment.md", line_of(path, "reference: https://example.org/left"), "TSSA401")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_with_a_bom_is_checked(written: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "| Assessment Stage | Complete |", "| Assessment Stage | Draft |")
+    line = line_of(path, "| Assessment Stage")
+    text = path.read_text(encoding="utf-8")
+    bom = "" if encoding == "utf-16" else "\ufeff"  # the plain codec writes its own
+    path.write_bytes((bom + text).encode(encoding))
+    code, found = json_findings(capsys, path)
+    assert code == 1
+    assert found == [("self-assessment.md", 1, "TSSA002"), ("self-assessment.md", line, "TSSA203")]
+    _, out, _ = run(capsys, path)
+    assert "self-assessment.md is UTF-16, not UTF-8" in out
+    assert "19/19 sections written" in out
+
+
+def test_a_latin1_file_is_reported_at_the_first_bad_byte(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "Open Flibble's ecosystem", "Open Flibbl\u00e9's ecosystem")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    code, found = json_findings(capsys, path)
+    assert code == 1
+    line = next(n for n, text in enumerate(path.read_bytes().split(b"\n"), 1) if b"Flibbl\xe9" in text)
+    assert found == [("self-assessment.md", line, "TSSA002")]
+    _, out, _ = run(capsys, path)
+    assert f"is not UTF-8 (byte 0xE9 on line {line}); read with replacement characters" in out

@@ -99,7 +99,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
         found(Finding(path, 1, "TSSA001", f"{path.name} {result.problem}"))
         return report
     if result.problem:
-        found(Finding(path, 1, "TSSA002", f"{path.name} {result.problem}"))
+        found(Finding(path, result.line, "TSSA002", f"{path.name} {result.problem}"))
     text = result.text
     report.findings.extend(_section_findings(path, matched, parsed))
     if file.document.has_metadata:
