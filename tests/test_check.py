@@ -337,3 +337,12 @@ def test_a_latin1_file_is_reported_at_the_first_bad_byte(written: Path, capsys: 
     assert found == [("self-assessment.md", line, "TSSA002")]
     _, out, _ = run(capsys, path)
     assert f"is not UTF-8 (byte 0xE9 on line {line}); read with replacement characters" in out
+
+
+def test_html_anchors_are_link_targets_and_not_heading_text(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "### Background", '### <a name="background-story"></a>Background')
+    edit(path, "## Project compliance", '<div id="Compliance"></div>\n\n## Project compliance')
+    edit(path, "- [Overview](#overview)", "- [Overview](#overview)\n- [Story](#background-story)\n- [C](#compliance)")
+    code, found = json_findings(capsys, path)
+    assert (code, found) == (0, [])
