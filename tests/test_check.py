@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -346,3 +348,16 @@ def test_html_anchors_are_link_targets_and_not_heading_text(written: Path, capsy
     edit(path, "- [Overview](#overview)", "- [Overview](#overview)\n- [Story](#background-story)\n- [C](#compliance)")
     code, found = json_findings(capsys, path)
     assert (code, found) == (0, [])
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # far more output than a pipe holds, so the writer is still writing when the reader stops
+    (tmp_path / "self-assessment.md").write_text("todo: write this\n\n" * 5000, encoding="utf-8")
+    tssa = Path(sys.executable).with_name("tssa")
+    with subprocess.Popen([tssa, "check", tmp_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().decode().startswith(str(tmp_path))
+        process.stdout.close()  # as `| head -1` does
+        errors = process.stderr.read().decode()
+    assert errors == ""
+    assert process.returncode == 141
