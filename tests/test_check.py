@@ -361,3 +361,16 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
         errors = process.stderr.read().decode()
     assert errors == ""
     assert process.returncode == 141
+
+
+def test_files_an_update_leaves_next_to_a_document(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (written / "self-assessment.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n", encoding="utf-8")
+    shutil.copy(written / "README.md", written / "README.md.orig")
+    code, found = json_findings(capsys, written)
+    assert code == 1
+    assert found == [("self-assessment.md", 1, "TSSA403"), ("README.md", 1, "TSSA404")]
+    _, out, _ = run(capsys, written)
+    assert "self-assessment.md.rej holds changes an update could not apply; apply them by hand, then delete it" in out
+    (written / "self-assessment.md.rej").unlink()
+    assert run(capsys, written)[0] == 0
+    assert run(capsys, "--strict", written)[0] == 1

@@ -46,6 +46,8 @@ CODES: dict[str, tuple[str, Severity]] = {
     "TSSA302": ("broken-relative-link", Severity.ERROR),
     "TSSA401": ("draft-line", Severity.WARNING),
     "TSSA402": ("conflict-marker", Severity.ERROR),
+    "TSSA403": ("rejected-changes", Severity.ERROR),
+    "TSSA404": ("backup-file", Severity.WARNING),
     "TSSA501": ("lint", Severity.WARNING),
 }
 
@@ -88,6 +90,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     path = file.path
     if path.name in file.document.old_filenames:
         found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
+    report.findings.extend(_leftover_file_findings(path))
     result = read_text(path)
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
@@ -230,6 +233,18 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
         target = (path.parent / unquote(parts.path)).resolve()
         if not target.exists():
             findings.append(Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file"))
+    return findings
+
+
+def _leftover_file_findings(path: Path) -> list[Finding]:
+    """Files an update or a merge leaves next to the document: changes it could not apply, backups."""
+    findings: list[Finding] = []
+    rejected, backup = path.with_name(path.name + ".rej"), path.with_name(path.name + ".orig")
+    if rejected.exists():
+        message = f"{rejected.name} holds changes an update could not apply; apply them by hand, then delete it"
+        findings.append(Finding(path, 1, "TSSA403", message))
+    if backup.exists():
+        findings.append(Finding(path, 1, "TSSA404", f"{backup.name} is a backup left by a merge; delete it"))
     return findings
 
 
