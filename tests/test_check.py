@@ -374,3 +374,9 @@ def test_files_an_update_leaves_next_to_a_document(written: Path, capsys: pytest
     (written / "self-assessment.md.rej").unlink()
     assert run(capsys, written)[0] == 0
     assert run(capsys, "--strict", written)[0] == 1
+
+
+def test_a_document_named_twice_is_checked_once(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, written, written / "self-assessment.md", written.parent)
+    assert out.count("self-assessment.md  [") == 1
+    assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")

@@ -65,7 +65,11 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
         if not files:
             raise NoPackageError(f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md")
         found.extend(files)
-    return found
+    # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
+    unique: dict[Path, PackageFile] = {}
+    for file in found:
+        unique.setdefault(file.path.resolve(), file)
+    return list(unique.values())
 
 
 def _guess_document(path: Path) -> Document:
