@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,7 +50,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def line_of(path: Path, text: str) -> int:
-    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+    """The line an editor shows `text` on (only LF breaks lines in these files)."""
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 def test_a_fully_written_package_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,23 +149,6 @@ def test_each_defect_is_found_at_its_line(
     if code != "TSSA402":  # a conflict block also scrambles the sections around it
         assert {finding[2] for finding in found} == {code}
     assert exit_code == (0 if code in {"TSSA103", "TSSA401"} else 1)
-
-
-def test_form_feeds_and_unicode_separators_do_not_shift_line_numbers(
-    written: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Markdown breaks lines only at LF, CR and CRLF; an editor shows these characters inside a line.
-    path = written / "self-assessment.md"
-    edit(path, "Open Flibble's goals: written", "Open Flibble's goals:\x0cwritten\u2028on one line\x1c")
-    edit(path, "Open Flibble's case studies: written", "TODO: ask the bank\n\nwritten")
-    edit(path, "- [Appendix](#appendix)", "- [Appendix](#appendices)")
-    text = path.read_text(encoding="utf-8")
-    expected = {
-        (text[: text.index(marker)].count("\n") + 1, code)
-        for marker, code in (("TODO: ask", "TSSA401"), ("- [Appendix]", "TSSA301"))
-    }
-    _, found = json_findings(capsys, written)
-    assert {(line, code) for _, line, code in found} == expected
 
 
 def test_conflict_markers_are_found_on_both_ends(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -307,3 +294,89 @@ def test_json_output_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
     assert finding["name"] == "invalid-stage"
     assert finding["severity"] == "error"
     assert "Incomplete." in finding["message"]
+
+
+def test_lines_are_counted_as_an_editor_counts_them(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    # a form feed and a Unicode line separator are not line breaks in Markdown
+    edit(path, "Open Flibble's goals: written", "Open Flibble's goals:\u2028written\x0cby hand")
+    edit(path, "Open Flibble's case studies: written", "TODO: ask the bank\n\nwritten")
+    _, found = json_findings(capsys, path)
+    assert found == [("self-assessment.md", line_of(path, "TODO: ask the bank"), "TSSA401")]
+
+
+def test_draft_lines_count_outside_code_blocks_only(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    code = "~~~text\n```\n~~~\n\nreference: https://example.org/left\n\n````md\n```\ntodo: shown\n```\n````\n"
+    edit(path, "Open Flibble's goals: written", f"Open Flibble's goals: written\n\n{code}\n    todo: indented\n")
+    _, found = json_findings(capsys, path)
+    assert found == [("self-assessment.md", line_of(path, "reference: https://example.org/left"), "TSSA401")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_with_a_bom_is_checked(written: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "| Assessment Stage | Complete |", "| Assessment Stage | Draft |")
+    line = line_of(path, "| Assessment Stage")
+    text = path.read_text(encoding="utf-8")
+    bom = "" if encoding == "utf-16" else "\ufeff"  # the plain codec writes its own
+    path.write_bytes((bom + text).encode(encoding))
+    code, found = json_findings(capsys, path)
+    assert code == 1
+    assert found == [("self-assessment.md", 1, "TSSA002"), ("self-assessment.md", line, "TSSA203")]
+    _, out, _ = run(capsys, path)
+    assert "self-assessment.md is UTF-16, not UTF-8" in out
+    assert "19/19 sections written" in out
+
+
+def test_a_latin1_file_is_reported_at_the_first_bad_byte(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "Open Flibble's ecosystem", "Open Flibbl\u00e9's ecosystem")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    code, found = json_findings(capsys, path)
+    assert code == 1
+    line = next(n for n, text in enumerate(path.read_bytes().split(b"\n"), 1) if b"Flibbl\xe9" in text)
+    assert found == [("self-assessment.md", line, "TSSA002")]
+    _, out, _ = run(capsys, path)
+    assert f"is not UTF-8 (byte 0xE9 on line {line}); read with replacement characters" in out
+
+
+def test_html_anchors_are_link_targets_and_not_heading_text(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    edit(path, "### Background", '### <a name="background-story"></a>Background')
+    edit(path, "## Project compliance", '<div id="Compliance"></div>\n\n## Project compliance')
+    edit(path, "- [Overview](#overview)", "- [Overview](#overview)\n- [Story](#background-story)\n- [C](#compliance)")
+    code, found = json_findings(capsys, path)
+    assert (code, found) == (0, [])
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # far more output than a pipe holds, so the writer is still writing when the reader stops
+    (tmp_path / "self-assessment.md").write_text("todo: write this\n\n" * 5000, encoding="utf-8")
+    tssa = Path(sys.executable).with_name("tssa")
+    with subprocess.Popen([tssa, "check", tmp_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().decode().startswith(str(tmp_path))
+        process.stdout.close()  # as `| head -1` does
+        errors = process.stderr.read().decode()
+    assert errors == ""
+    assert process.returncode == 141
+
+
+def test_files_an_update_leaves_next_to_a_document(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (written / "self-assessment.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n", encoding="utf-8")
+    shutil.copy(written / "README.md", written / "README.md.orig")
+    code, found = json_findings(capsys, written)
+    assert code == 1
+    assert found == [("self-assessment.md", 1, "TSSA403"), ("README.md", 1, "TSSA404")]
+    _, out, _ = run(capsys, written)
+    assert "self-assessment.md.rej holds changes an update could not apply; apply them by hand, then delete it" in out
+    (written / "self-assessment.md.rej").unlink()
+    assert run(capsys, written)[0] == 0
+    assert run(capsys, "--strict", written)[0] == 1
+
+
+def test_a_document_named_twice_is_checked_once(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, written, written / "self-assessment.md", written.parent)
+    assert out.count("self-assessment.md  [") == 1
+    assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")

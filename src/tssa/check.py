@@ -46,6 +46,8 @@ CODES: dict[str, tuple[str, Severity]] = {
     "TSSA302": ("broken-relative-link", Severity.ERROR),
     "TSSA401": ("draft-line", Severity.WARNING),
     "TSSA402": ("conflict-marker", Severity.ERROR),
+    "TSSA403": ("rejected-changes", Severity.ERROR),
+    "TSSA404": ("backup-file", Severity.WARNING),
     "TSSA501": ("lint", Severity.WARNING),
 }
 
@@ -88,6 +90,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     path = file.path
     if path.name in file.document.old_filenames:
         found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
+    report.findings.extend(_leftover_file_findings(path))
     result = read_text(path)
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
@@ -99,7 +102,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
         found(Finding(path, 1, "TSSA001", f"{path.name} {result.problem}"))
         return report
     if result.problem:
-        found(Finding(path, 1, "TSSA002", f"{path.name} {result.problem}"))
+        found(Finding(path, result.line, "TSSA002", f"{path.name} {result.problem}"))
     text = result.text
     report.findings.extend(_section_findings(path, matched, parsed))
     if file.document.has_metadata:
@@ -107,7 +110,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     if file.document.key == "readme":
         report.findings.extend(_readme_findings(path, parsed))
     report.findings.extend(_link_findings(path, parsed))
-    report.findings.extend(_line_findings(path, text))
+    report.findings.extend(_line_findings(path, text, parsed))
     if lint:
         from tssa.lint import lint_markdown  # the linter is slow to import; only on request
 
@@ -233,14 +236,23 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
     return findings
 
 
-def _line_findings(path: Path, text: str) -> list[Finding]:
+def _leftover_file_findings(path: Path) -> list[Finding]:
+    """Files an update or a merge leaves next to the document: changes it could not apply, backups."""
     findings: list[Finding] = []
-    in_fence = False
+    rejected, backup = path.with_name(path.name + ".rej"), path.with_name(path.name + ".orig")
+    if rejected.exists():
+        message = f"{rejected.name} holds changes an update could not apply; apply them by hand, then delete it"
+        findings.append(Finding(path, 1, "TSSA403", message))
+    if backup.exists():
+        findings.append(Finding(path, 1, "TSSA404", f"{backup.name} is a backup left by a merge; delete it"))
+    return findings
+
+
+def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
+    findings: list[Finding] = []
     for number, line in enumerate(lines_of(text), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
         if _CONFLICT_LINE.match(line):
             findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
-        elif not in_fence and _DRAFT_LINE.match(line):
+        elif number not in parsed.code_lines and _DRAFT_LINE.match(line):
             findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
     return findings

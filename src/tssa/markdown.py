@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from html.parser import HTMLParser
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -20,6 +21,8 @@ from markdown_it.token import Token
 # (headings, table cells, text that may hold a link) instead of everywhere.
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
 _MAY_LINK = re.compile(r"[\[<]")
+_MAY_ANCHOR = re.compile(r"\b(?:id|name)\s*=", re.IGNORECASE)
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 GUIDE_START = re.compile(r"^<!--\s*guide:\s*(?P<key>[a-z0-9/-]+)\s*$", re.MULTILINE)
 
@@ -95,10 +98,12 @@ class MarkdownDocument:
     sections: list[Section]
     preamble: list[Block]
     line_count: int
+    code_lines: frozenset[int] = frozenset()  # lines inside code blocks, at any depth
+    html_anchors: frozenset[str] = frozenset()  # id and name attributes of HTML tags
 
     @property
     def anchors(self) -> set[str]:
-        return {heading.anchor for heading in self.headings}
+        return {heading.anchor for heading in self.headings} | self.html_anchors
 
     def walk(self) -> list[Section]:
         """Every section in document order."""
@@ -123,6 +128,16 @@ def github_anchor(text: str, seen: dict[str, int]) -> str:
     return base if count == 0 else f"{base}-{count}"
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
+
+    (`str.splitlines` also splits at form feeds and Unicode separators, which
+    would shift line numbers and turn those characters into line breaks.)
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def inline_children(inline: Token, env: dict[str, Any]) -> list[Token]:
     """The inline tokens of a block's text, parsed on first use."""
     if not inline.meta.get("parsed"):
@@ -133,19 +148,40 @@ def inline_children(inline: Token, env: dict[str, Any]) -> list[Token]:
 
 
 def plain_text(inline: Token, env: dict[str, Any]) -> str:
-    """The text a reader sees in an inline token: escapes resolved, breaks as newlines."""
+    """The text a reader sees in an inline token: escapes resolved, HTML tags left out, breaks as newlines."""
     parts: list[str] = []
     for child in inline_children(inline, env):
-        if child.type in ("text", "text_special", "code_inline", "html_inline"):
+        if child.type in ("text", "text_special", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (
+            child.type == "html_inline" and _BREAK_TAG.match(child.content)
+        ):
             parts.append("\n")
         elif child.type == "image":
             parts.append(child.content)
     return "".join(parts)
 
 
-def _links(inline: Token, env: dict[str, Any], line: int) -> list[Link]:
+class _AnchorCollector(HTMLParser):
+    """Collects the `id` and `name` attributes of HTML tags: both are link targets on GitHub."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.anchors.update(value.lower() for name, value in attrs if name in ("id", "name") and value)
+
+    def read(self, source: str) -> None:
+        """Read one piece of HTML on its own, so an unclosed tag does not swallow the next."""
+        if not _MAY_ANCHOR.search(source):
+            return  # most HTML here is our guide comments: no need to parse them
+        self.feed(source)
+        self.close()
+        self.reset()
+
+
+def _links(inline: Token, env: dict[str, Any], line: int, html: _AnchorCollector) -> list[Link]:
     found: list[Link] = []
     children = inline_children(inline, env)
     for index, child in enumerate(children):
@@ -158,6 +194,8 @@ def _links(inline: Token, env: dict[str, Any], line: int) -> list[Link]:
             found.append(Link(str(child.attrs.get("href", "")), "".join(text_parts), line))
         elif child.type == "image":
             found.append(Link(str(child.attrs.get("src", "")), child.content, line))
+        elif child.type == "html_inline":
+            html.read(child.content)
     return found
 
 
@@ -206,16 +244,6 @@ _BLOCK_KINDS = {
 }
 
 
-def lines_of(text: str) -> list[str]:
-    """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
-
-    (`str.splitlines` also splits at form feeds and Unicode separators, which
-    would shift line numbers and turn those characters into line breaks.)
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
 def parse(text: str) -> MarkdownDocument:
     """Parse Markdown source into a document model."""
     lines = lines_of(text)
@@ -227,13 +255,19 @@ def parse(text: str) -> MarkdownDocument:
     blocks: list[Block] = []
     seen: dict[str, int] = {}
     top_level_blocks: list[tuple[int, Block | Heading]] = []
+    code_lines: set[int] = set()
+    html = _AnchorCollector()
 
     index = 0
     while index < len(tokens):
         token = tokens[index]
         line_map = token.map or [0, 0]
         if token.type == "inline" and _MAY_LINK.search(token.content):
-            links.extend(_links(token, env, line_map[0] + 1))
+            links.extend(_links(token, env, line_map[0] + 1, html))
+        if token.type == "html_block":
+            html.read(token.content)
+        if token.type in ("fence", "code_block"):
+            code_lines.update(range(line_map[0] + 1, line_map[1] + 1))
         if token.type == "table_open":
             table, _ = _table(tokens, index, env)
             tables.append(table)
@@ -264,4 +298,6 @@ def parse(text: str) -> MarkdownDocument:
             stack[-1].blocks.append(item)
         else:
             preamble.append(item)
-    return MarkdownDocument(headings, tables, links, blocks, roots, preamble, len(lines))
+    return MarkdownDocument(
+        headings, tables, links, blocks, roots, preamble, len(lines), frozenset(code_lines), frozenset(html.anchors)
+    )

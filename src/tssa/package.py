@@ -7,12 +7,14 @@ as the TAG's `community/assessments/projects/` or the TOC's `projects/`.
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import TssaError
+from tssa.markdown import lines_of
 from tssa.outline import DOCUMENTS, Document, document_for_filename
 
 PACKAGE_FILENAMES = frozenset(name for document in DOCUMENTS for name in (document.filename, *document.old_filenames))
@@ -43,10 +45,11 @@ class PackageFile:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """A file's text, or why it could not be read as UTF-8 text."""
+    """A file's text, or why it could not be read as UTF-8 text (and on which line)."""
 
     text: str | None
     problem: str | None = None
+    line: int = 1
 
 
 def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
@@ -62,7 +65,11 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
         if not files:
             raise NoPackageError(f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md")
         found.extend(files)
-    return found
+    # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
+    unique: dict[Path, PackageFile] = {}
+    for file in found:
+        unique.setdefault(file.path.resolve(), file)
+    return list(unique.values())
 
 
 def _guess_document(path: Path) -> Document:
@@ -87,15 +94,22 @@ def _package_files_below(folder: Path) -> Iterator[PackageFile]:
 
 
 def read_text(path: Path) -> ReadResult:
-    """Read a file as UTF-8; a binary or undecodable file says why instead of failing."""
+    """Read a file as UTF-8; UTF-16, binary or undecodable files say why instead of failing."""
     try:
         data = path.read_bytes()
     except OSError as error:
         return ReadResult(None, f"cannot be read: {error.strerror or error}")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return ReadResult(data.decode("utf-16"), "is UTF-16, not UTF-8")
+        except UnicodeDecodeError:
+            return ReadResult(None, "starts like UTF-16 but is not valid UTF-16")
     if b"\x00" in data:
         return ReadResult(None, "is binary, not Markdown text")
     try:
         return ReadResult(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         text = data.decode("utf-8", errors="replace")
-        return ReadResult(text, f"is not UTF-8 (byte {error.start}); read with replacement characters")
+        line = len(lines_of(data[: error.start].decode("utf-8-sig") + "."))
+        problem = f"is not UTF-8 (byte 0x{data[error.start]:02X} on line {line}); read with replacement characters"
+        return ReadResult(text, problem, line)
