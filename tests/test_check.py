@@ -72,9 +72,12 @@ def test_a_fresh_package_is_all_guidance_but_no_error(tmp_path: Path, capsys: py
     unfilled = {line for name, line, _ in found if name == "self-assessment.md"}
     assert line_of(self_assessment, "### Background") in unfilled
     assert line_of(self_assessment, "## Self-assessment use") not in unfilled
-    assert run(capsys, "--strict", package)[0] == 1
+    code, strict_out, _ = run(capsys, "--strict", package)
+    assert code == 1
+    assert strict_out.rstrip().endswith(f"3 documents: {len(found)} errors, 0 warnings")
     _, out, _ = run(capsys, package)
     assert "5/19 sections written (26%)" in out
+    assert out.rstrip().endswith(f"3 documents: 0 errors, {len(found)} warnings")
 
 
 def test_a_missing_section_is_an_error_at_the_section_before(written: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,8 +40,8 @@ def as_text(reports: list[DocumentReport], strict: bool) -> str:
             lines.append(
                 f"  {_shown(finding.path)}:{finding.line}: {severity} {finding.code} {finding.name}: {finding.message}"
             )
-    errors = sum(f.severity is Severity.ERROR for r in reports for f in r.findings)
-    warnings = sum(f.severity is Severity.WARNING for r in reports for f in r.findings)
+    errors = sum(f.severity is Severity.ERROR or strict for r in reports for f in r.findings)
+    warnings = sum(f.severity is Severity.WARNING and not strict for r in reports for f in r.findings)
     noun = "document" if len(reports) == 1 else "documents"
     lines.append(f"{len(reports)} {noun}: {errors} errors, {warnings} warnings")
     return "\n".join(lines)
