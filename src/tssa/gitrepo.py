@@ -79,10 +79,13 @@ def mark_resolved(top: Path, relpath: str) -> None:
         git("reset", "--quiet", "--", relpath, cwd=top)
 
 
-def merge_file(ours: str, base: str, theirs: str, labels: tuple[str, str, str], scratch: Path) -> tuple[str, bool]:
+def merge_file(
+    ours: str, base: str, theirs: str, labels: tuple[str, str, str], scratch: Path, diff3_markers: int | None = None
+) -> tuple[str, bool]:
     """Three-way merge of three texts with `git merge-file`; the text and whether it conflicts.
 
     Conflicts come out as inline markers labelled with `labels` (ours, base, theirs).
+    With `diff3_markers`, they show the base too, and the markers are that many characters long.
     """
     paths = []
     for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
@@ -90,7 +93,8 @@ def merge_file(ours: str, base: str, theirs: str, labels: tuple[str, str, str], 
         path.write_text(text, encoding="utf-8")
         paths.append(str(path))
     label_args = [arg for label in labels for arg in ("-L", label)]
-    result = git("merge-file", "--stdout", *label_args, *paths, cwd=scratch, check=False)
+    style = ["--diff3", f"--marker-size={diff3_markers}"] if diff3_markers else []
+    result = git("merge-file", "--stdout", *style, *label_args, *paths, cwd=scratch, check=False)
     if result.returncode < 0 or result.returncode > 127:
         raise GitCommandError(f"git merge-file: {result.stderr.strip() or 'failed'}")
     return result.stdout, result.returncode > 0
