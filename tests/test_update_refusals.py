@@ -90,6 +90,18 @@ def test_a_relative_template_path(template: Path, tmp_path: Path, capsys: pytest
     assert "is a relative path" in refused(capsys, str(package))
 
 
+def test_a_template_path_that_is_gone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "flibble"
+    package.mkdir()
+    answers = f"_commit: v0.0.1\n_src_path: {tmp_path / 'moved-away'}\nproject_name: Flibble\n"
+    (package / ".copier-answers.yml").write_text(answers, encoding="utf-8")
+    git(package, "init", "--quiet")
+    commit(package, "a package whose template moved")
+    message = refused(capsys, str(package))
+    assert f"_src_path '{tmp_path / 'moved-away'}': no such template folder" in message
+    assert "set it to where the template is now" in message
+
+
 def test_data_that_is_not_key_value(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["update", "--data", "assessment_stage"])

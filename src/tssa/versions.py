@@ -72,6 +72,11 @@ def read_recorded(folder: Path) -> Recorded:
             f"{path}: _src_path {source!r} is a relative path; set it to the template's absolute path "
             "or URL, commit, and run again"
         )
+    if not _URL_LIKE.match(source) and not os.path.exists(source):
+        raise BadAnswersFileError(
+            f"{path}: _src_path {source!r}: no such template folder; set it to where the template is now "
+            "(its absolute path or URL), commit, and run again"
+        )
     answers = {key: value for key, value in data.items() if not str(key).startswith("_")}
     return Recorded(source, version, answers)
 
