@@ -56,6 +56,14 @@ def uncommitted(folder: Path) -> list[str]:
     return [line[3:] for line in output.splitlines() if line.strip()]
 
 
+def intend_to_add_new_files(folder: Path) -> None:
+    """Record the untracked files below `folder` as to be added (`git add -N`), so `git diff` shows them."""
+    output = git("ls-files", "--others", "--exclude-standard", "-z", "--", ".", cwd=folder).stdout
+    paths = [path for path in output.split("\0") if path]
+    if paths:
+        git("add", "--intent-to-add", "--", *paths, cwd=folder)
+
+
 def store_blob(top: Path, text: str) -> str:
     """Write `text` into the object store and return its id."""
     return git("hash-object", "-w", "--stdin", cwd=top, stdin=text).stdout.strip()

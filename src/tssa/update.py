@@ -26,7 +26,7 @@ from tssa import __version__
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
-from tssa.gitrepo import top_level, uncommitted
+from tssa.gitrepo import intend_to_add_new_files, top_level, uncommitted
 from tssa.versions import first_line, read_files, read_recorded, render
 
 CONTEXT_LINES = 3
@@ -183,6 +183,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
         theirs = render(new, Path(scratch) / "theirs")
     outcome = UpdateOutcome(old.version, new.version)
     outcome.notes.extend(carry_documents(package, before, base, theirs))
+    intend_to_add_new_files(package.folder)  # the folder had no untracked file before: these are the update's
     outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
     outcome.notes.extend(_version_note(new.version))
     outcome.conflicts = find_conflicts(package.folder)
