@@ -81,6 +81,8 @@ class UpdateOutcome:
     new_version: str
     notes: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    """The paths the update changed, as `git status` names them."""
 
 
 def _check_ready(folder: Path) -> PackageFolder:
@@ -187,6 +189,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
     outcome.notes.extend(_version_note(new.version))
     outcome.conflicts = find_conflicts(package.folder)
+    outcome.changed = uncommitted(package.folder)
     return outcome
 
 
@@ -254,5 +257,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConflictsRemainError(
             f"{len(outcome.conflicts)} conflict(s) left in {', '.join(files)}; resolve them, then commit"
         )
-    print("Review the changes with `git diff`, then commit them.")
+    if outcome.changed:
+        print("Review the changes with `git diff`, then commit them.")
+    else:
+        print("Nothing changed.")
     return 0
