@@ -49,6 +49,17 @@ def test_a_folder_without_answers(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "no .copier-answers.yml" in refused(capsys, str(package))
 
 
+def test_a_folder_inside_a_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "flibble"
+    (package / "diagrams").mkdir(parents=True)
+    (package / ".copier-answers.yml").write_text("_commit: v0.0.1\n", encoding="utf-8")
+    (package / "diagrams" / "flow.md").write_text("A diagram.\n", encoding="utf-8")
+    git(package, "init", "--quiet")
+    commit(package, "a package with a folder in it")
+    message = refused(capsys, str(package / "diagrams"))
+    assert f"the package is {package.resolve()}: run `tssa update {package.resolve()}`" in message
+
+
 def test_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "no such folder" in refused(capsys, str(tmp_path / "nowhere"))
 

@@ -53,6 +53,9 @@ def read_recorded(folder: Path) -> Recorded:
     """The answers file of the package in `folder`."""
     path = folder / ANSWERS_FILE
     if not path.is_file():
+        above = next((parent for parent in folder.resolve().parents if (parent / ANSWERS_FILE).is_file()), None)
+        if above is not None:
+            raise NoAnswersFileError(f"{folder}: no {ANSWERS_FILE}; the package is {above}: run `tssa update {above}`")
         raise NoAnswersFileError(
             f"{folder}: no {ANSWERS_FILE}; only a package made by `copier copy` from this template can be updated"
         )
