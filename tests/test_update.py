@@ -59,7 +59,7 @@ def test_every_written_line_survives_a_new_version_in_its_section(
     assert "_commit: v0.0.2" in (package / ".copier-answers.yml").read_text()
     assert git(package, "ls-files", "--unmerged") == ""
     out = capsys.readouterr().out
-    assert "from template v0.0.1 to v0.0.2" in out
+    assert "from template v0.0.1 to v0.0.2" in out and "Review the changes with `git diff`" in out
 
 
 def test_copier_alone_conflicts_on_the_same_update(written: Written) -> None:
@@ -142,7 +142,9 @@ def test_an_update_with_nothing_new_changes_nothing_and_says_so(
     _, package, _ = written
     assert update(package) == 0
     assert git(package, "status", "--porcelain") == ""
-    assert "the template is already at v0.0.1; answers applied again" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "the template is already at v0.0.1; answers applied again" in out
+    assert "Nothing changed." in out and "Review the changes" not in out
 
 
 def test_an_answer_a_new_version_refuses_is_reported(written: Written, capsys: pytest.CaptureFixture[str]) -> None:

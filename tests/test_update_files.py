@@ -68,6 +68,7 @@ def test_a_renamed_file_and_renamed_sections_carry_the_text(
     assert main(["update", str(package)]) == 0
 
     assert not (package / "joint-review.md").exists()
+    assert "joint-assessment.md" in git(package, "diff", "--name-only").split()  # `git diff` shows the new file
     assert missing_or_misplaced(package, written, {key: now_called(key) for key in written}) == []
     assert conflict_markers(package) == []
     assert differs_from_fresh(package, render_version(template, "v0.0.2", package.parent / "fresh"), written) == []

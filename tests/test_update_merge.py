@@ -106,6 +106,23 @@ def test_the_same_line_changed_on_both_sides_conflicts_inside_its_section(base: 
     assert start < opening < end
 
 
+def test_table_rows_changed_next_to_each_other_merge_row_by_row(base: str) -> None:
+    """The authors fill in the SBOM row by hand; changed answers rewrite the two rows above it."""
+    ours = replace_once("| SBOM | Not given |", "| SBOM | <https://flibble.example.org/sbom.json> |")(base)
+    answers = replace_once(
+        "| Security Provider | No |\n| Languages | Go |", "| Security Provider | Yes |\n| Languages | Go, Rust |"
+    )
+    merged = merge_document(ours, base, answers(next_version(base)))
+    assert merged is not None and merged.conflicts == 0
+    rows = "| Security Provider | Yes |\n| Languages | Go, Rust |\n| SBOM | <https://flibble.example.org/sbom.json> |\n"
+    assert rows in merged.text
+
+    same_row = replace_once("| Languages | Go |", "| Languages | Go, C |")(ours)
+    merged = merge_document(same_row, base, answers(next_version(base)))
+    assert merged is not None and merged.conflicts == 1
+    assert "| Languages | Go, C |" in merged.text and "| Languages | Go, Rust |" in merged.text
+
+
 def test_a_section_the_author_made_before_the_template_did_conflicts_and_keeps_both(base: str) -> None:
     theirs = next_version(base)
     ours = insert(base, "#### Outbound", ["### Supply chain", "", "We pin everything."])

@@ -49,6 +49,17 @@ def test_a_folder_without_answers(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "no .copier-answers.yml" in refused(capsys, str(package))
 
 
+def test_a_folder_inside_a_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "flibble"
+    (package / "diagrams").mkdir(parents=True)
+    (package / ".copier-answers.yml").write_text("_commit: v0.0.1\n", encoding="utf-8")
+    (package / "diagrams" / "flow.md").write_text("A diagram.\n", encoding="utf-8")
+    git(package, "init", "--quiet")
+    commit(package, "a package with a folder in it")
+    message = refused(capsys, str(package / "diagrams"))
+    assert f"the package is {package.resolve()}: run `tssa update {package.resolve()}`" in message
+
+
 def test_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "no such folder" in refused(capsys, str(tmp_path / "nowhere"))
 
@@ -88,6 +99,18 @@ def test_a_relative_template_path(template: Path, tmp_path: Path, capsys: pytest
     edit(package, ".copier-answers.yml", replace_once(f"_src_path: {template}", "_src_path: ../template"))
     commit(package, "a relative source")
     assert "is a relative path" in refused(capsys, str(package))
+
+
+def test_a_template_path_that_is_gone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "flibble"
+    package.mkdir()
+    answers = f"_commit: v0.0.1\n_src_path: {tmp_path / 'moved-away'}\nproject_name: Flibble\n"
+    (package / ".copier-answers.yml").write_text(answers, encoding="utf-8")
+    git(package, "init", "--quiet")
+    commit(package, "a package whose template moved")
+    message = refused(capsys, str(package))
+    assert f"_src_path '{tmp_path / 'moved-away'}': no such template folder" in message
+    assert "set it to where the template is now" in message
 
 
 def test_data_that_is_not_key_value(capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,6 +56,14 @@ def uncommitted(folder: Path) -> list[str]:
     return [line[3:] for line in output.splitlines() if line.strip()]
 
 
+def intend_to_add_new_files(folder: Path) -> None:
+    """Record the untracked files below `folder` as to be added (`git add -N`), so `git diff` shows them."""
+    output = git("ls-files", "--others", "--exclude-standard", "-z", "--", ".", cwd=folder).stdout
+    paths = [path for path in output.split("\0") if path]
+    if paths:
+        git("add", "--intent-to-add", "--", *paths, cwd=folder)
+
+
 def store_blob(top: Path, text: str) -> str:
     """Write `text` into the object store and return its id."""
     return git("hash-object", "-w", "--stdin", cwd=top, stdin=text).stdout.strip()
@@ -79,10 +87,13 @@ def mark_resolved(top: Path, relpath: str) -> None:
         git("reset", "--quiet", "--", relpath, cwd=top)
 
 
-def merge_file(ours: str, base: str, theirs: str, labels: tuple[str, str, str], scratch: Path) -> tuple[str, bool]:
+def merge_file(
+    ours: str, base: str, theirs: str, labels: tuple[str, str, str], scratch: Path, diff3_markers: int | None = None
+) -> tuple[str, bool]:
     """Three-way merge of three texts with `git merge-file`; the text and whether it conflicts.
 
     Conflicts come out as inline markers labelled with `labels` (ours, base, theirs).
+    With `diff3_markers`, they show the base too, and the markers are that many characters long.
     """
     paths = []
     for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
@@ -90,7 +101,8 @@ def merge_file(ours: str, base: str, theirs: str, labels: tuple[str, str, str], 
         path.write_text(text, encoding="utf-8")
         paths.append(str(path))
     label_args = [arg for label in labels for arg in ("-L", label)]
-    result = git("merge-file", "--stdout", *label_args, *paths, cwd=scratch, check=False)
+    style = ["--diff3", f"--marker-size={diff3_markers}"] if diff3_markers else []
+    result = git("merge-file", "--stdout", *style, *label_args, *paths, cwd=scratch, check=False)
     if result.returncode < 0 or result.returncode > 127:
         raise GitCommandError(f"git merge-file: {result.stderr.strip() or 'failed'}")
     return result.stdout, result.returncode > 0

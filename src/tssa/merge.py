@@ -11,7 +11,9 @@ and each section is merged on its own:
   way the guide comments ask), is the template's new version followed by
   the author's text, even when the template changed the line just above it;
 - any other section both changed is merged line by line with `git merge-file`,
-  so a conflict stays inside that one section;
+  so a conflict stays inside that one section; table rows that changed next
+  to each other, but each on one side only, are merged row by row instead of
+  conflicting;
 - the result follows the new version's order: when a version moves or swaps
   sections, or adds one next to the author's text, the author's text moves
   with its section instead of conflicting;
@@ -102,9 +104,74 @@ def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch:
         if ours.lines[: len(base.lines)] == base.lines:
             # the author only added text at the end: it follows the template's new version
             return Piece(theirs.key, theirs.lines + ours.lines[len(base.lines) :], theirs.line), False
-    base_text = _text(base.lines) if base is not None else ""
-    text, conflicted = merge_file(_text(ours.lines), base_text, _text(theirs.lines), LABELS, scratch)
-    return Piece(theirs.key, tuple(lines_of(text)), theirs.line), conflicted
+    lines, conflicted = _line_merge(ours.lines, base.lines if base is not None else (), theirs.lines, scratch)
+    return Piece(theirs.key, lines, theirs.line), conflicted
+
+
+# Markers of the first, internal line merge: long, so that no author line reads as one.
+_LONG = 40
+_OPENING, _BASE, _CLOSING = (
+    "<" * _LONG + " " + LABELS[0],
+    "|" * _LONG + " " + LABELS[1],
+    ">" * _LONG + " " + LABELS[2],
+)
+_SEPARATOR = "=" * _LONG
+
+
+def _rows_merged(ours: list[str], base: list[str], theirs: list[str]) -> list[str] | None:
+    """Table rows changed next to each other on both sides, merged row by row; None if a row changed on both.
+
+    A line merge conflicts when the changes touch, as when the authors fill in
+    one row of a table and a changed answer rewrites the row below it.
+    """
+    if not len(ours) == len(base) == len(theirs) or not all(
+        line.lstrip().startswith("|") for line in (*ours, *base, *theirs)
+    ):
+        return None
+    merged: list[str] = []
+    for mine, old, new in zip(ours, base, theirs, strict=True):
+        if mine not in (old, new) and new != old:
+            return None
+        merged.append(mine if new == old else new)
+    return merged
+
+
+def _line_merge(
+    ours: tuple[str, ...], base: tuple[str, ...], theirs: tuple[str, ...], scratch: Path
+) -> tuple[tuple[str, ...], bool]:
+    """A line merge (`git merge-file`) of one section; whether conflict markers are left.
+
+    A conflict made of table rows that each changed on one side only is merged
+    row by row; any other conflict gets copier's markers.
+    """
+    text, conflicted = merge_file(_text(ours), _text(base), _text(theirs), LABELS, scratch, _LONG)
+    if not conflicted:
+        return tuple(lines_of(text)), False
+    merged: list[str] = []
+    left = False
+    block: dict[str, list[str]] | None = None
+    part = ""
+    for line in lines_of(text):
+        if block is None and line == _OPENING:
+            block, part = {"ours": [], "base": [], "theirs": []}, "ours"
+        elif block is None:
+            merged.append(line)
+        elif (part, line) in (("ours", _BASE), ("base", _SEPARATOR)):
+            part = "base" if part == "ours" else "theirs"
+        elif part == "theirs" and line == _CLOSING:
+            rows = _rows_merged(block["ours"], block["base"], block["theirs"])
+            if rows is None:
+                mine, old, new = (_text(tuple(block[name])) for name in ("ours", "base", "theirs"))
+                markers, conflicts = merge_file(mine, old, new, LABELS, scratch)
+                rows, left = lines_of(markers), left or conflicts
+            merged.extend(rows)
+            block = None
+        else:
+            block[part].append(line)
+    if block is not None:  # markers not as expected: leave it to git's own
+        text, conflicted = merge_file(_text(ours), _text(base), _text(theirs), LABELS, scratch)
+        return tuple(lines_of(text)), conflicted
+    return tuple(merged), left
 
 
 def _is_below(key: str, parents: set[str]) -> bool:

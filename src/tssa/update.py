@@ -26,7 +26,7 @@ from tssa import __version__
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
-from tssa.gitrepo import top_level, uncommitted
+from tssa.gitrepo import intend_to_add_new_files, top_level, uncommitted
 from tssa.versions import first_line, read_files, read_recorded, render
 
 CONTEXT_LINES = 3
@@ -81,6 +81,8 @@ class UpdateOutcome:
     new_version: str
     notes: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    """The paths the update changed, as `git status` names them."""
 
 
 def _check_ready(folder: Path) -> PackageFolder:
@@ -183,9 +185,11 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
         theirs = render(new, Path(scratch) / "theirs")
     outcome = UpdateOutcome(old.version, new.version)
     outcome.notes.extend(carry_documents(package, before, base, theirs))
+    intend_to_add_new_files(package.folder)  # the folder had no untracked file before: these are the update's
     outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
     outcome.notes.extend(_version_note(new.version))
     outcome.conflicts = find_conflicts(package.folder)
+    outcome.changed = uncommitted(package.folder)
     return outcome
 
 
@@ -253,5 +257,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConflictsRemainError(
             f"{len(outcome.conflicts)} conflict(s) left in {', '.join(files)}; resolve them, then commit"
         )
-    print("Review the changes with `git diff`, then commit them.")
+    if outcome.changed:
+        print("Review the changes with `git diff`, then commit them.")
+    else:
+        print("Nothing changed.")
     return 0

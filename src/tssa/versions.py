@@ -53,6 +53,9 @@ def read_recorded(folder: Path) -> Recorded:
     """The answers file of the package in `folder`."""
     path = folder / ANSWERS_FILE
     if not path.is_file():
+        above = next((parent for parent in folder.resolve().parents if (parent / ANSWERS_FILE).is_file()), None)
+        if above is not None:
+            raise NoAnswersFileError(f"{folder}: no {ANSWERS_FILE}; the package is {above}: run `tssa update {above}`")
         raise NoAnswersFileError(
             f"{folder}: no {ANSWERS_FILE}; only a package made by `copier copy` from this template can be updated"
         )
@@ -71,6 +74,11 @@ def read_recorded(folder: Path) -> Recorded:
         raise BadAnswersFileError(
             f"{path}: _src_path {source!r} is a relative path; set it to the template's absolute path "
             "or URL, commit, and run again"
+        )
+    if not _URL_LIKE.match(source) and not os.path.exists(source):
+        raise BadAnswersFileError(
+            f"{path}: _src_path {source!r}: no such template folder; set it to where the template is now "
+            "(its absolute path or URL), commit, and run again"
         )
     answers = {key: value for key, value in data.items() if not str(key).startswith("_")}
     return Recorded(source, version, answers)
