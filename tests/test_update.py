@@ -106,7 +106,9 @@ def _personas(package: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("new_version", [False, True], ids=["same-version", "with-v0.0.2"])
-def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, new_version: bool) -> None:
+def test_changed_answers_change_the_tables_and_keep_the_text(
+    written: Written, new_version: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     template, package, lines = written
     if new_version:
         release_v2(template)
@@ -117,7 +119,7 @@ def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, n
         "assessment_stage=Complete",
         "security_provider=yes",
         "languages=[Go, Rust]",
-        "personas=[enterprise_operator, security_administrator, developer, end_user]",
+        "personas=[enterprise_operator, security_administrator, developer, end_user, quota_operator]",
         "term_end_user=Flibble app user",
     ]
     assert update(package, *(arg for change in changes for arg in ("--data", change))) == 0
@@ -127,6 +129,10 @@ def test_changed_answers_change_the_tables_and_keep_the_text(written: Written, n
     assert metadata["Security Provider"] == "Yes"
     assert metadata["Languages"] == "Go, Rust"
     assert _personas(package)["End user"] == "Flibble app user"
+    assert _personas(package)["Quota operator"] == "Quota operator"
+    out = capsys.readouterr().out
+    assert "term_quota_operator had no recorded answer and is now 'Quota operator'" in out
+    assert "term_end_user had no recorded answer" not in out
     assert missing_or_misplaced(package, lines) == []
     assert conflict_markers(package) == []
     answers = dict(change.split("=", 1) for change in changes)

@@ -142,7 +142,7 @@ def _answer_notes(old: dict[str, Any], new: dict[str, Any], data: dict[str, str]
 
     Copier drops a recorded answer that fails a newer version's check and,
     when it does not ask, takes the default in its place without a word; it
-    answers a new question with its default the same way.
+    answers the same way a new question, or one that a changed answer turns on.
     """
     notes = [f"{key} is not a question of this template version; it was not recorded" for key in data if key not in new]
     notes.extend(
@@ -151,7 +151,7 @@ def _answer_notes(old: dict[str, Any], new: dict[str, Any], data: dict[str, str]
         if key not in data and old[key] != new[key]
     )
     notes.extend(
-        f"the new question {key} is answered {_shown(new[key])}; change it with --data {key}=..."
+        f"{key} had no recorded answer and is now {_shown(new[key])}; change it with --data {key}=..."
         for key in sorted(new.keys() - old.keys())
         if key not in data
     )
