@@ -113,6 +113,27 @@ def test_a_template_path_that_is_gone(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "set it to where the template is now" in message
 
 
+def test_a_recorded_version_the_template_no_longer_has(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    edit(package, ".copier-answers.yml", replace_once("_commit: v0.0.1", "_commit: v0.0.0"))
+    commit(package, "a version that was never tagged")
+    message = refused(capsys, str(package))
+    assert "_commit 'v0.0.0': the template" in message
+    assert "has no such version (its versions are v0.0.1); set _commit to the version that made" in message
+    assert git(package, "status", "--porcelain") == ""
+
+
+def test_a_vcs_ref_the_template_does_not_have(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    message = refused(capsys, str(package), "--vcs-ref", "v9.9.9")
+    assert message == f"tssa: --vcs-ref v9.9.9: the template {template} has no such version (its versions are v0.0.1)"
+    assert git(package, "status", "--porcelain") == ""
+
+
 def test_data_that_is_not_key_value(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["update", "--data", "assessment_stage"])

@@ -106,3 +106,11 @@ def merge_file(
     if result.returncode < 0 or result.returncode > 127:
         raise GitCommandError(f"git merge-file: {result.stderr.strip() or 'failed'}")
     return result.stdout, result.returncode > 0
+
+
+def remote_refs(source: str) -> list[str] | None:
+    """The tag and branch names (`refs/tags/v1.0.0`) of the repository at a path or URL, or None."""
+    result = git("ls-remote", "--tags", "--heads", "--refs", source, cwd=Path.cwd(), check=False)
+    if result.returncode != 0:
+        return None
+    return [line.split("\t", 1)[1] for line in result.stdout.splitlines() if "\t" in line]

@@ -27,7 +27,16 @@ from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
 from tssa.gitrepo import intend_to_add_new_files, top_level, uncommitted
-from tssa.versions import first_line, read_files, read_recorded, render
+from tssa.versions import (
+    ANSWERS_FILE,
+    UnknownVersionError,
+    first_line,
+    missing_version,
+    read_files,
+    read_recorded,
+    render,
+    versions_phrase,
+)
 
 CONTEXT_LINES = 3
 
@@ -173,10 +182,26 @@ def _version_note(version: str) -> list[str]:
     return []
 
 
+def _check_versions_exist(source: str, recorded: str, wanted: str | None, answers_file: Path) -> None:
+    """Refuse, before anything is rendered, a recorded version or a --vcs-ref the template does not have."""
+    tags = missing_version(source, recorded)
+    if tags is not None:
+        raise UnknownVersionError(
+            f"{answers_file}: _commit {recorded!r}: the template {source} has no such version "
+            f"({versions_phrase(tags)}); set _commit to the version that made the package, commit, and run again"
+        )
+    tags = missing_version(source, wanted) if wanted else None
+    if tags is not None:
+        raise UnknownVersionError(
+            f"--vcs-ref {wanted}: the template {source} has no such version ({versions_phrase(tags)})"
+        )
+
+
 def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
     package = _check_ready(folder)
     old = read_recorded(package.folder)
+    _check_versions_exist(old.source, old.version, options.vcs_ref, package.folder / ANSWERS_FILE)
     before = read_files(package.folder)
     with tempfile.TemporaryDirectory(prefix="tssa-update-") as scratch:
         base = render(old, Path(scratch) / "base")

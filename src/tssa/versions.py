@@ -17,10 +17,14 @@ from typing import Any
 import copier
 import yaml
 from copier.errors import CopierError
+from packaging.version import InvalidVersion, Version
 
 from tssa.errors import TssaError
+from tssa.gitrepo import remote_refs
 
 ANSWERS_FILE = ".copier-answers.yml"
+# What copier records for a commit that is not a tag: an abbreviated id, or `git describe` output.
+_COMMIT_LIKE = re.compile(r"^(?:[0-9a-f]{7,40}|.+-[0-9]+-g[0-9a-f]{4,40})$")
 _URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|git@)")
 
 
@@ -32,6 +36,12 @@ class NoAnswersFileError(TssaError):
 
 class BadAnswersFileError(TssaError):
     """The answers file cannot be used to update: unreadable, or missing the template source."""
+
+    exit_code = 2
+
+
+class UnknownVersionError(TssaError):
+    """The template has no such version: the recorded one is gone, or --vcs-ref names none."""
 
     exit_code = 2
 
@@ -127,3 +137,33 @@ def read_files(folder: Path) -> dict[str, str]:
             except (OSError, UnicodeDecodeError):
                 continue
     return files
+
+
+def missing_version(source: str, ref: str) -> list[str] | None:
+    """When the template at `source` has no tag or branch `ref`, its version tags, oldest first.
+
+    None when it has, when `ref` is a commit id (only a checkout can tell), or
+    when git cannot list the template's tags (it is not a git repository).
+    """
+    if ref == "HEAD" or _COMMIT_LIKE.match(ref):
+        return None
+    refs = remote_refs(source)
+    if refs is None or f"refs/tags/{ref}" in refs or f"refs/heads/{ref}" in refs:
+        return None
+    tags = [name.removeprefix("refs/tags/") for name in refs if name.startswith("refs/tags/")]
+    return sorted(tags, key=_version_order)
+
+
+def _version_order(tag: str) -> tuple[int, Version | str]:
+    try:
+        return (1, Version(tag))
+    except InvalidVersion:
+        return (0, tag)
+
+
+def versions_phrase(tags: list[str]) -> str:
+    """`its versions are v0.1.0, v0.2.0` (the newest ten), or that it has none."""
+    if not tags:
+        return "it has no version tags"
+    shown = tags[-10:]
+    return "its versions are " + ("..., " if len(tags) > len(shown) else "") + ", ".join(shown)
