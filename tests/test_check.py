@@ -353,6 +353,18 @@ def test_html_anchors_are_link_targets_and_not_heading_text(written: Path, capsy
     assert (code, found) == (0, [])
 
 
+def test_headings_in_quotes_and_lists_are_link_targets(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    quoted = "> ### Quoted advisory\n>\n> Patch now.\n\n- #### Listed step\n\n> ## Overview\n"
+    edit(path, "Open Flibble's case studies: written", f"Open Flibble's case studies: written\n\n{quoted}")
+    links = "- [Q](#quoted-advisory)\n- [L](#listed-step)\n- [Again](#overview-1)"
+    edit(path, "- [Overview](#overview)", f"- [Overview](#overview)\n{links}")
+    code, found = json_findings(capsys, path)
+    assert (code, found) == (0, [])
+    edit(path, "- [L](#listed-step)", "- [L](#listed-steps)")
+    assert json_findings(capsys, path) == (1, [("self-assessment.md", line_of(path, "- [L]"), "TSSA301")])
+
+
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     # far more output than a pipe holds, so the writer is still writing when the reader stops
     (tmp_path / "self-assessment.md").write_text("todo: write this\n\n" * 5000, encoding="utf-8")

@@ -99,11 +99,13 @@ class MarkdownDocument:
     preamble: list[Block]
     line_count: int
     code_lines: frozenset[int] = frozenset()  # lines inside code blocks, at any depth
-    html_anchors: frozenset[str] = frozenset()  # id and name attributes of HTML tags
+    # Link targets besides the section headings: HTML id and name attributes, and the
+    # headings inside quotes and lists, which GitHub anchors but which open no section.
+    other_anchors: frozenset[str] = frozenset()
 
     @property
     def anchors(self) -> set[str]:
-        return {heading.anchor for heading in self.headings} | self.html_anchors
+        return {heading.anchor for heading in self.headings} | self.other_anchors
 
     def walk(self) -> list[Section]:
         """Every section in document order."""
@@ -257,6 +259,7 @@ def parse(text: str) -> MarkdownDocument:
     top_level_blocks: list[tuple[int, Block | Heading]] = []
     code_lines: set[int] = set()
     html = _AnchorCollector()
+    nested_anchors: set[str] = set()
 
     index = 0
     while index < len(tokens):
@@ -276,6 +279,8 @@ def parse(text: str) -> MarkdownDocument:
             heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
             headings.append(heading)
             top_level_blocks.append((index, heading))
+        elif token.type == "heading_open":
+            nested_anchors.add(github_anchor(plain_text(tokens[index + 1], env), seen))
         elif token.level == 0 and token.type in _BLOCK_KINDS:
             start, end = line_map[0], line_map[1]
             paragraph = tokens[index + 1] if token.type == "paragraph_open" else None
@@ -299,5 +304,13 @@ def parse(text: str) -> MarkdownDocument:
         else:
             preamble.append(item)
     return MarkdownDocument(
-        headings, tables, links, blocks, roots, preamble, len(lines), frozenset(code_lines), frozenset(html.anchors)
+        headings,
+        tables,
+        links,
+        blocks,
+        roots,
+        preamble,
+        len(lines),
+        frozenset(code_lines),
+        frozenset(html.anchors | nested_anchors),
     )
