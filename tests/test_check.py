@@ -365,6 +365,19 @@ def test_headings_in_quotes_and_lists_are_link_targets(written: Path, capsys: py
     assert json_findings(capsys, path) == (1, [("self-assessment.md", line_of(path, "- [L]"), "TSSA301")])
 
 
+def test_linked_package_folders_are_checked_once_and_loops_end(
+    written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    (many / "linked").symlink_to(written, target_is_directory=True)
+    (many / "again").symlink_to(written, target_is_directory=True)
+    (written / "up").symlink_to(many, target_is_directory=True)  # a loop: many/linked/up is many
+    code, out, _ = run(capsys, many)
+    assert code == 0
+    assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
+
+
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     # far more output than a pipe holds, so the writer is still writing when the reader stops
     (tmp_path / "self-assessment.md").write_text("todo: write this\n\n" * 5000, encoding="utf-8")

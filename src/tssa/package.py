@@ -82,7 +82,15 @@ def _guess_document(path: Path) -> Document:
 
 
 def _package_files_below(folder: Path) -> Iterator[PackageFile]:
-    for root, dirs, files in os.walk(folder):
+    # Linked folders are followed (a repository may link a package in); each real folder is read once,
+    # so a link back up the tree ends there.
+    seen: set[Path] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = Path(root).resolve()
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
         dirs[:] = sorted(name for name in dirs if name not in _SKIPPED_FOLDERS)
         names = set(files)
         if not names & _ASSESSMENT_FILENAMES:
