@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tssa.check import DocumentReport, Severity
+from tssa.check import DocumentReport, Finding, Severity
 
 _BAR_WIDTH = 20
 
@@ -22,9 +22,13 @@ def progress_bar(done: int, total: int) -> str:
     return "[" + "#" * filled + "-" * (_BAR_WIDTH - filled) + "]"
 
 
-def is_failure(reports: list[DocumentReport], strict: bool) -> bool:
+def _fails(finding: Finding, strict: bool) -> bool:
     """Errors fail a check; with `strict`, warnings do too."""
-    return any(finding.severity is Severity.ERROR or strict for report in reports for finding in report.findings)
+    return finding.severity is Severity.ERROR or strict
+
+
+def is_failure(reports: list[DocumentReport], strict: bool) -> bool:
+    return any(_fails(finding, strict) for report in reports for finding in report.findings)
 
 
 def as_text(reports: list[DocumentReport], strict: bool) -> str:
@@ -36,12 +40,13 @@ def as_text(reports: list[DocumentReport], strict: bool) -> str:
             f"{_shown(report.file.path)}  {progress_bar(done, total)}  {done}/{total} sections written ({percent}%)"
         )
         for finding in report.findings:
-            severity = "error" if finding.severity is Severity.ERROR or strict else "warning"
+            severity = "error" if _fails(finding, strict) else "warning"
             lines.append(
                 f"  {_shown(finding.path)}:{finding.line}: {severity} {finding.code} {finding.name}: {finding.message}"
             )
-    errors = sum(f.severity is Severity.ERROR or strict for r in reports for f in r.findings)
-    warnings = sum(f.severity is Severity.WARNING and not strict for r in reports for f in r.findings)
+    findings = [finding for report in reports for finding in report.findings]
+    errors = sum(_fails(finding, strict) for finding in findings)
+    warnings = len(findings) - errors
     noun = "document" if len(reports) == 1 else "documents"
     lines.append(f"{len(reports)} {noun}: {errors} errors, {warnings} warnings")
     return "\n".join(lines)
