@@ -22,13 +22,17 @@ for _variable, _value in {
 
 
 def render_package(destination: Path, answers: dict[str, Any] | None = None) -> Path:
-    """Render the working tree's template into `destination`: the defaults plus `answers`."""
+    """Render the working tree's template into `destination`: the defaults plus `answers`.
+
+    `vcs_ref="HEAD"`: without it copier renders the newest tag, not the code under test.
+    """
     copier.run_copy(
         str(TEMPLATE_ROOT),
         destination,
         data=answers or {},
         defaults=True,
         quiet=True,
+        vcs_ref="HEAD",
     )
     return destination
 
