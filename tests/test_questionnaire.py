@@ -45,7 +45,7 @@ def test_the_template_needs_no_trust() -> None:
 def test_the_message_after_copy_says_what_to_do_next(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import copier
 
-    copier.run_copy(str(TEMPLATE_ROOT), tmp_path / "pkg", defaults=True)
+    copier.run_copy(str(TEMPLATE_ROOT), tmp_path / "pkg", defaults=True, vcs_ref="HEAD")
     err = capsys.readouterr().err
     assert "tssa check" in err
     assert "projects/flibble/security-assessment/" in err

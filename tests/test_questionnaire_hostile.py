@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 import yaml
 from copier._main import Worker
@@ -65,7 +64,7 @@ def jinja(tmp_path_factory: pytest.TempPathFactory) -> SandboxedEnvironment:
     source = tmp_path_factory.mktemp("template")
     shutil.copy(TEMPLATE_ROOT / "copier.yml", source / "copier.yml")
     shutil.copytree(TEMPLATE_ROOT / "extensions", source / "extensions")
-    environment: SandboxedEnvironment = Worker(src_path=str(source), dst_path=str(source / "out")).jinja_env
+    environment: SandboxedEnvironment = Worker(src_path=str(source), dst_path=source / "out").jinja_env
     return environment
 
 
@@ -266,9 +265,9 @@ def test_unusual_characters_round_trip_through_the_answers_file(tmp_path: Path) 
 
 def test_a_lone_surrogate_is_refused_by_name(tmp_path: Path, jinja: SandboxedEnvironment) -> None:
     # Bytes that are not UTF-8 on the command line reach copier as lone surrogates.
+    command: list[str | bytes] = [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD", "--defaults"]
     run = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD", "--defaults", "--quiet"]
-        + [b"--data", b"project_name=Fl\xffbble", str(TEMPLATE_ROOT), str(tmp_path / "pkg")],  # type: ignore[list-item]
+        [*command, b"--data", b"project_name=Fl\xffbble", str(TEMPLATE_ROOT), str(tmp_path / "pkg")],
         capture_output=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
         check=False,

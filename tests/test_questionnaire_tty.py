@@ -299,7 +299,9 @@ def questionnaire(pty_available: None, tmp_path: Path) -> Iterator[tuple[Termina
         PROMPT_TOOLKIT_NO_CPR="1",  # do not wait for a cursor position report the test would have to answer
         PYTHONIOENCODING="utf-8",
     )
-    terminal = Terminal([sys.executable, "-m", "copier", "copy", str(TEMPLATE_ROOT), str(destination)], env)
+    # --vcs-ref HEAD: the working tree's template, not the newest tag.
+    command = [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD", str(TEMPLATE_ROOT), str(destination)]
+    terminal = Terminal(command, env)
     try:
         yield terminal, destination
     finally:
