@@ -55,7 +55,7 @@ BAD_ANSWERS = [
     ("project_name", "", "required; type some text"),
     ("project_name", "Flib\nble", "must be one line; remove the line breaks"),
     ("project_name", "F" * 101, "at most 100 characters, this has 101"),
-    ("project_name", "Flib\x07ble", "contains control characters"),
+    ("project_name", "Flib\x07ble", "contains the control character '\\x07'"),
     ("project_slug", "flibble/core", "use lowercase letters, digits and single hyphens"),
     ("project_slug", "..", "use lowercase letters, digits and single hyphens"),
     ("project_slug", "../etc", "use lowercase letters, digits and single hyphens"),
