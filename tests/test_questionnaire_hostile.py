@@ -243,6 +243,30 @@ def test_a_control_character_in_the_software_url_is_refused_before_a_default_use
     assert not (tmp_path / "pkg").exists()
 
 
+# Addresses the validator accepts that are awkward in YAML: a default built from them must still parse.
+ODD_ADDRESSES = [
+    "https://x.org/a:b",
+    "https://x.org/a#b:c",
+    "https://x.org/{a}[b],c",
+    "https://x.org/'q'",
+    "https://x.org/&anchor*alias!tag%25",
+    "https://x.org:8443/a?b=c&d=e#f",
+    "https://x.org/-",
+]
+
+
+@pytest.mark.parametrize("address", ODD_ADDRESSES)
+def test_defaults_built_from_an_accepted_address_parse(jinja: SandboxedEnvironment, address: str) -> None:
+    answers = {**GOOD, "assessment_stage": "Incomplete", "cncf_maturity": "sandbox", "software_url": address}
+    assert refusal(jinja, "software_url", address) == ""
+    for field, spec in QUESTIONS.items():
+        default = spec.get("default")
+        if isinstance(default, str) and "software_url" in default:
+            rendered = str(jinja.from_string(default).render(answers))
+            value = yaml.safe_load(rendered) if spec["type"] == "yaml" else rendered
+            assert refusal(jinja, field, value) == "", (field, rendered)
+
+
 # Unusual but printable characters: they must come back from the answers file unchanged.
 ROUND_TRIP: dict[str, Any] = {
     "project_name": "1. Fl\u00edbble \u00a0\u200b\ufeff\u202e #x",
