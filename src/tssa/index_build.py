@@ -244,4 +244,3 @@ def index_counts(index: dict[str, Any]) -> dict[str, int]:
     for record in index["packages"]:
         counts[record["state"]] += 1
     return counts
-
