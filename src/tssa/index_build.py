@@ -200,8 +200,12 @@ def _not_packages(root: Path, folders: list[Path]) -> list[dict[str, str]]:
     packages = {folder.resolve() for folder in folders}
     projects = {project_folder(folder).resolve() for folder in folders}
     containers = {project.parent for project in projects if project != root.resolve()}
-    # Where packages sit straight in the container (the TAG's home), every folder there should be one.
-    flat = {folder.resolve().parent for folder in folders if project_folder(folder) == folder}
+    # In the TAG's home (community/assessments/projects/<p>/), every folder there should be a package.
+    flat = {
+        folder.resolve().parent
+        for folder in folders
+        if project_folder(folder) == folder and folder.resolve().parent.name.casefold() == "projects"
+    }
     problems: list[dict[str, str]] = []
     for container in sorted(containers):
         try:

@@ -59,7 +59,7 @@ def issue_label(url: str) -> str:
 
 
 def percent(document: dict[str, Any]) -> int:
-    return round(100 * document["completeness"])
+    return round(100 * float(document["completeness"]))
 
 
 def value_or_text(fact: dict[str, Any] | None) -> str:
