@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -83,6 +83,7 @@ class PackageFacts:
     metadata: dict[str, MetadataFacts]  # by document key: "self-assessment", "joint-assessment"
     readme: ReadmeFacts | None
     template_version: Fact[str] | None
+    maturity: Fact[str] | None  # the README's Maturity section, else the answers file's cncf_maturity
 
 
 def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
@@ -100,9 +101,10 @@ def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
     }
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
     answers = _read_answers(folder / ANSWERS_FILENAME)
-    if readme is not None and readme.maturity is None and answers.get("cncf_maturity"):
+    maturity = readme.maturity if readme is not None else None
+    if maturity is None and answers.get("cncf_maturity"):
         text = answers["cncf_maturity"]
-        readme = replace(readme, maturity=Fact(normalize_maturity(text), text, ANSWERS_FILENAME, 0))
+        maturity = Fact(normalize_maturity(text), text, ANSWERS_FILENAME, 0)
     version = answers.get("_commit")
     return PackageFacts(
         folder=folder,
@@ -110,6 +112,7 @@ def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
         metadata=metadata,
         readme=readme,
         template_version=Fact(version, version, ANSWERS_FILENAME, 0) if version else None,
+        maturity=maturity,
     )
 
 
@@ -134,12 +137,12 @@ def _parse_file(path: Path) -> MarkdownDocument | None:
 # --- the project's name -------------------------------------------------------------------------------------
 
 # Words titles put around the project's name, in the outlines of every year.
+_TITLE_WORD = (
+    r"(?:joint[- ]?assessment|joint[- ]?review|self[- ]?assessment|self[- ]?review|tag[- ]security|"
+    r"joint|security|assessment|cncf|of|for)\b"
+)
 _TITLE_WORDS = re.compile(
-    r"^(?:\s|[:|\-\u2013\u2014]|joint[- ]?assessment|joint[- ]?review|self[- ]?assessment|self[- ]?review|"
-    r"security|assessment|tag[- ]security|cncf|of|for|the)+|"
-    r"(?:\s|[:|\-\u2013\u2014]|joint[- ]?assessment|joint[- ]?review|self[- ]?assessment|self[- ]?review|"
-    r"security|assessment|tag[- ]security|cncf|of|for)+$",
-    re.IGNORECASE,
+    rf"^(?:[\s:|\-\u2013\u2014]+|{_TITLE_WORD})+|(?:[\s:|\-\u2013\u2014]+|\b{_TITLE_WORD})+$", re.IGNORECASE
 )
 
 
@@ -298,6 +301,8 @@ _NO_VALUE = {"", "n/a", "na", "none", "tbd", "-", "unknown", "not yet"}
 
 def split_languages(text: str) -> list[str] | None:
     """The languages of a row such as "Go, Rust and TypeScript"; None when the row names none."""
+    if text.strip().strip(".").casefold() in _NO_VALUE:
+        return None
     parts = re.split(r",|;|/|\band\b|\n|\s&\s", text)
     names: list[str] = []
     for part in parts:

@@ -92,6 +92,7 @@ def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
         "state": _state(facts, {entry["document"] for entry in documents}),
         "documents": documents,
         "metadata": _metadata(facts),
+        "maturity": _fact(facts.maturity),
         "readme": _readme(facts),
         "template_version": _fact(facts.template_version),
         "last_change": None,

@@ -77,8 +77,7 @@ def value_or_text(fact: dict[str, Any] | None) -> str:
 
 
 def maturity(record: dict[str, Any]) -> str:
-    readme = record["readme"]
-    return value_or_text(readme["maturity"]) if readme else ""
+    return value_or_text(record["maturity"])
 
 
 def completed(record: dict[str, Any]) -> str:
