@@ -25,6 +25,7 @@ from tssa.index_listing import (
     value_or_text,
 )
 
+MATURITY_ORDER = ("none", "sandbox", "incubating", "graduated")
 GENERATOR = '<meta name="generator" content="tssa index">'
 DOCUMENT_COLUMNS = (
     ("self-assessment", "Self-assessment"),
@@ -82,7 +83,7 @@ tr[hidden] { display: none; }
   td::before { content: attr(data-label); flex: 0 0 8.5rem; color: var(--muted); }
   td.number { text-align: left; }
   td:empty { display: none; }
-  td.project { font-size: 1.1rem; }
+  td.project { display: block; font-size: 1.1rem; }
   td.project::before { content: none; }
 }
 """
@@ -225,7 +226,12 @@ def _row(record: dict[str, Any], position: int, root: Path, base: Path) -> str:
     provider_fact = record["metadata"]["security_provider"]
     provider = value_or_text(provider_fact)
     readme = record["readme"]
-    reviewers = value_or_text(readme["reviewers"]) if readme else ""
+    # Reviewers are shown once named; "Not yet assigned" says nothing the state does not.
+    reviewers = (
+        ", ".join(readme["reviewers"]["value"])
+        if readme and readme["reviewers"] and readme["reviewers"]["value"]
+        else ""
+    )
     cells = [
         _cell(
             "Project",
@@ -235,10 +241,11 @@ def _row(record: dict[str, Any], position: int, root: Path, base: Path) -> str:
             css="project",
         ),
         _cell("State", escape(STATE_TITLES[record["state"]]), sort=str(STATES.index(record["state"]))),
-        _text_cell("Maturity", maturity(record)),
+        _cell("Maturity", escape(maturity(record)), sort=_maturity_rank(record)),
         _text_cell("Security provider", provider),
         _text_cell("Languages", ", ".join(languages(record))),
-        _text_cell("Completed", completed(record)),
+        # A date sorts as a date; text such as "Not yet" sorts with the empty cells, after every date.
+        _cell("Completed", escape(completed(record)), sort=_completed_date(record)),
         _text_cell("Last change", record["last_change"] or ""),
     ]
     by_key = {document["document"]: document for document in record["documents"]}
@@ -267,6 +274,17 @@ def _row(record: dict[str, Any], position: int, root: Path, base: Path) -> str:
     issue = f'<a href="{escape(url)}">{escape(issue_label(url))}</a>' if url else escape(label)
     cells.append(_cell("Tracking issue", issue, sort=label))
     return f'<tr data-state="{record["state"]}" data-position="{position}">' + "".join(cells) + "</tr>"
+
+
+def _maturity_rank(record: dict[str, Any]) -> str:
+    fact = record["maturity"]
+    return str(MATURITY_ORDER.index(fact["value"])) if fact and fact["value"] in MATURITY_ORDER else ""
+
+
+def _completed_date(record: dict[str, Any]) -> str:
+    readme = record["readme"]
+    fact = readme["completed"] if readme else None
+    return str(fact["value"]) if fact and fact["value"] else ""
 
 
 def _text_cell(label: str, value: str) -> str:
