@@ -90,15 +90,24 @@ def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
     """The facts of one package, from the document files found in its folder."""
     folder = files[0].path.parent
     parsed: dict[str, tuple[PackageFile, MarkdownDocument]] = {}
+    metadata: dict[str, MetadataFacts] = {}
     for file in files:
-        document = _parse_file(file.path)
-        if document is not None and file.document.key not in parsed:
-            parsed[file.document.key] = (file, document)
-    metadata = {
-        key: read_metadata(document, file.path.name)
-        for key, (file, document) in parsed.items()
-        if file.document.has_metadata
-    }
+        key = file.document.key
+        text = _read_file(file.path) if key not in parsed else None
+        if text is None:
+            continue
+        if not file.document.has_metadata:
+            parsed[key] = (file, parse(text))
+            continue
+        # The metadata comes before the Overview in every outline: reading only that far is enough,
+        # unless a document puts it elsewhere.
+        head = _METADATA_END.search(text)
+        document = parse(text[: head.start()]) if head else parse(text)
+        metadata[key] = read_metadata(document, file.path.name)
+        if head and metadata[key] == MetadataFacts():
+            document = parse(text)
+            metadata[key] = read_metadata(document, file.path.name)
+        parsed[key] = (file, document)
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
     answers = _read_answers(folder / ANSWERS_FILENAME)
     maturity = readme.maturity if readme is not None else None
@@ -124,14 +133,16 @@ def project_folder(folder: Path) -> Path:
     return folder
 
 
-def _parse_file(path: Path) -> MarkdownDocument | None:
+_METADATA_END = re.compile(r"^#{1,6}[ \t]+(?:[\d.]+[ \t]*)?overview\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _read_file(path: Path) -> str | None:
     try:
         if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             return None
     except OSError:
         return None
-    text = read_text(path).text
-    return parse(text) if text is not None else None
+    return read_text(path).text
 
 
 # --- the project's name -------------------------------------------------------------------------------------
@@ -334,13 +345,18 @@ _RECOMMENDATION_LISTS = {
     "additional": ("additional recommendations",),
 }
 _LIST_PARSER = MarkdownIt("commonmark")
+_MAY_BE_LINE = re.compile(
+    r"(?im)^\W*(?:completed|security reviewers|reviewers|project security lead|security lead|"
+    r"project team|tracking issue)\W*:"
+)
 
 
 def read_readme(document: MarkdownDocument, filename: str) -> ReadmeFacts:
     """The joint README's lines, maturity, tracking issue and recommendation counts."""
     lines: dict[str, tuple[str, int]] = {}
     for block in document.blocks:
-        if block.kind != "paragraph":
+        # Only a paragraph whose source has a "Name:" line needs its inline text read (the costly part).
+        if block.kind != "paragraph" or not _MAY_BE_LINE.search(block.source):
             continue
         for offset, text in enumerate(block.text.split("\n")):
             match = _LINE_NAME.match(text)
