@@ -300,3 +300,16 @@ def test_metadata_values_are_normalised_only_when_clear() -> None:
     assert split_languages("N/A") is None
     titles = ["Joint-assessment of Flibble", "The Update Framework Self-Assessment", "Thesis Joint Security Assessment"]
     assert [project_from_title(title) for title in titles] == ["Flibble", "The Update Framework", "Thesis"]
+
+
+def test_a_listing_written_into_a_package_is_not_read_as_its_readme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "epsilon"
+    shutil.copytree(FIXTURE / "projects" / "epsilon" / "security-assessment", package)
+    assert index(capsys, package)[0] == 0
+    first = (package / "README.md").read_bytes()
+    assert index(capsys, package)[0] == 0
+    assert (package / "README.md").read_bytes() == first
+    assert [record["state"] for record in records(package).values()] == ["self-assessment-only"]
+    assert index(capsys, package, "--check")[0] == 0

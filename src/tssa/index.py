@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     json_path: Path = args.json or root / "index.json"
     listing_path: Path = args.listing or root / "README.md"
-    index = build_index(root)
+    index = build_index(root, [json_path, listing_path, *([args.html] if args.html else [])])
     outputs: dict[Path, tuple[str, str]] = {
         json_path: (render_json(index), '"format": "tssa-index/'),
         listing_path: (render_listing(index, root, listing_path), MARKER),

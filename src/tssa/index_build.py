@@ -38,9 +38,13 @@ _SKIPPED_FOLDERS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 _PARALLEL_FROM = 24
 
 
-def build_index(root: Path) -> dict[str, Any]:
-    """The index of every package under `root`, as the JSON the schema describes."""
-    files = find_package_files([root])
+def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
+    """The index of every package under `root`, as the JSON the schema describes.
+
+    `outputs` are the files the index writes: a listing named README.md is never read as a joint README.
+    """
+    written = {output.resolve() for output in outputs}
+    files = [file for file in find_package_files([root]) if file.path.resolve() not in written]
     by_folder: dict[Path, list[PackageFile]] = {}
     for file in files:
         by_folder.setdefault(file.path.parent, []).append(file)
@@ -189,11 +193,8 @@ def _home(folder: Path) -> str:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        relative = path.resolve().relative_to(root.resolve())
-    except ValueError:
-        relative = Path(os.path.relpath(path.resolve(), root.resolve()))
-    return relative.as_posix()
+    # Not resolved: a package reached through a linked folder keeps the path that leads to it.
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
 def _not_packages(root: Path, folders: list[Path]) -> list[dict[str, str]]:
