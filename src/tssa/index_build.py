@@ -206,9 +206,7 @@ def _not_packages(root: Path, folders: list[Path]) -> list[dict[str, str]]:
     containers = {project.parent for project in projects if project != root.resolve()}
     # In the TAG's home (community/assessments/projects/<p>/), every folder there should be a package.
     flat = {
-        folder.resolve().parent
-        for folder in folders
-        if project_folder(folder) == folder and _home(folder) == "tag"
+        folder.resolve().parent for folder in folders if project_folder(folder) == folder and _home(folder) == "tag"
     }
     problems: list[dict[str, str]] = []
     for container in sorted(containers):
