@@ -264,6 +264,10 @@ def test_a_folder_without_packages_is_a_one_line_error(tmp_path: Path, capsys: p
     assert err.startswith(f"tssa: {tmp_path}: holds no self-assessment.md")
     code, _, err = index(capsys, tmp_path / "missing")
     assert (code, err) == (2, f"tssa: {tmp_path / 'missing'}: no such file or folder\n")
+    document = tmp_path / "self-assessment.md"
+    document.write_text("# X Self-assessment\n", encoding="utf-8")
+    code, _, err = index(capsys, document)
+    assert (code, err) == (2, f"tssa: {document}: is a file; give the folder that holds the packages\n")
 
 
 def test_no_dates_outside_git(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,12 @@ class NotOursError(TssaError):
     """An output path holds a file that `tssa index` did not write: it is never overwritten."""
 
 
+class NotAFolderError(TssaError):
+    """ROOT is a file: the index lists the packages under a folder."""
+
+    exit_code = 2
+
+
 class OutputError(TssaError):
     """An output file cannot be written."""
 
@@ -57,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     from tssa.index_listing import MARKER, render_listing
 
     root: Path = args.root
+    if root.exists() and not root.is_dir():
+        raise NotAFolderError(f"{root}: is a file; give the folder that holds the packages")
     json_path: Path = args.json or root / "index.json"
     listing_path: Path = args.listing or root / "README.md"
     index = build_index(root, [json_path, listing_path, *([args.html] if args.html else [])])
