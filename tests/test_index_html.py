@@ -65,6 +65,7 @@ class Rows(HTMLParser):
         super().__init__()
         self.rows: list[tuple[str, bool]] = []
         self.shown = ""
+        self.bars: list[str] = []
         self._cell = -1
         self._in_link = False
         self._in_shown = False
@@ -80,6 +81,8 @@ class Rows(HTMLParser):
             self._in_link = True
         elif tag == "span" and names.get("id") == "shown":
             self._in_shown = True
+        elif tag == "span" and names.get("class") == "bar":
+            self.bars.append(names.get("aria-label") or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a":
@@ -112,6 +115,14 @@ def test_sorting_by_a_column_and_filtering_by_text(tmp_path: Path, page: Path) -
     assert rows.shown == "2 of 9 shown"
 
     rows = rows_after(tmp_path, page, "sort=project&order=asc")
+    # One completeness bar per document: Alpha's three come first.
+    index = json.loads((page.parent.parent / "index.json").read_text(encoding="utf-8"))
+    assert len(rows.bars) == sum(len(record["documents"]) for record in index["packages"])
+    alpha = next(record for record in index["packages"] if record["slug"] == "alpha")
+    expected = [
+        f"{item['sections_written']} of {item['sections_total']} sections written" for item in alpha["documents"]
+    ]
+    assert rows.bars[:3] == expected
     awkward = "Pipe | Project bold {{ 7*7 }}"
     assert visible(rows) == ["Alpha", "Beta", "Epsilon", "Gamma", "Iota", "Kappa", awkward, "Theta", "Zeta"]
 

@@ -82,7 +82,7 @@ def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
         key=lambda entry: (DOCUMENT_ORDER.index(entry["document"]), entry["file"]),
     )
     problems = [
-        f"{finding.path.name}: {finding.message}"
+        finding.message if finding.message.startswith(finding.path.name) else f"{finding.path.name}: {finding.message}"
         for report in reports
         for finding in report.findings
         if finding.code in _UNREAD_CODES
