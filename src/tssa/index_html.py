@@ -65,6 +65,7 @@ th button { all: unset; cursor: pointer; font-weight: 600; }
 th button:focus-visible { outline: 2px solid Highlight; }
 th[aria-sort=ascending] button::after { content: " \\25B2"; }
 th[aria-sort=descending] button::after { content: " \\25BC"; }
+td.date { white-space: nowrap; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { display: block; width: 4rem; height: .5rem; margin-top: .2rem;
   background: var(--bar-back); border-radius: .25rem; overflow: hidden; }
@@ -245,8 +246,8 @@ def _row(record: dict[str, Any], position: int, root: Path, base: Path) -> str:
         _text_cell("Security provider", provider),
         _text_cell("Languages", ", ".join(languages(record))),
         # A date sorts as a date; text such as "Not yet" sorts with the empty cells, after every date.
-        _cell("Completed", escape(completed(record)), sort=_completed_date(record)),
-        _text_cell("Last change", record["last_change"] or ""),
+        _cell("Completed", escape(completed(record)), sort=_completed_date(record), css="date"),
+        _cell("Last change", escape(record["last_change"] or ""), sort=record["last_change"] or "", css="date"),
     ]
     by_key = {document["document"]: document for document in record["documents"]}
     for key, title in DOCUMENT_COLUMNS:
