@@ -11,6 +11,7 @@ from pathlib import Path
 from tssa import __version__
 from tssa.check import check_files
 from tssa.errors import TssaError
+from tssa.index import register as register_index
 from tssa.package import find_package_files
 from tssa.report import as_json, as_text, is_failure
 from tssa.update import register as register_update
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=run_check)
 
     register_update(commands)
+    register_index(commands)
     return parser
 
 

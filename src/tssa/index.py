@@ -1,0 +1,139 @@
+"""The `tssa index` command: write index.json, a Markdown listing and, on request, an HTML page.
+
+The same packages give the same bytes, so CI can run `tssa index ROOT --check`
+and fail when the committed listing is out of date. A file is overwritten only
+when `tssa index` wrote it before; each is replaced whole, never half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tssa.errors import TssaError
+
+HTML_MARKER = '<meta name="generator" content="tssa index">'
+
+
+class NotOursError(TssaError):
+    """An output path holds a file that `tssa index` did not write: it is never overwritten."""
+
+
+class NotAFolderError(TssaError):
+    """ROOT is a file: the index lists the packages under a folder."""
+
+    exit_code = 2
+
+
+class OutputError(TssaError):
+    """An output file cannot be written."""
+
+
+def register(commands: Any) -> None:
+    """Add the `index` subcommand to the CLI's subparsers."""
+    parser = commands.add_parser(
+        "index",
+        help="list every package under a folder: index.json, a Markdown listing, an HTML page",
+        description=(
+            "Index every TSSA package under ROOT (both homes, any depth): write ROOT/index.json and a Markdown "
+            "listing grouped by state (ROOT/README.md unless --listing), and with --html a page that sorts and "
+            "filters. Files tssa index did not write are never overwritten. With --check, write nothing and "
+            "exit 1 when a file is out of date."
+        ),
+    )
+    parser.add_argument("root", type=Path, metavar="ROOT", help="folder holding the packages")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="where to write the index (default ROOT/index.json)")
+    parser.add_argument(
+        "--listing", type=Path, metavar="PATH", help="where to write the Markdown listing (default ROOT/README.md)"
+    )
+    parser.add_argument("--html", type=Path, metavar="PATH", help="also write a static HTML page here")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a file differs from what would be written"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `index` subcommand."""
+    from tssa.index_build import STATE_TITLES, STATES, build_index, index_counts
+    from tssa.index_listing import MARKER, render_listing
+
+    root: Path = args.root
+    if root.exists() and not root.is_dir():
+        raise NotAFolderError(f"{root}: is a file; give the folder that holds the packages")
+    json_path: Path = args.json or root / "index.json"
+    listing_path: Path = args.listing or root / "README.md"
+    index = build_index(root, [json_path, listing_path, *([args.html] if args.html else [])])
+    outputs: dict[Path, tuple[str, str]] = {
+        json_path: (render_json(index), '"format": "tssa-index/'),
+        listing_path: (render_listing(index, root, listing_path), MARKER),
+    }
+    if args.html is not None:
+        from tssa.index_html import render_html
+
+        outputs[args.html] = (render_html(index, root, args.html), HTML_MARKER)
+    for path, (_, marker) in outputs.items():
+        _refuse_foreign(path, marker)
+    if args.check:
+        stale = [path for path, (content, _) in outputs.items() if _current(path) != content]
+        for path in stale:
+            print(f"{path}: out of date; run: tssa index {root}")
+        if not stale:
+            print(f"{', '.join(str(path) for path in outputs)}: up to date")
+        return 1 if stale else 0
+    for path, (content, _) in outputs.items():
+        if _current(path) != content:
+            write_whole(path, content)
+    counts = index_counts(index)
+    summary = ", ".join(f"{counts[state]} {STATE_TITLES[state].lower()}" for state in STATES)
+    packages = len(index["packages"])
+    print(f"{packages} {'package' if packages == 1 else 'packages'} ({summary}) -> {', '.join(map(str, outputs))}")
+    for problem in index["problems"]:
+        print(f"  {problem['path']}: {problem['message']}")
+    return 0
+
+
+def render_json(index: dict[str, Any]) -> str:
+    return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _refuse_foreign(path: Path, marker: str) -> None:
+    """Stop before writing anything when an output path holds a file that is not ours."""
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_file():
+        raise NotOursError(f"{path}: is not a regular file; give another path")
+    content = _current(path)
+    if content is None or marker not in content:
+        raise NotOursError(f"{path}: exists and was not written by tssa index; give another path or move it")
+
+
+def write_whole(path: Path, content: str) -> None:
+    """Replace `path` with `content` in one step: a reader sees the old file or the new one, never half."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{path}: cannot be written: {error.strerror or error}") from None
+        raise
