@@ -1,7 +1,7 @@
 """Check package documents: what is missing, unfilled or wrong.
 
 Every finding has a file, a line, a stable code and one line of message. The
-codes are listed in `CODES`; their numbers never change meaning.
+codes are the rules in `tssa.rules`; their numbers never change meaning.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,53 +18,7 @@ from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
 from tssa.package import PackageFile, read_text
-
-
-class Severity(Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-# code: (name, severity); the name is the stable, readable half of the code.
-CODES: dict[str, tuple[str, Severity]] = {
-    "TSSA001": ("unreadable-file", Severity.ERROR),
-    "TSSA002": ("not-utf8", Severity.ERROR),
-    "TSSA003": ("old-file-name", Severity.WARNING),
-    "TSSA101": ("missing-section", Severity.ERROR),
-    "TSSA102": ("missing-optional-section", Severity.WARNING),
-    "TSSA103": ("unfilled-section", Severity.WARNING),
-    "TSSA104": ("empty-section", Severity.WARNING),
-    "TSSA105": ("old-section-name", Severity.WARNING),
-    "TSSA201": ("missing-metadata", Severity.ERROR),
-    "TSSA202": ("missing-metadata-row", Severity.ERROR),
-    "TSSA203": ("invalid-stage", Severity.ERROR),
-    "TSSA204": ("invalid-security-provider", Severity.ERROR),
-    "TSSA205": ("software-not-url", Severity.ERROR),
-    "TSSA206": ("missing-readme-line", Severity.WARNING),
-    "TSSA301": ("broken-anchor", Severity.ERROR),
-    "TSSA302": ("broken-relative-link", Severity.ERROR),
-    "TSSA401": ("draft-line", Severity.WARNING),
-    "TSSA402": ("conflict-marker", Severity.ERROR),
-    "TSSA403": ("rejected-changes", Severity.ERROR),
-    "TSSA404": ("backup-file", Severity.WARNING),
-    "TSSA501": ("lint", Severity.WARNING),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: Path
-    line: int
-    code: str
-    message: str
-
-    @property
-    def name(self) -> str:
-        return CODES[self.code][0]
-
-    @property
-    def severity(self) -> Severity:
-        return CODES[self.code][1]
+from tssa.rules import Finding
 
 
 @dataclass
