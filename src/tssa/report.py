@@ -141,7 +141,9 @@ def _rule_link(finding: Finding) -> str:
 def as_markdown(reports: Sequence[DocumentReport], selection: Selection) -> str:
     """A summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment: documents, then findings."""
     lines = [
-        f"## tssa check: {_counts(reports, selection)}",
+        "## tssa check",
+        "",
+        _counts(reports, selection),
         "",
         "| document | sections written | errors | warnings |",
         "| --- | --- | --- | --- |",
