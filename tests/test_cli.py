@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 import tssa.check
 from tssa.cli import main
@@ -40,6 +42,16 @@ def test_check_imports_neither_copier_nor_prompt_libraries() -> None:
     assert "3 documents: 0 errors, 0 warnings" in finished.stdout
     assert "markdown_it" in modules  # the measurement sees what check does import
     assert modules & HEAVY == set()
+
+
+def test_lint_is_a_runtime_dependency_loaded_only_for_lint() -> None:
+    requirements = [Requirement(text) for text in metadata.requires("copier-tssa") or []]
+    lint = next(requirement for requirement in requirements if requirement.name == "pymarkdownlnt")
+    assert lint.marker is None  # installed by `pip install .`, not only with an extra
+    finished, modules = imported_modules("check", "--lint", str(WRITTEN))
+    assert finished.returncode == ExitCode.OK
+    assert "pymarkdown" in modules
+    assert modules & (HEAVY - {"pymarkdown"}) == set()
 
 
 def test_update_still_loads_its_machinery_and_options() -> None:
