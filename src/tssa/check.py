@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -82,6 +81,8 @@ def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentRe
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < _PARALLEL_FROM or workers < 2:
         return [check_file(file, lint) for file in files]
+    from concurrent.futures import ProcessPoolExecutor  # costs start-up time; only for many files
+
     chunk = max(1, len(files) // (workers * 4))
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(partial(check_file, lint=lint), files, chunksize=chunk))
