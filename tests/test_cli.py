@@ -122,3 +122,14 @@ def test_an_error_message_with_a_control_character_stays_on_one_line(
     assert main(["check", str(tmp_path / "no\nsuch")]) == ExitCode.NOT_FOUND
     err = capsys.readouterr().err
     assert err == f"tssa: {tmp_path}/no\\nsuch: no such file or folder\n"
+
+
+def test_lint_without_its_library_names_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pymarkdown", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "pymarkdown.api", None)
+    assert main(["check", "--lint", str(WRITTEN)]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "tssa: --lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt\n"

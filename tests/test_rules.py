@@ -119,3 +119,15 @@ def test_selection_is_the_one_judge_of_failure() -> None:
     assert Selection.from_options(ignore=["tssa5"]).codes == {
         rule.code for rule in RULES if not rule.code.startswith("TSSA5")
     }
+
+
+def test_list_rules_honours_the_selection(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--list-rules", "--select", "TSSA4", "--ignore", "TSSA405"]) == ExitCode.OK
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [
+        "TSSA401",
+        "TSSA402",
+        "TSSA403",
+        "TSSA404",
+    ]
+    assert main(["check", "--list-rules", "--format", "markdown", "--select", "TSSA203"]) == ExitCode.OK
+    assert capsys.readouterr().out.splitlines()[2].startswith("| [TSSA203](https://github.com/cncf/tag-security/")

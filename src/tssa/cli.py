@@ -97,10 +97,12 @@ def run_check(args: argparse.Namespace) -> ExitCode:
 
     selection = Selection.from_options(args.select, args.ignore, args.strict)
     if args.list_rules:
-        print(rules_listing(args.format))
+        print(rules_listing(args.format, selection))
         return ExitCode.OK
     if not args.paths:
         raise UsageError("check: give at least one PATH: a document, a package folder or a folder of packages")
+    if args.lint:
+        _require_linter()
     from tssa.check import check_files
     from tssa.package import find_package_files
 
@@ -113,6 +115,19 @@ def run_check(args: argparse.Namespace) -> ExitCode:
         _append_summary(args.summary, as_markdown(reports, selection))
     failed = selection.fails(finding for report in reports for finding in report.findings)
     return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+class LinterMissingError(TssaError):
+    """`--lint` was given, but the lint library is not installed."""
+
+    exit_code = ExitCode.USAGE
+
+
+def _require_linter() -> None:
+    try:
+        import pymarkdown.api  # noqa: F401  (tssa.lint imports it in each worker; fail once, here)
+    except ImportError:
+        raise LinterMissingError("--lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt") from None
 
 
 class SummaryFileError(TssaError):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tssa.rules import RULES, Finding, Selection, Severity
+from tssa.rules import RULES, Finding, Rule, Selection, Severity
 from tssa.terminal import printable
 
 if TYPE_CHECKING:
@@ -169,8 +169,9 @@ def as_markdown(reports: Sequence[DocumentReport], selection: Selection) -> str:
     return "\n".join(lines)
 
 
-def rules_listing(output: str) -> str:
-    """`tssa check --list-rules`: every rule, in one of `FORMATS` (github lists as text)."""
+def rules_listing(output: str, selection: Selection) -> str:
+    """`tssa check --list-rules`: the selected rules, in one of `FORMATS` (github lists as text)."""
+    rules = [rule for rule in RULES if rule.code in selection.codes]
     if output == "json":
         return json.dumps(
             [
@@ -181,24 +182,24 @@ def rules_listing(output: str) -> str:
                     "summary": rule.summary,
                     "guide": rule.guide,
                 }
-                for rule in RULES
+                for rule in rules
             ],
             indent=2,
         )
     if output == "markdown":
-        return rules_table()
+        return rules_table(rules)
     width = max(len(rule.name) for rule in RULES)
     return "\n".join(
         f"{rule.code}  {rule.severity.value:<7}  {rule.name:<{width}}  {rule.summary}"
         + (f"  <{rule.guide}>" if rule.guide else "")
-        for rule in RULES
+        for rule in rules
     )
 
 
-def rules_table() -> str:
+def rules_table(rules: Sequence[Rule] = RULES) -> str:
     """The README's rules table: each code links to the guide section it enforces, where there is one."""
     lines = ["| code | name | severity | what it means |", "| --- | --- | --- | --- |"]
-    for rule in RULES:
+    for rule in rules:
         code = f"[{rule.code}]({rule.guide})" if rule.guide else rule.code
         lines.append(f"| {code} | {rule.name} | {rule.severity.value} | {rule.summary} |")
     return "\n".join(lines)
