@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
+from packages import KNOWN_ERROR_LINE, KNOWN_WARNING_LINE, WRITTEN, package_with_known_findings
 from tssa.cli import main
 from tssa.errors import ExitCode
 from tssa.report import github_annotation
 from tssa.rules import Finding, Severity
 
-WRITTEN = Path(__file__).parent / "fixtures" / "check" / "written"
 STAGE = 'Assessment Stage is "In Progress"; allowed: Incomplete, Complete, Obsolete'
 DRAFT = "draft line left over: TODO: <b>ask</b> | the bank"
 
@@ -21,18 +20,10 @@ DRAFT = "draft line left over: TODO: <b>ask</b> | the bank"
 @pytest.fixture
 def known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
     """`flibble/` in the working folder, with an error (TSSA203) and a warning (TSSA401): their lines."""
-    package = Path(shutil.copytree(WRITTEN, tmp_path / "flibble"))
-    path = package / "self-assessment.md"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("| Assessment Stage | Complete |", "| Assessment Stage | In Progress |", 1)
-    text = text.replace("Open Flibble's case studies: written", "TODO: <b>ask</b> | the bank\n\nwritten", 1)
-    path.write_text(text, encoding="utf-8")
+    package = package_with_known_findings(tmp_path / "flibble")
     monkeypatch.chdir(tmp_path)
-    lines = text.split("\n")
-    return (
-        next(number for number, line in enumerate(lines, 1) if "In Progress" in line),
-        next(number for number, line in enumerate(lines, 1) if line.startswith("TODO:")),
-    )
+    lines = (package / "self-assessment.md").read_text(encoding="utf-8").split("\n")
+    return lines.index(KNOWN_ERROR_LINE) + 1, lines.index(KNOWN_WARNING_LINE) + 1
 
 
 def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import TEMPLATE_ROOT
+from packages import package_with_known_findings
 from tssa.cli import main
 from tssa.errors import ExitCode
 from tssa.report import rules_table
 from tssa.rules import GUIDE, RULES, Selection, Severity
 
-WRITTEN = Path(__file__).parent / "fixtures" / "check" / "written"
-
 
 @pytest.fixture
 def known(tmp_path: Path) -> Path:
-    """The written package with an error (TSSA203) and a warning (TSSA401) in its self-assessment."""
-    package = Path(shutil.copytree(WRITTEN, tmp_path / "flibble"))
-    path = package / "self-assessment.md"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("| Assessment Stage | Complete |", "| Assessment Stage | In Progress |", 1)
-    text = text.replace("Open Flibble's case studies: written", "TODO: ask the bank\n\nwritten", 1)
-    path.write_text(text, encoding="utf-8")
-    return package
+    return package_with_known_findings(tmp_path / "flibble")
 
 
 def codes_found(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, set[str]]:

@@ -31,7 +31,9 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="report what is missing, unfilled or wrong in packages",
         description="Check TSSA packages: files, folders of one package, or folders of many.",
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="a document, a package folder or a folder of packages"
+    )
     check.add_argument(
         "--format",
         choices=FORMATS,
@@ -40,20 +42,14 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--lint", action="store_true", help="add the TAG's Markdown lint findings")
-    check.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="report only these rules: codes, prefixes (TSSA1) or names, comma-separated; repeatable",
-    )
-    check.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="do not report these rules: codes, prefixes (TSSA4) or names, comma-separated; repeatable",
-    )
+    for option, verb, example in (("--select", "report only", "TSSA1"), ("--ignore", "do not report", "TSSA4")):
+        check.add_argument(
+            option,
+            action="append",
+            default=[],
+            metavar="CODES",
+            help=f"{verb} these rules: codes, prefixes ({example}) or names, comma-separated; repeatable",
+        )
     check.add_argument(
         "--summary",
         type=Path,
