@@ -38,7 +38,7 @@ def test_one_annotation_per_finding(known: tuple[int, int], capsys: pytest.Captu
     assert out.splitlines() == [
         f"::error file=flibble/self-assessment.md,line={stage},title=TSSA203 invalid-stage::{STAGE}",
         f"::warning file=flibble/self-assessment.md,line={draft},title=TSSA401 draft-line::{DRAFT}",
-        "3 documents: 1 errors, 1 warnings",
+        "3 documents: 1 error, 1 warning",
     ]
     code, out = check(capsys, "--format", "github", "--strict")
     assert out.splitlines()[1].startswith("::error file=flibble/self-assessment.md")
@@ -69,7 +69,7 @@ def test_the_markdown_summary_tables_documents_and_findings(
     stage, draft = known
     code, out = check(capsys, "--format", "markdown")
     assert code == ExitCode.FINDINGS
-    assert out.startswith("## tssa check\n\n3 documents: 1 errors, 1 warnings\n\n")
+    assert out.startswith("## tssa check\n\n3 documents: 1 error, 1 warning\n\n")
     rows = table_rows(out)
     assert rows[:2] == [
         ["document", "sections written", "errors", "warnings"],

@@ -97,7 +97,7 @@ def test_strict_gives_a_warning_the_same_severity_in_text_and_json(
     assert main([*args, "--strict"]) == ExitCode.FINDINGS
     text = capsys.readouterr().out
     assert ": error TSSA401 draft-line: " in text
-    assert text.rstrip().endswith("3 documents: 1 errors, 0 warnings")
+    assert text.rstrip().endswith("3 documents: 1 error, 0 warnings")
     assert main([*args, "--strict", "--format", "json"]) == ExitCode.FINDINGS
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False

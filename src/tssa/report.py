@@ -46,8 +46,11 @@ def _percent(report: DocumentReport) -> int:
 def _counts(reports: Sequence[DocumentReport], selection: Selection) -> str:
     findings = [finding for report in reports for finding in report.findings]
     errors = sum(selection.severity(finding) is Severity.ERROR for finding in findings)
-    noun = "document" if len(reports) == 1 else "documents"
-    return f"{len(reports)} {noun}: {errors} errors, {len(findings) - errors} warnings"
+    return f"{_count(len(reports), 'document')}: {_count(errors, 'error')}, {_count(len(findings) - errors, 'warning')}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def present(output: str, reports: Sequence[DocumentReport], selection: Selection) -> str:
