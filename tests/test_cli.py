@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -133,3 +137,22 @@ def test_lint_without_its_library_names_what_to_install(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "tssa: --lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt\n"
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.2, 0.25, 0.3, 0.35, 0.45, 0.6])
+def test_ctrl_c_during_a_parallel_check_is_one_line(tmp_path: Path, delay: float) -> None:
+    for number in range(20):  # enough documents for worker processes
+        shutil.copytree(WRITTEN, tmp_path / f"project-{number}")
+    with subprocess.Popen(
+        [sys.executable, "-m", "tssa.cli", "check", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: Ctrl-C in a terminal reaches every process of it
+    ) as process:
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    # Either the check finished first, or it stopped with one line: never a worker's traceback.
+    assert (process.returncode, err) in {(ExitCode.OK, ""), (ExitCode.INTERRUPTED, "tssa: interrupted\n")}
