@@ -13,11 +13,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from tssa import __version__
-from tssa.errors import ExitCode, TssaError, UsageError
+from tssa.errors import ExitCode, TssaError
 from tssa.terminal import printable
 
 _UPDATE_HELP = "bring a package to a newer template version, keeping every written line"
@@ -87,57 +86,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> ExitCode:
-    """The `check` subcommand: check, present in the chosen format, fail on what the selection fails."""
-    from tssa.report import as_markdown, present, rules_listing
-    from tssa.rules import Selection
+    from tssa.check_command import run
 
-    selection = Selection.from_options(args.select, args.ignore, args.strict)
-    if args.list_rules:
-        print(rules_listing(args.format, selection))
-        return ExitCode.OK
-    if not args.paths:
-        raise UsageError("check: give at least one PATH: a document, a package folder or a folder of packages")
-    if args.lint:
-        _require_linter()
-    from tssa.check import check_files
-    from tssa.package import find_package_files
-
-    reports = [
-        replace(report, findings=[finding for finding in report.findings if selection.reports(finding)])
-        for report in check_files(find_package_files(args.paths), lint=args.lint)
-    ]
-    print(present(args.format, reports, selection))
-    if args.summary is not None:
-        _append_summary(args.summary, as_markdown(reports, selection))
-    failed = selection.fails(finding for report in reports for finding in report.findings)
-    return ExitCode.FINDINGS if failed else ExitCode.OK
-
-
-class LinterMissingError(TssaError):
-    """`--lint` was given, but the lint library is not installed."""
-
-    exit_code = ExitCode.USAGE
-
-
-def _require_linter() -> None:
-    try:
-        import pymarkdown.api  # noqa: F401  (tssa.lint imports it in each worker; fail once, here)
-    except ImportError:
-        raise LinterMissingError("--lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt") from None
-
-
-class SummaryFileError(TssaError):
-    """The --summary file cannot be written."""
-
-    exit_code = ExitCode.USAGE
-
-
-def _append_summary(path: Path, summary: str) -> None:
-    try:
-        with path.open("a", encoding="utf-8") as file:
-            file.write(summary + "\n")
-    except OSError as error:
-        raise SummaryFileError(f"--summary {path}: cannot be written: {error.strerror or error}") from None
+    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
