@@ -22,6 +22,7 @@ def known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
     """`flibble/` in the working folder, with an error (TSSA203) and a warning (TSSA401): their lines."""
     package = package_with_known_findings(tmp_path / "flibble")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)  # as outside GitHub, even when the tests run there
     lines = (package / "self-assessment.md").read_text(encoding="utf-8").split("\n")
     return lines.index(KNOWN_ERROR_LINE) + 1, lines.index(KNOWN_WARNING_LINE) + 1
 
@@ -42,6 +43,15 @@ def test_one_annotation_per_finding(known: tuple[int, int], capsys: pytest.Captu
     ]
     code, out = check(capsys, "--format", "github", "--strict")
     assert out.splitlines()[1].startswith("::error file=flibble/self-assessment.md")
+
+
+def test_annotation_paths_are_from_the_repository_root(
+    known: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    monkeypatch.chdir(tmp_path / "flibble")  # a step with its own working-directory
+    main(["check", "--select", "TSSA203", "--format", "github", "."])
+    assert capsys.readouterr().out.startswith("::error file=flibble/self-assessment.md,line=")
 
 
 def test_annotations_use_githubs_escaping() -> None:

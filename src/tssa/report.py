@@ -10,6 +10,7 @@ the workflow-command escaping, Markdown escapes what would change the table.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,10 +27,11 @@ FORMATS = ("text", "json", "github", "markdown")
 _BAR_WIDTH = 20
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path, base: Path | None = None) -> str:
+    """`path` relative to `base` (the working folder by default) when it lies below it."""
     try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(base or Path.cwd()))
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -113,7 +115,9 @@ def _github_escape(text: str, is_property: bool) -> str:
 
 def github_annotation(finding: Finding, severity: Severity) -> str:
     """`::error file=...,line=...,title=CODE name::message`: the finding on the pull request's diff."""
-    file = _github_escape(_shown(finding.path), is_property=True)
+    # GitHub maps `file` to the diff from the repository's root, wherever the step runs.
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    file = _github_escape(_shown(finding.path, Path(workspace) if workspace else None), is_property=True)
     title = _github_escape(f"{finding.code} {finding.name}", is_property=True)
     message = _github_escape(finding.message, is_property=False)
     return f"::{severity.value} file={file},line={max(finding.line, 1)},title={title}::{message}"
