@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,6 +18,7 @@ from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
 from tssa.package import PackageFile, read_text
 from tssa.rules import Finding
+from tssa.workers import run_in_workers
 
 
 @dataclass
@@ -84,37 +82,7 @@ def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentRe
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < _PARALLEL_FROM or workers < 2:
         return [check_file(file, lint) for file in files]
-    from concurrent.futures import ProcessPoolExecutor  # costs start-up time; only for many files
-
-    # Small chunks, so that after Ctrl-C the run waits for one chunk per worker at most.
-    chunk = max(1, min(len(files) // (workers * 4), 32))
-    pool = ProcessPoolExecutor(workers, initializer=_leave_interrupts_to_the_parent)
-    try:
-        # Workers start while the tasks are handed out; Ctrl-C waits until each can ignore it.
-        with _interrupts_held():
-            results = pool.map(partial(check_file, lint=lint), files, chunksize=chunk)
-        return list(results)
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _leave_interrupts_to_the_parent() -> None:
-    """Ctrl-C reaches every process of the group; only the parent stops the run and says so in one line."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
 def _section_findings(path: Path, matched: list[MatchedSection], parsed: MarkdownDocument) -> list[Finding]:
