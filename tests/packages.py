@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,19 @@ def find_section(document: MarkdownDocument, *path: str) -> Section:
 def section_text(section: Section) -> str:
     """The plain text of a section's own paragraphs, guidance comments left out."""
     return "\n\n".join(block.text for block in section.blocks if block.kind == "paragraph")
+
+
+WRITTEN = Path(__file__).parent / "fixtures" / "check" / "written"
+KNOWN_ERROR_LINE = "| Assessment Stage | In Progress |"
+KNOWN_WARNING_LINE = "TODO: <b>ask</b> | the bank"
+
+
+def package_with_known_findings(destination: Path) -> Path:
+    """The fully written package with one error (TSSA203) and one warning (TSSA401) in its self-assessment."""
+    package = Path(shutil.copytree(WRITTEN, destination))
+    path = package / "self-assessment.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("| Assessment Stage | Complete |", KNOWN_ERROR_LINE, 1)
+    text = text.replace("Open Flibble's case studies: written", f"{KNOWN_WARNING_LINE}\n\nwritten", 1)
+    path.write_text(text, encoding="utf-8")
+    return package

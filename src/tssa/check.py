@@ -1,16 +1,14 @@
 """Check package documents: what is missing, unfilled or wrong.
 
 Every finding has a file, a line, a stable code and one line of message. The
-codes are listed in `CODES`; their numbers never change meaning.
+codes are the rules in `tssa.rules`; their numbers never change meaning.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,53 +17,8 @@ from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
 from tssa.package import PackageFile, read_text
-
-
-class Severity(Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-# code: (name, severity); the name is the stable, readable half of the code.
-CODES: dict[str, tuple[str, Severity]] = {
-    "TSSA001": ("unreadable-file", Severity.ERROR),
-    "TSSA002": ("not-utf8", Severity.ERROR),
-    "TSSA003": ("old-file-name", Severity.WARNING),
-    "TSSA101": ("missing-section", Severity.ERROR),
-    "TSSA102": ("missing-optional-section", Severity.WARNING),
-    "TSSA103": ("unfilled-section", Severity.WARNING),
-    "TSSA104": ("empty-section", Severity.WARNING),
-    "TSSA105": ("old-section-name", Severity.WARNING),
-    "TSSA201": ("missing-metadata", Severity.ERROR),
-    "TSSA202": ("missing-metadata-row", Severity.ERROR),
-    "TSSA203": ("invalid-stage", Severity.ERROR),
-    "TSSA204": ("invalid-security-provider", Severity.ERROR),
-    "TSSA205": ("software-not-url", Severity.ERROR),
-    "TSSA206": ("missing-readme-line", Severity.WARNING),
-    "TSSA301": ("broken-anchor", Severity.ERROR),
-    "TSSA302": ("broken-relative-link", Severity.ERROR),
-    "TSSA401": ("draft-line", Severity.WARNING),
-    "TSSA402": ("conflict-marker", Severity.ERROR),
-    "TSSA403": ("rejected-changes", Severity.ERROR),
-    "TSSA404": ("backup-file", Severity.WARNING),
-    "TSSA501": ("lint", Severity.WARNING),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: Path
-    line: int
-    code: str
-    message: str
-
-    @property
-    def name(self) -> str:
-        return CODES[self.code][0]
-
-    @property
-    def severity(self) -> Severity:
-        return CODES[self.code][1]
+from tssa.rules import Finding
+from tssa.workers import run_in_workers
 
 
 @dataclass
@@ -129,9 +82,7 @@ def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentRe
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < _PARALLEL_FROM or workers < 2:
         return [check_file(file, lint) for file in files]
-    chunk = max(1, len(files) // (workers * 4))
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(partial(check_file, lint=lint), files, chunksize=chunk))
+    return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
 def _section_findings(path: Path, matched: list[MatchedSection], parsed: MarkdownDocument) -> list[Finding]:

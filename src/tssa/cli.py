@@ -1,4 +1,11 @@
-"""The `tssa` command line: one subcommand per job, errors printed as one line."""
+"""The `tssa` command line: parse arguments, run one subcommand, map its outcome to an exit code.
+
+Every subcommand's handler returns an `ExitCode` or raises a `TssaError`; both
+are mapped here, the same way for every subcommand, and nothing else ever
+reaches the user as a traceback. A subcommand imports only what it needs:
+`tssa check` never imports copier (the update machinery is imported only when
+the command line asks for `update`).
+"""
 
 from __future__ import annotations
 
@@ -9,61 +16,107 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tssa import __version__
-from tssa.check import check_files
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.index import register as register_index
-from tssa.package import find_package_files
-from tssa.report import as_json, as_text, is_failure
-from tssa.update import register as register_update
+from tssa.terminal import printable
+
+_UPDATE_HELP = "bring a package to a newer template version, keeping every written line"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tssa", description="Check and maintain CNCF TSSA security assessment packages."
-    )
-    parser.add_argument("--version", action="version", version=f"tssa {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from tssa.report import FORMATS
+
     check = commands.add_parser(
         "check",
         help="report what is missing, unfilled or wrong in packages",
         description="Check TSSA packages: files, folders of one package, or folders of many.",
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="a document, a package folder or a folder of packages"
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default); json; github: one workflow annotation per finding; markdown: a summary table",
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--lint", action="store_true", help="add the TAG's Markdown lint findings")
+    for option, verb, example in (("--select", "report only", "TSSA1"), ("--ignore", "do not report", "TSSA4")):
+        check.add_argument(
+            option,
+            action="append",
+            default=[],
+            metavar="CODES",
+            help=f"{verb} these rules: codes, prefixes ({example}) or names, comma-separated; repeatable",
+        )
+    check.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="also append a Markdown summary to FILE, such as $GITHUB_STEP_SUMMARY",
+    )
+    check.add_argument("--list-rules", action="store_true", help="list every rule (in --format) and exit")
     check.set_defaults(handler=run_check)
 
-    register_update(commands)
+
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    # The top-level options take no values, so the first other word names the subcommand.
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser], argv: Sequence[str]) -> None:
+    if _chosen_command(argv) == "update":
+        from tssa.update import register  # copier is slow to import: only for `tssa update`
+
+        register(commands)
+    else:
+        commands.add_parser("update", help=_UPDATE_HELP, add_help=False)
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser for `argv`: the `update` subcommand is built in full only when `argv` asks for it."""
+    parser = argparse.ArgumentParser(
+        prog="tssa", description="Check and maintain CNCF TSSA security assessment packages."
+    )
+    parser.add_argument("--version", action="version", version=f"tssa {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_check(commands)
+    _add_update(commands, argv)
     register_index(commands)
     return parser
 
 
-def run_check(args: argparse.Namespace) -> int:
-    reports = check_files(find_package_files(args.paths), lint=args.lint)
-    print(as_json(reports, args.strict) if args.format == "json" else as_text(reports, args.strict))
-    return 1 if is_failure(reports, args.strict) else 0
+def run_check(args: argparse.Namespace) -> ExitCode:
+    from tssa.check_command import run
+
+    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
+        parser = build_parser(arguments)
+        args = parser.parse_args(arguments)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return ExitCode.USAGE
         return int(handler(args))
     except TssaError as error:
-        print(f"tssa: {error}", file=sys.stderr)
+        print(f"tssa: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("tssa: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # The reader stopped early (`tssa check ... | head`): as other tools, stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return ExitCode.BROKEN_PIPE
+    except Exception as error:  # the CLI's edge: a bug is one line, never a traceback
+        detail = printable(f"{type(error).__name__}: {error}")
+        print(f"tssa: internal error: {detail}; please report it", file=sys.stderr)
+        return ExitCode.INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""The `check` subcommand: find the documents, check them, keep the selected findings, present them.
+
+Whether the run fails is the `Selection`'s decision (`tssa.rules`); the report
+only presents, and the CLI turns the returned code into the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+from tssa.check import check_files
+from tssa.errors import ExitCode, TssaError, UsageError
+from tssa.package import find_package_files
+from tssa.report import as_markdown, present, rules_listing
+from tssa.rules import Selection
+
+
+def run(args: argparse.Namespace) -> ExitCode:
+    """Check, present in the chosen format, fail on what the selection fails."""
+    selection = Selection.from_options(args.select, args.ignore, args.strict)
+    if args.list_rules:
+        print(rules_listing(args.format, selection))
+        return ExitCode.OK
+    if not args.paths:
+        raise UsageError("check: give at least one PATH: a document, a package folder or a folder of packages")
+    if args.lint:
+        _require_linter()
+    reports = [
+        replace(report, findings=[finding for finding in report.findings if selection.reports(finding)])
+        for report in check_files(find_package_files(args.paths), lint=args.lint)
+    ]
+    print(present(args.format, reports, selection))
+    if args.summary is not None:
+        _append_summary(args.summary, as_markdown(reports, selection))
+    failed = selection.fails(finding for report in reports for finding in report.findings)
+    return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+class LinterMissingError(TssaError):
+    """`--lint` was given, but the lint library is not installed."""
+
+    exit_code = ExitCode.USAGE
+
+
+def _require_linter() -> None:
+    try:
+        import pymarkdown.api  # noqa: F401  (tssa.lint imports it in each worker; fail once, here)
+    except ImportError:
+        raise LinterMissingError("--lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt") from None
+
+
+class SummaryFileError(TssaError):
+    """The --summary file cannot be written."""
+
+    exit_code = ExitCode.USAGE
+
+
+def _append_summary(path: Path, summary: str) -> None:
+    try:
+        with path.open("a", encoding="utf-8") as file:
+            file.write(summary + "\n")
+    except OSError as error:
+        raise SummaryFileError(f"--summary {path}: cannot be written: {error.strerror or error}") from None

@@ -1,0 +1,28 @@
+"""Text that is safe to print on one line: paths and values from files are data, never layout.
+
+A newline in a folder name must not start a line that looks like a finding,
+and an escape sequence in a heading must not drive the terminal. JSON output
+escapes by itself; everything printed as text goes through `printable`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the
+# bidirectional controls that can make a line read differently than it is.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    if character in _NAMED:
+        return _NAMED[character]
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as a visible escape, such as `\\n` or `\\x1b`."""
+    return _UNSAFE.sub(_escape, text)

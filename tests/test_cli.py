@@ -1,0 +1,171 @@
+"""The command line's shape: what `tssa check` imports, exit codes, one-line errors, safe text."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+import tssa.check_command
+from tssa.cli import main
+from tssa.errors import ExitCode
+
+WRITTEN = Path(__file__).parent / "fixtures" / "check" / "written"
+# Libraries only `tssa update` or `--lint` may load.
+HEAVY = {"copier", "questionary", "prompt_toolkit", "jinja2", "pymarkdown"}
+
+
+def imported_modules(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `python -X importtime -m tssa.cli ARGS`; the top-level names of every module it imported."""
+    finished = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tssa.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    modules = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in finished.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    return finished, modules
+
+
+def test_check_imports_neither_copier_nor_prompt_libraries() -> None:
+    finished, modules = imported_modules("check", str(WRITTEN))
+    assert finished.returncode == ExitCode.OK
+    assert "3 documents: 0 errors, 0 warnings" in finished.stdout
+    assert "markdown_it" in modules  # the measurement sees what check does import
+    assert modules & HEAVY == set()
+
+
+def test_lint_is_a_runtime_dependency_loaded_only_for_lint() -> None:
+    requirements = [Requirement(text) for text in metadata.requires("copier-tssa") or []]
+    lint = next(requirement for requirement in requirements if requirement.name == "pymarkdownlnt")
+    assert lint.marker is None  # installed by `pip install .`, not only with an extra
+    finished, modules = imported_modules("check", "--lint", str(WRITTEN))
+    assert finished.returncode == ExitCode.OK
+    assert "pymarkdown" in modules
+    assert modules & (HEAVY - {"pymarkdown"}) == set()
+
+
+def test_update_still_loads_its_machinery_and_options() -> None:
+    finished, modules = imported_modules("update", "--help")
+    assert finished.returncode == ExitCode.OK
+    assert "--vcs-ref" in finished.stdout
+    assert "copier" in modules
+    _, top_level = imported_modules("--help")
+    assert "update" in _.stdout
+    assert top_level & HEAVY == set()
+
+
+def test_exit_codes_keep_their_documented_meanings() -> None:
+    assert (ExitCode.OK, ExitCode.FINDINGS, ExitCode.USAGE, ExitCode.NOT_FOUND) == (0, 1, 2, 2)
+    assert (ExitCode.INTERRUPTED, ExitCode.BROKEN_PIPE) == (130, 141)
+
+
+def test_check_without_a_path_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("tssa: check: give at least one PATH")
+
+
+def test_a_bug_is_one_line_never_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom\non two lines")
+
+    monkeypatch.setattr(tssa.check_command, "check_files", broken)
+    assert main(["check", str(WRITTEN)]) == ExitCode.INTERNAL_ERROR
+    _, err = capsys.readouterr()
+    assert err == "tssa: internal error: RuntimeError: boom\\non two lines; please report it\n"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tssa.check_command, "check_files", interrupted)
+    assert main(["check", str(WRITTEN)]) == ExitCode.INTERRUPTED
+    assert capsys.readouterr().err == "tssa: interrupted\n"
+
+
+def test_a_newline_in_a_folder_name_cannot_forge_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    forged = "x\n  self-assessment.md:1: error TSSA101 missing-section: forged\x1b[2K"
+    package = Path(shutil.copytree(WRITTEN, tmp_path / forged))
+    path = package / "self-assessment.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("| Complete |", "| Done\x1b[31m |", 1), encoding="utf-8")
+    assert main(["check", "--select", "TSSA203", str(package)]) == ExitCode.FINDINGS
+    out, _ = capsys.readouterr()
+    lines = out.splitlines()
+    # Three documents, one finding, the count: a line each, and nothing else.
+    assert len(lines) == 5
+    assert [line for line in lines if "forged" in line and line.startswith("  ")] == [
+        next(line for line in lines if "TSSA203" in line)
+    ]
+    assert "\x1b" not in out
+    assert "x\\n  self-assessment.md:1: error TSSA101 missing-section: forged\\x1b[2K" in out
+    assert 'Assessment Stage is "Done\\x1b[31m"' in out
+
+
+def test_an_error_message_with_a_control_character_stays_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(tmp_path / "no\nsuch")]) == ExitCode.NOT_FOUND
+    err = capsys.readouterr().err
+    assert err == f"tssa: {tmp_path}/no\\nsuch: no such file or folder\n"
+
+
+def test_lint_without_its_library_names_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pymarkdown", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "pymarkdown.api", None)
+    assert main(["check", "--lint", str(WRITTEN)]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "tssa: --lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt\n"
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to see the workers start")
+@pytest.mark.parametrize("delay", [0.0, 0.01, 0.03, 0.1, 0.3])
+def test_ctrl_c_during_a_parallel_check_is_one_line(tmp_path: Path, delay: float) -> None:
+    for number in range(20):  # enough documents for worker processes
+        shutil.copytree(WRITTEN, tmp_path / f"project-{number}")
+    with subprocess.Popen(
+        [sys.executable, "-m", "tssa.cli", "check", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: Ctrl-C in a terminal reaches every process of it
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(delay)  # Ctrl-C as the workers start, or while they work
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    # Either the check finished first, or it stopped with one line: never a worker's traceback.
+    # (-SIGINT: the signal came after the work was done, as the interpreter shut down.)
+    assert err in {"", "tssa: interrupted\n"}
+    assert process.returncode in {ExitCode.OK, ExitCode.INTERRUPTED, -signal.SIGINT}
