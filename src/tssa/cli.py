@@ -11,7 +11,9 @@ from pathlib import Path
 from tssa import __version__
 from tssa.check import check_files
 from tssa.errors import TssaError
+from tssa.insights import register as register_insights
 from tssa.package import find_package_files
+from tssa.prefill import register as register_prefill
 from tssa.report import as_json, as_text, is_failure
 from tssa.update import register as register_update
 
@@ -34,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=run_check)
 
     register_update(commands)
+    register_prefill(commands)
+    register_insights(commands)
     return parser
 
 
