@@ -64,28 +64,33 @@ def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file
         raise InsightsFileError(f"{name} is not valid YAML{where}; nothing written") from error
     if not isinstance(root, CommentedMap):
         raise InsightsFileError(f"{name} does not hold a mapping of keys at the top; nothing written")
+    if root.fa.flow_style():
+        raise InsightsFileError(f"{name} is written in {{ }} style; edit it by hand")
     lines = text.splitlines(keepends=True)
+    default_step = _file_step(root)
     node: CommentedMap = root
     parent_column = -1
     for depth, key in enumerate(ENTRY_PATH):
         dotted = ".".join(ENTRY_PATH[: depth + 1])
-        if node.fa.flow_style() and len(node):
-            raise InsightsFileError(f"{name}: the keys above {dotted} are written in {{ }} style; edit it by hand")
         if key not in node:
-            return _insert(lines, node, parent_column, ENTRY_PATH[depth:], entry, newline)
+            return _insert(lines, node, parent_column, ENTRY_PATH[depth:], entry, newline, default_step)
         line, column = node.lc.key(key)
         _check_key_line(lines, line, column, name, dotted)
         value = node[key]
         if depth == len(ENTRY_PATH) - 1 or value is None or (isinstance(value, (dict, list)) and not value):
-            step = _step(value, column, node, parent_column)
+            step = _step(value, column, parent_column, default_step)
             nested: Any = dict(entry)
             for inner in reversed(ENTRY_PATH[depth + 1 :]):
                 nested = {inner: nested}
             end = block_end(lines, line, column)
             block = _indent(_dump({key: nested}, step, newline), column)
+            if end == len(lines) and not lines[-1].endswith(("\n", "\r")):
+                block = block.rstrip("\r\n")
             return "".join([*lines[:line], block, *lines[end:]])
         if not isinstance(value, CommentedMap):
             raise InsightsFileError(f"{name}: {dotted} is not a mapping of keys; nothing written")
+        if value.fa.flow_style():
+            raise InsightsFileError(f"{name}: {dotted} is written in {{ }} style; edit it by hand")
         node, parent_column = value, column
     raise AssertionError("unreachable")
 
@@ -112,13 +117,19 @@ def block_end(lines: list[str], line: int, column: int) -> int:
 
 
 def _insert(
-    lines: list[str], node: CommentedMap, node_column: int, keys: tuple[str, ...], entry: dict[str, str], newline: str
+    lines: list[str],
+    node: CommentedMap,
+    node_column: int,
+    keys: tuple[str, ...],
+    entry: dict[str, str],
+    newline: str,
+    default_step: int,
 ) -> str:
     """Add the missing `keys` as the last key of the non-empty block mapping `node`."""
     first = next(iter(node))
     last = list(node)[-1]
     column = node.lc.key(first)[1]
-    step = column - node_column if node_column >= 0 and column > node_column else DEFAULT_STEP
+    step = column - node_column if node_column >= 0 and column > node_column else default_step
     last_line, last_column = node.lc.key(last)
     end = block_end(lines, last_line, last_column)
     nested: Any = dict(entry)
@@ -131,14 +142,24 @@ def _insert(
     return "".join([*before, block, *lines[end:]])
 
 
-def _step(value: Any, column: int, node: CommentedMap, parent_column: int) -> int:
-    """The file's indentation step: from the value's own keys, else from its parent's."""
+def _step(value: Any, column: int, parent_column: int, default_step: int) -> int:
+    """The indentation step here: from the value's own keys, else from its parent's, else the file's."""
     if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
         inner = value.lc.key(next(iter(value)))[1]
         if inner > column:
             return int(inner - column)
     if parent_column >= 0 and column > parent_column:
         return column - parent_column
+    return default_step
+
+
+def _file_step(root: CommentedMap) -> int:
+    """The file's indentation step, from its first nested block mapping."""
+    for key, value in root.items():
+        if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+            step = value.lc.key(next(iter(value)))[1] - root.lc.key(key)[1]
+            if step > 0:
+                return int(step)
     return DEFAULT_STEP
 
 

@@ -69,8 +69,9 @@ def read_repository(checkout: Path) -> Repository:
     if prefix is None:
         return Repository(None, "HEAD", None, note="not a git checkout (or git refused it)")
     remotes = (git_output(checkout, "remote") or "").split()
-    preferred = [candidate for candidate in ("upstream", "origin") if candidate in remotes]
-    name: str | None = (preferred or sorted(remotes) or [None])[0]
+    preferred: list[str] = [candidate for candidate in ("upstream", "origin") if candidate in remotes]
+    ordered = preferred or sorted(remotes)
+    name = ordered[0] if ordered else None
     branch = None
     url = None
     note = None
