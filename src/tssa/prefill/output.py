@@ -367,7 +367,8 @@ def summary_table(draft: Draft) -> str:
 
 
 def _reference(value: str) -> str:
-    return f"reference: {value}" if is_https_url(value) else f"reference: {_code(value)}"
+    # An autolink, so the draft passes markdownlint (no bare URLs).
+    return f"reference: <{value}>" if is_https_url(value) else f"reference: {_code(value)}"
 
 
 def _code(text: str) -> str:
