@@ -226,7 +226,8 @@ def test_ci_security_tools_badges_sbom_and_dependency_updates_are_found(
         **BASIC_FILES,
         "README.md": "# Rocket\n\n[![Scorecard](https://api.scorecard.dev/projects/github.com/acme/rocket/badge)](x)\n",
         ".github/workflows/scorecard.yml": "steps:\n  - uses: ossf/scorecard-action@v2\n",
-        ".github/workflows/release.yaml": "steps:\n  - uses: sigstore/cosign-installer@v3\n  - uses: anchore/sbom-action@v0\n"
+        ".github/workflows/release.yaml": "steps:\n  - uses: sigstore/cosign-installer@v3\n"
+        "  - uses: anchore/sbom-action@v0\n"
         "  - uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2\n",
         ".github/workflows/test.yml": "# SPDX-License-Identifier: Apache-2.0\nsteps:\n  - run: go test ./...\n",
         ".github/dependabot.yml": "version: 2\n",
