@@ -159,6 +159,7 @@ def detect(checkout: Path) -> Facts:
 def _find_documents(facts: Facts) -> None:
     documents: dict[str, list[str]] = {kind: [] for kind in (*DOCUMENT_KINDS, *DESIGN_KINDS)}
     stems = {stem: kind for kind, names in DOCUMENT_KINDS.items() for stem in names}
+    example_folders: dict[str, bool] = {}
     for path in facts.tree.files:
         folder, _, name = path.rpartition("/")
         lower = name.lower()
@@ -168,8 +169,10 @@ def _find_documents(facts: Facts) -> None:
             if kind and extension in _TEXT_EXTENSIONS:
                 documents[kind].append(path)
                 continue
-        parts = path.lower().split("/")
-        if _EXAMPLE_FOLDERS.intersection(parts[:-1]):
+        in_examples = example_folders.get(folder)
+        if in_examples is None:
+            in_examples = example_folders[folder] = bool(_EXAMPLE_FOLDERS.intersection(folder.lower().split("/")))
+        if in_examples:
             continue
         if lower.endswith(_SBOM_SUFFIXES) or lower in _SBOM_NAMES:
             facts.sboms.append(path)
