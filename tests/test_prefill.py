@@ -275,3 +275,16 @@ def test_a_missing_checkout_is_one_line_and_exit_2(tmp_path: Path, capsys: pytes
     error = capsys.readouterr().err
     assert error.strip().count("\n") == 0 and "not a folder" in error
     assert os.listdir(tmp_path) == []
+
+
+def test_file_names_are_data_in_the_draft_and_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    evil = "docs/a|b threat-model\x1b[2J `x`.md"
+    checkout = make_checkout(tmp_path / "rocket", {**BASIC_FILES, evil: "# Threats\n"})
+    answers, draft, printed = prefill(checkout, tmp_path / "out", capsys)
+    assert "Threat model" not in answers["security_links"]  # not a valid address, so not an answer
+    assert "\x1b" not in draft + printed
+    row = summary_row(printed, "Threat model")
+    assert row.replace("\\|", "").count("|") == 4
+    link = "https://github.com/acme/rocket/blob/main/docs/a\\|b threat-model\ufffd[2J `x`.md"
+    assert references_under(draft, "## Security functions and features") == [f"``{link}``"]
+    assert lint_markdown(draft) == []

@@ -53,6 +53,8 @@ def _self_assessment(package: Path) -> Path:
     candidate = package / SELF_ASSESSMENT.filename
     if package.is_dir() and candidate.is_file() and not candidate.is_symlink():
         return candidate
+    if candidate.is_symlink():
+        raise NoSelfAssessmentError(f"{candidate} is a link; give the file it points to")
     if not package.exists():
         raise NoSelfAssessmentError(f"{package}: no such file or folder")
     raise NoSelfAssessmentError(f"{package}: holds no {SELF_ASSESSMENT.filename}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from tssa.markdown import parse
+from tssa.markdown import lines_of, parse
 from tssa.prefill.gitinfo import Repository, read_repository
 from tssa.prefill.insights_read import Insights, find_insights, read_insights
 from tssa.prefill.languages import count_languages, main_languages
@@ -251,7 +251,8 @@ def _read_readme(facts: Facts) -> None:
 
 def _heading_words(text: str, line: int) -> str:
     """The words of a heading line, without its badges (images and links that hold only images)."""
-    source = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+    lines = lines_of(text)
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
     tokens = _TITLE_PARSER.parse(source)
     inline = next((token for token in tokens if token.type == "inline"), None)
     children = inline.children or [] if inline else []

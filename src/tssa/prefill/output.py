@@ -112,12 +112,16 @@ def build_draft(facts: Facts) -> Draft:
 
 
 def _project(draft: Draft, facts: Facts) -> None:
-    name = facts.project_name if is_line(facts.project_name) else facts.root.name
+    name = next((candidate for candidate in (facts.project_name, facts.root.name) if is_line(candidate)), None)
+    if name is None:
+        draft.row("Project name", "not found", "copier asks for project_name")
+        return
     draft.answers["project_name"] = name
     slug = slug_of(name) or slug_of(facts.root.name) or "project"
     if is_slug(slug):
         draft.answers["project_slug"] = slug
-    draft.row("Project name", facts.project_name_source, "project_name, project_slug")
+    source = facts.project_name_source if name == facts.project_name else "the folder name"
+    draft.row("Project name", source, "project_name, project_slug")
 
 
 def _software(draft: Draft, facts: Facts, url: str | None) -> None:
@@ -372,7 +376,9 @@ def _reference(value: str) -> str:
 
 
 def _code(text: str) -> str:
-    text = " ".join(text.split()).replace("|", "\\|")
+    """Text from the checkout as a code span: one line, pipes escaped, control characters shown as \ufffd."""
+    text = "".join(char if char.isprintable() else "\ufffd" for char in " ".join(text.split()))
+    text = text.replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     padding = " " if text.startswith("`") or text.endswith("`") else ""
