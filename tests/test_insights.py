@@ -207,3 +207,18 @@ def test_links_missing_files_and_bad_options_are_refused(tmp_path: Path, capsys:
     assert "--evidence: give an https:// address" in insights(capsys, str(package), "--evidence", "ftp://x")[2]
     assert "holds no self-assessment.md" in insights(capsys, str(tmp_path))[2]
     assert real.read_text(encoding="utf-8") == "repository:\n  url: x\n"
+
+
+@pytest.mark.parametrize(
+    "title", ["# Rocket Self-assessment", "# Rocket Security Self-Assessment", "# Self-assessment of Rocket"]
+)
+def test_the_project_name_comes_from_a_hand_written_title(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], title: str
+) -> None:
+    package = tmp_path / "community" / "assessments" / "projects" / "rocket"
+    package.mkdir(parents=True)
+    (package / "self-assessment.md").write_text(f"{title}\n\nText.\n", encoding="utf-8")
+    _, out, _ = insights(capsys, str(package), "--date", "2026-02-03")
+    entry = yaml.safe_load(out)["repository"]["security"]["assessments"]["self"]
+    assert entry["name"] == "Rocket self-assessment"
+    assert entry["comment"] == "Rocket self-assessment, written with the CNCF TAG Security and Compliance guide."

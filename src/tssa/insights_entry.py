@@ -9,6 +9,7 @@ for a package kept anywhere else.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import yaml
@@ -23,7 +24,12 @@ from tssa.prefill.readfile import read_head
 
 MAX_BYTES = 4 * 1024 * 1024
 ANSWERS_FILE = ".copier-answers.yml"
-_TITLE_ENDINGS = ("security self-assessment", "self-assessment", "self assessment")
+# "Rocket Self-assessment", "Rocket Security Self-Assessment", "Self-assessment of Rocket", ...
+_SELF_ASSESSMENT_WORDS = re.compile(
+    r"^(?:security\s+)?self[- ]?assessment(?:\s+(?:of|for))?\s*[:-]?\s*"
+    r"|\s*[:-]?\s*(?:security\s+)?self[- ]?assessment$",
+    re.IGNORECASE,
+)
 
 
 def build_entry(package: Path, evidence: str | None, date: str | None, today: datetime.date) -> dict[str, str]:
@@ -75,11 +81,7 @@ def _project_name(title: str, answers: dict[str, object], folder: Path) -> str:
     recorded = answers.get("project_name")
     if isinstance(recorded, str) and is_line(recorded):
         return recorded
-    words = " ".join(title.split())
-    for ending in _TITLE_ENDINGS:
-        if words.lower().endswith(ending):
-            words = words[: -len(ending)].strip(" :-")
-            break
+    words = _SELF_ASSESSMENT_WORDS.sub("", " ".join(title.split())).strip()
     return words if is_line(words) else folder.resolve().name
 
 
