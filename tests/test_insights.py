@@ -222,3 +222,15 @@ def test_the_project_name_comes_from_a_hand_written_title(
     entry = yaml.safe_load(out)["repository"]["security"]["assessments"]["self"]
     assert entry["name"] == "Rocket self-assessment"
     assert entry["comment"] == "Rocket self-assessment, written with the CNCF TAG Security and Compliance guide."
+
+
+def test_a_file_of_nested_aliases_is_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = make_package(tmp_path / "projects" / "rocket" / "security-assessment")
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    content = "\n".join(levels) + "\nrepository:\n  url: x\n"
+    target = tmp_path / "si.yml"
+    target.write_text(content, encoding="utf-8")
+    code, _, err = insights(capsys, str(package), "--write", str(target))
+    assert code == 2 and "through YAML aliases" in err
+    assert target.read_text(encoding="utf-8") == content

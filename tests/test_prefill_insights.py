@@ -203,3 +203,18 @@ def test_the_answers_work_with_copier_copy(tmp_path: Path, capsys: pytest.Captur
     assert "https://github.com/acme/rocket-engine" in document
     recorded = yaml.safe_load((destination / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert {key: recorded[key] for key in answers} == answers
+
+
+def test_a_folder_outside_git_takes_the_address_from_security_insights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checkout = tmp_path / "rocket-1.0"
+    for name, content in {**BASIC_FILES, "security-insights.yml": V2}.items():
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / name).write_text(str(content), encoding="utf-8")
+    answers, _, printed = prefill(checkout, tmp_path / "out", capsys)
+    assert answers["software_url"] == "https://github.com/acme/rocket-engine"
+    assert answers["security_links"]["Security policy"] == (
+        "https://github.com/acme/rocket-engine/blob/HEAD/SECURITY.md"
+    )
+    assert "not a git checkout" in summary_row(printed, "Default branch")

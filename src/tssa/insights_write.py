@@ -27,6 +27,8 @@ from tssa.insights import ENTRY_PATH
 
 MAX_BYTES = 1024 * 1024
 DEFAULT_STEP = 2
+# Aliases can make a small file stand for a huge tree; comparing such trees would never end.
+MAX_VALUES = 200_000
 
 
 class InsightsFileError(TssaError):
@@ -64,6 +66,10 @@ def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file
         raise InsightsFileError(f"{name} is not valid YAML{where}; nothing written") from error
     if not isinstance(root, CommentedMap):
         raise InsightsFileError(f"{name} does not hold a mapping of keys at the top; nothing written")
+    if _expanded_size(root, MAX_VALUES) > MAX_VALUES:
+        raise InsightsFileError(
+            f"{name} expands to more than {MAX_VALUES:,} values through YAML aliases; edit it by hand"
+        )
     if root.fa.flow_style():
         raise InsightsFileError(f"{name} is written in {{ }} style; edit it by hand")
     lines = text.splitlines(keepends=True)
@@ -93,6 +99,31 @@ def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file
             raise InsightsFileError(f"{name}: {dotted} is written in {{ }} style; edit it by hand")
         node, parent_column = value, column
     raise AssertionError("unreachable")
+
+
+def _expanded_size(root: Any, limit: int) -> int:
+    """How many values the document holds with every alias expanded, counted up to a little past `limit`."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any, depth: int) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > 100:
+            return limit + 1
+        sizes[id(node)] = limit + 1  # a node met again while counting it is a cycle
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > limit:
+                break
+        sizes[id(node)] = total
+        return total
+
+    return size(root, 0)
 
 
 def block_end(lines: list[str], line: int, column: int) -> int:

@@ -134,7 +134,7 @@ def _software(draft: Draft, facts: Facts, url: str | None) -> None:
         draft.row("Repository", source, "software_url")
     else:
         draft.row("Repository", repository.note or "not found", "not found: copier asks for software_url")
-    branch_source = "the remote's HEAD" if repository.remote else "the checkout's HEAD"
+    branch_source = "the remote's HEAD" if repository.remote else (repository.note or "the checkout's HEAD")
     draft.row("Default branch", f"{repository.branch} ({branch_source})", "the branch in every link")
     if insights and is_https_url(insights.homepage):
         draft.answers["website_url"] = insights.homepage
