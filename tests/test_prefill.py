@@ -108,7 +108,7 @@ def test_the_remotes_default_branch_wins_over_the_checked_out_one(
     git(checkout, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
     answers, _, printed = prefill(checkout, tmp_path / "out", capsys)
     assert answers["security_links"]["Security policy"] == "https://github.com/acme/rocket/blob/trunk/SECURITY.md"
-    assert "trunk (the remote's HEAD)" in summary_row(printed, "Default branch")
+    assert "trunk (origin/HEAD)" in summary_row(printed, "Default branch")
 
 
 def test_without_a_remote_no_address_is_guessed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,6 +29,7 @@ class Repository:
     remote: str | None
     prefix: str = ""
     note: str | None = None
+    branch_source: str = "the checked-out branch"
 
     def link(self, path: str, folder: bool = False) -> str:
         """A web link to a file (or folder) of the checkout; the bare path when the address is unknown."""
@@ -67,12 +68,13 @@ def read_repository(checkout: Path) -> Repository:
     """The repository of a checkout: upstream, else origin, else the first remote; branch from the remote's HEAD."""
     prefix = git_output(checkout, "rev-parse", "--show-prefix")
     if prefix is None:
-        return Repository(None, "HEAD", None, note="not a git checkout (or git refused it)")
+        return Repository(None, "HEAD", None, note="not a git checkout", branch_source="not a git checkout")
     remotes = (git_output(checkout, "remote") or "").split()
     preferred: list[str] = [candidate for candidate in ("upstream", "origin") if candidate in remotes]
     ordered = preferred or sorted(remotes)
     name = ordered[0] if ordered else None
     branch = None
+    branch_source = "the checked-out branch"
     url = None
     note = None
     if name is None:
@@ -84,9 +86,12 @@ def read_repository(checkout: Path) -> Repository:
             note = f"remote {name} is not a web address"
         head = git_output(checkout, "symbolic-ref", "--quiet", "--short", f"refs/remotes/{name}/HEAD")
         if head and head.startswith(f"{name}/"):
-            branch = head[len(name) + 1 :]
-    branch = branch or git_output(checkout, "symbolic-ref", "--quiet", "--short", "HEAD") or "HEAD"
-    return Repository(url, branch, name, prefix, note)
+            branch, branch_source = head[len(name) + 1 :], f"{name}/HEAD"
+    if branch is None:
+        branch = git_output(checkout, "symbolic-ref", "--quiet", "--short", "HEAD")
+    if not branch:
+        branch, branch_source = "HEAD", "no branch checked out"
+    return Repository(url, branch, name, prefix, note, branch_source)
 
 
 def git_output(checkout: Path, *args: str) -> str | None:

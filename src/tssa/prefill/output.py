@@ -7,6 +7,7 @@ from the Security Insights file come before guesses from file names.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,9 +92,7 @@ def build_draft(facts: Facts) -> Draft:
     insights = facts.insights
     repository = facts.repository
     if repository.url is None and insights and is_https_url(insights.repository_url):
-        repository = type(repository)(
-            insights.repository_url, repository.branch, repository.remote, repository.prefix, repository.note
-        )
+        repository = dataclasses.replace(repository, url=insights.repository_url)
     link = repository.link
     _project(draft, facts)
     _software(draft, facts, repository.url)
@@ -134,8 +133,7 @@ def _software(draft: Draft, facts: Facts, url: str | None) -> None:
         draft.row("Repository", source, "software_url")
     else:
         draft.row("Repository", repository.note or "not found", "not found: copier asks for software_url")
-    branch_source = "the remote's HEAD" if repository.remote else (repository.note or "the checkout's HEAD")
-    draft.row("Default branch", f"{repository.branch} ({branch_source})", "the branch in every link")
+    draft.row("Default branch", f"{repository.branch} ({repository.branch_source})", "the branch in every link")
     if insights and is_https_url(insights.homepage):
         draft.answers["website_url"] = insights.homepage
         draft.row("Web site", insights.path, "website_url")
