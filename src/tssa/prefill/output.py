@@ -300,21 +300,25 @@ def _skipped(draft: Draft, facts: Facts) -> None:
     tree = facts.tree
     if tree.skipped_folders:
         shown = ", ".join(tree.skipped_folders[:5]) + (" ..." if len(tree.skipped_folders) > 5 else "")
-        draft.row("Not scanned: vendored and tool folders", shown, f"{len(tree.skipped_folders)} folders")
+        draft.row("Not scanned: vendored and tool folders", shown, _count(len(tree.skipped_folders), "folder"))
     if tree.links:
         draft.row(
             "Not followed: links",
             ", ".join(tree.links[:5]) + (" ..." if len(tree.links) > 5 else ""),
-            f"{len(tree.links)} links",
+            _count(len(tree.links), "link"),
         )
     if tree.unreadable_folders:
         draft.row(
-            "Unreadable folders", ", ".join(tree.unreadable_folders[:5]), f"{len(tree.unreadable_folders)} folders"
+            "Unreadable folders", ", ".join(tree.unreadable_folders[:5]), _count(len(tree.unreadable_folders), "folder")
         )
     for problem in facts.unread:
         draft.row("Not read", problem, "")
     if tree.stopped:
         draft.row("Scan stopped early", tree.stopped, "")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def section_order() -> list[tuple[str, ...]]:

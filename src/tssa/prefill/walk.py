@@ -62,7 +62,9 @@ def scan(root: Path, max_files: int = MAX_FILES, max_seconds: float = MAX_SECOND
         for entry in listed:
             relative = prefix + entry.name
             try:
-                if entry.is_symlink():
+                if entry.name == ".git":
+                    tree.skipped_folders.append(relative)  # a folder, or a file pointing at one (worktrees)
+                elif entry.is_symlink():
                     tree.links.append(relative)
                 elif entry.is_dir(follow_symlinks=False):
                     if entry.name in SKIPPED_FOLDERS:
