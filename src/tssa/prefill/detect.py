@@ -58,28 +58,32 @@ _SBOM_SUFFIXES = (
     ".cyclonedx.xml",
 )
 _SBOM_NAMES = frozenset({"bom.json", "bom.xml", "sbom.json", "sbom.xml", "sbom.spdx"})
-DEPENDENCY_UPDATE_FILES = (
-    ".github/dependabot.yml",
-    ".github/dependabot.yaml",
-    "renovate.json",
-    "renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
+DEPENDENCY_UPDATE_FILES = frozenset(
+    {
+        ".github/dependabot.yml",
+        ".github/dependabot.yaml",
+        "renovate.json",
+        "renovate.json5",
+        ".renovaterc",
+        ".renovaterc.json",
+        ".github/renovate.json",
+        ".github/renovate.json5",
+        ".gitlab/renovate.json",
+    }
 )
-CI_FILES = (
-    ".gitlab-ci.yml",
-    ".circleci/config.yml",
-    ".travis.yml",
-    "Jenkinsfile",
-    "azure-pipelines.yml",
-    ".cirrus.yml",
-    ".drone.yml",
-    "cloudbuild.yaml",
-    ".buildkite/pipeline.yml",
-    ".prow.yaml",
+CI_FILES = frozenset(
+    {
+        ".gitlab-ci.yml",
+        ".circleci/config.yml",
+        ".travis.yml",
+        "Jenkinsfile",
+        "azure-pipelines.yml",
+        ".cirrus.yml",
+        ".drone.yml",
+        "cloudbuild.yaml",
+        ".buildkite/pipeline.yml",
+        ".prow.yaml",
+    }
 )
 RELEASE_FILES = (".goreleaser.yml", ".goreleaser.yaml")
 # The security tools a CI file runs, by words in it (lowercase).

@@ -64,15 +64,15 @@ def scan(root: Path, max_files: int = MAX_FILES, max_seconds: float = MAX_SECOND
             try:
                 if entry.name == ".git":
                     tree.skipped_folders.append(relative)  # a folder, or a file pointing at one (worktrees)
-                elif entry.is_symlink():
-                    tree.links.append(relative)
+                elif entry.is_file(follow_symlinks=False):  # most entries: test it first
+                    tree.files.append(relative)
                 elif entry.is_dir(follow_symlinks=False):
                     if entry.name in SKIPPED_FOLDERS:
                         tree.skipped_folders.append(relative)
                     else:
                         pending.append((entry.path, relative + "/"))
-                elif entry.is_file(follow_symlinks=False):
-                    tree.files.append(relative)
+                elif entry.is_symlink():
+                    tree.links.append(relative)
                 else:
                     tree.special_files += 1
             except OSError:
