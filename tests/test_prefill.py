@@ -288,3 +288,18 @@ def test_file_names_are_data_in_the_draft_and_the_summary(tmp_path: Path, capsys
     link = "https://github.com/acme/rocket/blob/main/docs/a\\|b threat-model\ufffd[2J `x`.md"
     assert references_under(draft, "## Security functions and features") == [f"``{link}``"]
     assert lint_markdown(draft) == []
+
+
+def test_a_fifo_is_never_opened_and_big_files_are_read_only_in_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {name: content for name, content in BASIC_FILES.items() if name != "SECURITY.md"}
+    big = "Write to first@rocket.dev.\n" + "x" * (1024 * 1024) + "\nor to late@rocket.dev\n"
+    checkout = make_checkout(tmp_path / "rocket", {**files, ".github/SECURITY.md": big})
+    os.mkfifo(checkout / "SECURITY.md")  # named like the policy; opening it would wait forever
+    answers, draft, _ = prefill(checkout, tmp_path / "out", capsys)
+    assert answers["security_contact"] == "first@rocket.dev"
+    assert "late@rocket.dev" not in draft
+    assert answers["security_links"] == {
+        "Security policy": "https://github.com/acme/rocket/blob/main/.github/SECURITY.md"
+    }

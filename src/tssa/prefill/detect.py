@@ -97,15 +97,16 @@ TOOL_MARKERS: dict[str, re.Pattern[str]] = {
     "SLSA provenance": re.compile(r"slsa|attest-build-provenance"),
 }
 _DCO = re.compile(r"\bdco\b|signed-off-by|developer certificate of origin", re.IGNORECASE)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_URL = re.compile(r"https://[^\s<>()\[\]\"'`|{}]+")
+# Bounded repeats: a long run of letters must not make every start position scan to its end.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
+_URL = re.compile(r"https://[^\s<>()\[\]\"'`|{}]{1,2000}")
 _BEST_PRACTICES = re.compile(
     r"(?:bestpractices\.dev|bestpractices\.coreinfrastructure\.org)/(?:[a-z]{2}(?:-[A-Za-z]+)?/)?projects/(\d+)"
 )
 _SCORECARD = re.compile(
     r"(?:api\.securityscorecards\.dev|api\.scorecard\.dev)/projects/([\w.-]+/[\w.-]+/[\w.-]+)/badge"
 )
-_HTML_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
+_HTML_H1 = re.compile(r"<h1\b[^>]{0,500}>(.{0,500}?)</h1>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _COMMUNITY_WORDS = ("community", "contact", "getting help", "get help", "support", "communication")
 MAX_LISTED = 10

@@ -8,6 +8,7 @@ count; vendored folders are never walked (see `walk`).
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,13 @@ _HEADER = ".h"
 MIN_SHARE = 0.05
 MAX_LANGUAGES = 5
 _EXCLUDING = {"linguist-vendored", "linguist-generated"}
+# Matching time grows with path length to the power of the wildcards, so both are bounded,
+# and so is the time spent matching in all.
+MAX_PATTERN_LENGTH = 256
+MAX_PATTERN_WILDCARDS = 3
+MAX_MATCHED_PATH = 512
+MAX_RULES = 500
+MATCH_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,8 @@ class Rule:
 
 def glob_pattern(pattern: str, base: str) -> re.Pattern[str]:
     """A `.gitattributes` pattern, relative to the folder `base` (`""` or `"dir/"`), as a path regex."""
+    while "**/**/" in pattern:
+        pattern = pattern.replace("**/**/", "**/")
     anchored = "/" in pattern.rstrip("/")
     pattern = pattern.strip("/") if anchored else pattern.rstrip("/")
     out: list[str] = []
@@ -119,12 +129,21 @@ def glob_pattern(pattern: str, base: str) -> re.Pattern[str]:
 
 
 def read_rules(text: str, base: str) -> list[Rule]:
-    """The linguist rules of one `.gitattributes` file in folder `base`."""
+    """The linguist rules of one `.gitattributes` file in folder `base`.
+
+    Patterns that are very long or full of wildcards are passed over: matched
+    against every path, they could take time that grows without bound.
+    """
     rules: list[Rule] = []
     for line in text.splitlines():
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
+        wildcards = len(re.findall(r"\*+", re.sub(r"(\*\*/)+", "**/", fields[0])))
+        if len(fields[0]) > MAX_PATTERN_LENGTH or wildcards > MAX_PATTERN_WILDCARDS:
+            continue
+        if len(rules) >= MAX_RULES:
+            break
         for attribute in fields[1:]:
             name, _, value = attribute.lstrip("-!").partition("=")
             if name not in _EXCLUDING:
@@ -139,6 +158,8 @@ def read_rules(text: str, base: str) -> list[Rule]:
 
 def is_excluded(path: str, rules: list[Rule]) -> bool:
     excluded = path.endswith((".min.js", ".min.css", ".pb.go", "_generated.go", ".generated.go"))
+    if len(path) > MAX_MATCHED_PATH:
+        return excluded
     for rule in rules:  # the last matching line wins, as in git
         if rule.pattern.match(path):
             excluded = rule.excludes
@@ -157,7 +178,10 @@ def count_languages(root: Path, files: list[str]) -> tuple[Counter[str], int]:
     counts: Counter[str] = Counter()
     headers = 0
     left_out = 0
-    for path in files:
+    deadline = time.monotonic() + MATCH_SECONDS
+    for number, path in enumerate(files):
+        if rules and number % 1000 == 0 and time.monotonic() > deadline:
+            rules = []  # out of time: count the rest without the .gitattributes rules
         dot = path.rfind(".")
         if dot <= path.rfind("/"):
             continue
