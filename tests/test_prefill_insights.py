@@ -123,8 +123,11 @@ def test_version_2_values_are_preferred_over_guesses(tmp_path: Path, capsys: pyt
     assert answers["security_links"]["Security Insights"] == (
         "https://github.com/acme/rocket/blob/main/security-insights.yml"
     )
-    # The policy file in the checkout stays the Security file; the Insights policy is a reference.
-    assert "https://rocket.dev/security-policy" in references_under(draft, "### Responsible Disclosures Process")
+    # The Insights policy is preferred in the Security links; the file found stays a reference.
+    assert answers["security_links"]["Security policy"] == "https://rocket.dev/security-policy"
+    disclosure = references_under(draft, "### Responsible Disclosures Process")
+    assert "https://github.com/acme/rocket/blob/main/SECURITY.md" in disclosure
+    assert "https://rocket.dev/security-policy" in disclosure
     assert "https://audits.example/rocket-2024.pdf" in references_under(draft, "### Known Issues Over Time")
     assert "https://rocket.dev/docs/verify" in references_under(draft, "### Security Relevant")
     # An earlier self-assessment is a reference for the whole document, above the first section.
@@ -212,9 +215,9 @@ def test_a_folder_outside_git_takes_the_address_from_security_insights(
     for name, content in {**BASIC_FILES, "security-insights.yml": V2}.items():
         (checkout / name).parent.mkdir(parents=True, exist_ok=True)
         (checkout / name).write_text(str(content), encoding="utf-8")
-    answers, _, printed = prefill(checkout, tmp_path / "out", capsys)
+    answers, draft, printed = prefill(checkout, tmp_path / "out", capsys)
     assert answers["software_url"] == "https://github.com/acme/rocket-engine"
-    assert answers["security_links"]["Security policy"] == (
-        "https://github.com/acme/rocket-engine/blob/HEAD/SECURITY.md"
+    assert "https://github.com/acme/rocket-engine/blob/HEAD/SECURITY.md" in references_under(
+        draft, "### Responsible Disclosures Process"
     )
     assert "not a git checkout" in summary_row(printed, "Default branch")

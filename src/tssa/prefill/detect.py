@@ -296,8 +296,9 @@ def _read_ci(facts: Facts, files: set[str]) -> None:
                 tools[tool].append(path)
         if _DCO.search(text):
             facts.dco.append(path)
-    fuzz_folders = sorted({path.rsplit("/", 1)[0] for path in facts.tree.files if path.startswith(".clusterfuzzlite/")})
-    tools["fuzzing"].extend(fuzz_folders[:1])
+    # ClusterFuzzLite is set up by a folder of files; its project file stands for it.
+    fuzz_files = [path for path in (".clusterfuzzlite/project.yaml", ".clusterfuzzlite/Dockerfile") if path in files]
+    tools["fuzzing"].extend(fuzz_files[:1])
     facts.tools = tools
     for path in (".github/dco.yml", "DCO"):
         if path in files:

@@ -66,6 +66,8 @@ INSIGHTS_DOCUMENT_SECTIONS: dict[str, tuple[str, ...]] = {
     "Changelog": KNOWN_ISSUES,
 }
 MAX_WORKFLOW_REFERENCES = 10
+# Documents that also go into the Security links table, under these names.
+LINKED_DOCUMENTS = {"security policy": "Security policy", "threat model": "Threat model"}
 
 
 @dataclass
@@ -153,6 +155,15 @@ def _languages(draft: Draft, facts: Facts) -> None:
 
 
 def _documents(draft: Draft, facts: Facts, link: Any, security_links: dict[str, str]) -> None:
+    insights = facts.insights
+    preferred = {  # the Security Insights file's own links win over the files found
+        name
+        for name, values in (
+            ("Security policy", [insights.policy] if insights else []),
+            ("Threat model", insights.threat_models if insights else []),
+        )
+        if any(is_https_url(value) for value in values)
+    }
     for kind, paths in facts.documents.items():
         sections = DOCUMENT_SECTIONS[kind]
         if not paths:
@@ -162,11 +173,9 @@ def _documents(draft: Draft, facts: Facts, link: Any, security_links: dict[str, 
             for section in sections:
                 draft.refer(section, link(path))
         becomes = "references under " + ", ".join(section[-1] if section else "the title" for section in sections)
-        if kind == "security policy" and is_https_url(link(paths[0])):
-            security_links["Security policy"] = link(paths[0])
-            becomes = "security_links; " + becomes
-        if kind == "threat model" and is_https_url(link(paths[0])):
-            security_links["Threat model"] = link(paths[0])
+        name = LINKED_DOCUMENTS.get(kind)
+        if name and name not in preferred and is_https_url(link(paths[0])):
+            security_links[name] = link(paths[0])
             becomes = "security_links; " + becomes
         draft.row(kind.capitalize(), ", ".join(paths), becomes)
     if facts.readme and facts.community_anchor:
@@ -228,7 +237,7 @@ def _pipeline(draft: Draft, facts: Facts, link: Any) -> None:
     draft.row("CI workflows", shown or "not found", "references under Development Pipeline" if shown else "")
     for tool, paths in facts.tools.items():
         for path in paths:
-            draft.refer(PIPELINE, link(path, folder=not _is_file(facts, path)))
+            draft.refer(PIPELINE, link(path))
         draft.row(
             f"CI: {tool}", ", ".join(paths) or "not found", "reference under Development Pipeline" if paths else ""
         )
@@ -237,10 +246,6 @@ def _pipeline(draft: Draft, facts: Facts, link: Any) -> None:
     draft.row(
         "DCO sign-off", ", ".join(facts.dco) or "not found", "reference under Development Pipeline" if facts.dco else ""
     )
-
-
-def _is_file(facts: Facts, path: str) -> bool:
-    return path in facts.tree.files or path in facts.workflows or "." in path.rsplit("/", 1)[-1]
 
 
 def _badges(draft: Draft, facts: Facts) -> None:
@@ -277,11 +282,11 @@ def _insights(draft: Draft, facts: Facts, link: Any, security_links: dict[str, s
     if insights.policy:
         draft.refer(DISCLOSURE, insights.policy)
         if is_https_url(insights.policy):
-            security_links.setdefault("Security policy", insights.policy)
+            security_links["Security policy"] = insights.policy
     for url in insights.threat_models:
         draft.refer(FEATURES, url)
-        if is_https_url(url):
-            security_links.setdefault("Threat model", url)
+        if is_https_url(url) and "Threat model" not in security_links:
+            security_links["Threat model"] = url
     for url in insights.self_assessments:
         draft.refer(TOP, url)
     for url in insights.third_party_assessments:
