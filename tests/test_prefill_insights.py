@@ -148,7 +148,8 @@ def test_version_1_values_are_read(tmp_path: Path, capsys: pytest.CaptureFixture
         "Security policy": "https://github.com/acme/rocket/blob/main/SECURITY.md",
         "Threat model": "https://github.com/acme/rocket/blob/main/docs/threats.md",
     }
-    assert "mailto:backup@rocket.dev" in draft
+    assert list(answers["security_links"]) == ["Security policy", "Threat model", "Security Insights"]
+    assert "reference: <mailto:backup@rocket.dev>" in draft
     assert draft.index("docs/self-assessment.pdf") < draft.index("\n## ")
     assert "version 1" in summary_row(printed, "Security Insights")
 

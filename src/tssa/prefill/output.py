@@ -107,7 +107,8 @@ def build_draft(facts: Facts) -> Draft:
     _badges(draft, facts)
     _insights(draft, facts, link, security_links)
     if security_links:
-        draft.answers["security_links"] = security_links
+        order = ["Security policy", "Threat model", "Security Insights"]
+        draft.answers["security_links"] = dict(sorted(security_links.items(), key=lambda item: order.index(item[0])))
     _skipped(draft, facts)
     return draft
 
@@ -379,7 +380,9 @@ def summary_table(draft: Draft) -> str:
 
 def _reference(value: str) -> str:
     # An autolink, so the draft passes markdownlint (no bare URLs).
-    return f"reference: <{value}>" if is_https_url(value) else f"reference: {_code(value)}"
+    if is_https_url(value) or (value.startswith("mailto:") and is_email(value.removeprefix("mailto:"))):
+        return f"reference: <{value}>"
+    return f"reference: {_code(value)}"
 
 
 def _code(text: str) -> str:
