@@ -181,6 +181,7 @@ def test_line_endings_and_a_byte_order_mark_are_kept(tmp_path: Path, capsys: pyt
         ("- a list\n", "does not hold a mapping of keys"),
     ],
 )
+@pytest.mark.hostile
 def test_a_file_that_cannot_be_edited_safely_is_left_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
 ) -> None:
@@ -194,6 +195,7 @@ def test_a_file_that_cannot_be_edited_safely_is_left_alone(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["projects", "si.yml"]
 
 
+@pytest.mark.hostile
 def test_links_missing_files_and_bad_options_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     package = make_package(tmp_path / "projects" / "rocket" / "security-assessment")
     real = tmp_path / "real.yml"
@@ -224,6 +226,7 @@ def test_the_project_name_comes_from_a_hand_written_title(
     assert entry["comment"] == "Rocket self-assessment, written with the CNCF TAG Security and Compliance guide."
 
 
+@pytest.mark.hostile
 def test_a_file_of_nested_aliases_is_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     package = make_package(tmp_path / "projects" / "rocket" / "security-assessment")
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]

@@ -81,6 +81,7 @@ def test_the_draft_starts_with_the_delete_note_follows_the_outline_and_passes_th
     assert lint_markdown(draft) == []
 
 
+@pytest.mark.hostile
 def test_https_remotes_lose_their_credentials(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     remote = "https://bot:ghp_secret123@github.com/acme/rocket.git"
     checkout = make_checkout(tmp_path / "rocket", BASIC_FILES, remote=remote)
@@ -183,6 +184,7 @@ def test_languages_leave_out_vendored_folders_and_generated_files(
     assert "frontend/node_modules, vendor" in summary_row(printed, "Not scanned: vendored and tool folders")
 
 
+@pytest.mark.hostile
 def test_links_out_of_the_checkout_are_never_followed_or_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,6 +207,7 @@ def test_links_out_of_the_checkout_are_never_followed_or_read(
     assert "3 links" in summary_row(printed, "Not followed: links")
 
 
+@pytest.mark.hostile
 def test_binary_and_non_utf8_files_are_read_safely(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files: dict[str, str | bytes] = {
         **BASIC_FILES,
@@ -277,6 +280,7 @@ def test_a_missing_checkout_is_one_line_and_exit_2(tmp_path: Path, capsys: pytes
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.hostile
 def test_file_names_are_data_in_the_draft_and_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     evil = "docs/a|b threat-model\x1b[2J `x`.md"
     checkout = make_checkout(tmp_path / "rocket", {**BASIC_FILES, evil: "# Threats\n"})
@@ -290,6 +294,7 @@ def test_file_names_are_data_in_the_draft_and_the_summary(tmp_path: Path, capsys
     assert lint_markdown(draft) == []
 
 
+@pytest.mark.hostile
 def test_a_fifo_is_never_opened_and_big_files_are_read_only_in_part(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -177,6 +177,7 @@ def test_the_file_is_found_in_clomonitors_order_and_a_broken_one_is_reported(
     assert answers["security_contact"] == "security@rocket.dev"
 
 
+@pytest.mark.slow
 def test_the_answers_work_with_copier_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     awkward = V2.replace("name: Rocket Engine", "name: 'Rocket | {{ engine }} <b>'")
     files = {**BASIC_FILES, "security-insights.yml": awkward, "docs/threat-model.md": "x", "lib/x.py": ""}

@@ -42,6 +42,7 @@ def test_rules_of_a_nested_file_apply_below_its_folder_only() -> None:
     assert not is_excluded("api/b.ts", rules)
 
 
+@pytest.mark.hostile
 def test_patterns_with_many_wildcards_are_passed_over() -> None:
     # Matching `*a*a*a*a*b` against a long name of a's backtracks through every split of it.
     rules = read_rules("*a*a*a*a*b linguist-generated\n" + "x/" * 200 + "y linguist-vendored\n", "")
