@@ -18,6 +18,8 @@ from pathlib import Path
 from tssa import __version__
 from tssa.errors import ExitCode, TssaError
 from tssa.index import register as register_index
+from tssa.insights import register as register_insights
+from tssa.prefill import register as register_prefill
 from tssa.terminal import printable
 
 _UPDATE_HELP = "bring a package to a newer template version, keeping every written line"
@@ -84,6 +86,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_check(commands)
     _add_update(commands, argv)
     register_index(commands)
+    register_prefill(commands)
+    register_insights(commands)
     return parser
 
 

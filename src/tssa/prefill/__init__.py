@@ -1,0 +1,50 @@
+"""`tssa prefill CHECKOUT`: draft a package's answers and references from the project's own repository.
+
+This module only registers the command; the scan and the writing are imported
+when it runs, so `tssa` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tssa.errors import TssaError
+
+
+class CheckoutNotFoundError(TssaError):
+    """The checkout to read is not an existing folder."""
+
+    exit_code = 2
+
+
+class OutputExistsError(TssaError):
+    """An output file exists already and --force was not given."""
+
+    exit_code = 2
+
+
+def register(commands: Any) -> None:
+    """Add `prefill` to the CLI's subcommands."""
+    parser = commands.add_parser(
+        "prefill",
+        help="draft answers and references from a project's repository",
+        description=(
+            "Read a local checkout of the project (no network) and write answers.yml, for "
+            "`copier copy --data-file answers.yml`, and draft.md, the project's own documents as "
+            "reference lines under the self-assessment sections they inform. Prints what was found."
+        ),
+    )
+    parser.add_argument("checkout", type=Path, metavar="CHECKOUT", help="a local checkout of the project")
+    parser.add_argument(
+        "--output", "-o", type=Path, default=Path("."), metavar="DIR", help="folder for the two files (default: here)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace answers.yml and draft.md if they exist")
+    parser.set_defaults(handler=run_prefill)
+
+
+def run_prefill(args: argparse.Namespace) -> int:
+    from tssa.prefill.write import write_prefill
+
+    return write_prefill(args.checkout, args.output, force=args.force)

@@ -1,0 +1,115 @@
+"""The repository's web address and default branch, from the checkout's git remote and HEAD.
+
+Only local git data is read (`git config`, symbolic refs); nothing goes over
+the network. SSH, HTTPS and git:// remotes of one repository give the same
+https address, without user names, passwords or tokens.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tssa.prefill.checks import is_https_url
+
+GIT_TIMEOUT = 10.0
+_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>(?!/).+)$")
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Where the checkout's files are on the web, when the remote says so."""
+
+    url: str | None
+    branch: str
+    remote: str | None
+    prefix: str = ""
+    note: str | None = None
+    branch_source: str = "the checked-out branch"
+
+    def link(self, path: str, folder: bool = False) -> str:
+        """A web link to a file (or folder) of the checkout; the bare path when the address is unknown."""
+        if self.url is None:
+            return path
+        kind = "tree" if folder else "blob"
+        separator = "/-/" if "gitlab" in (urlsplit(self.url).hostname or "") else "/"
+        return f"{self.url}{separator}{kind}/{self.branch}/{self.prefix}{path}"
+
+
+def web_url(remote: str) -> str | None:
+    """The https address of a repository remote, or None for a local path or an unknown form."""
+    remote = remote.strip()
+    scp = _SCP_LIKE.match(remote)
+    if scp and "://" not in remote:
+        host, path = scp.group("host"), scp.group("path")
+    else:
+        parts = urlsplit(remote)
+        if parts.scheme not in ("https", "http", "ssh", "git", "git+ssh", "ssh+git") or not parts.hostname:
+            return None
+        host = parts.hostname
+        # An ssh port is not the web port; an https port is kept.
+        if parts.scheme in ("https", "http") and parts.port:
+            host = f"{host}:{parts.port}"
+        path = parts.path
+    path = path.strip("/")
+    if path.endswith(".git"):
+        path = path[:-4]
+    if not path or not host:
+        return None
+    url = f"https://{host.lower()}/{path}"
+    return url if is_https_url(url) else None
+
+
+def read_repository(checkout: Path) -> Repository:
+    """The repository of a checkout: upstream, else origin, else the first remote; branch from the remote's HEAD."""
+    prefix = git_output(checkout, "rev-parse", "--show-prefix")
+    if prefix is None:
+        return Repository(None, "HEAD", None, note="not a git checkout", branch_source="not a git checkout")
+    remotes = (git_output(checkout, "remote") or "").split()
+    preferred: list[str] = [candidate for candidate in ("upstream", "origin") if candidate in remotes]
+    ordered = preferred or sorted(remotes)
+    name = ordered[0] if ordered else None
+    branch = None
+    branch_source = "the checked-out branch"
+    url = None
+    note = None
+    if name is None:
+        note = "no git remote"
+    else:
+        raw = git_output(checkout, "config", "--get", f"remote.{name}.url") or ""
+        url = web_url(raw)
+        if url is None:
+            note = f"remote {name} is not a web address"
+        head = git_output(checkout, "symbolic-ref", "--quiet", "--short", f"refs/remotes/{name}/HEAD")
+        if head and head.startswith(f"{name}/"):
+            branch, branch_source = head[len(name) + 1 :], f"{name}/HEAD"
+    if branch is None:
+        branch = git_output(checkout, "symbolic-ref", "--quiet", "--short", "HEAD")
+    if not branch:
+        branch, branch_source = "HEAD", "no branch checked out"
+    return Repository(url, branch, name, prefix, note, branch_source)
+
+
+def git_output(checkout: Path, *args: str) -> str | None:
+    """What a local git command prints in `checkout`, or None when it fails or takes too long."""
+    environment = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(checkout), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=GIT_TIMEOUT,
+            env=environment,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip()

@@ -1,0 +1,46 @@
+"""Write prefill's two files (all or nothing) and print its summary."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from tssa.prefill import CheckoutNotFoundError, OutputExistsError
+from tssa.prefill.detect import detect
+from tssa.prefill.output import answers_yaml, build_draft, draft_markdown, summary_table
+
+ANSWERS_FILE = "answers.yml"
+DRAFT_FILE = "draft.md"
+
+
+def write_prefill(checkout: Path, output: Path, force: bool = False) -> int:
+    """Scan `checkout`, write answers.yml and draft.md into `output`, print the summary table."""
+    if not checkout.is_dir():
+        raise CheckoutNotFoundError(f"{checkout}: not a folder; give a local checkout of the project")
+    if not output.is_dir():
+        raise CheckoutNotFoundError(f"{output}: the output folder does not exist")
+    targets = [output / ANSWERS_FILE, output / DRAFT_FILE]
+    existing = [str(target) for target in targets if os.path.lexists(target)]
+    if existing and not force:
+        raise OutputExistsError(f"{', '.join(existing)} exists already; use --force to replace it")
+    facts = detect(checkout)
+    draft = build_draft(facts)
+    contents = [answers_yaml(draft, facts.root.name), draft_markdown(draft)]
+    staged: list[Path] = []
+    try:
+        for target, content in zip(targets, contents, strict=True):
+            descriptor, name = tempfile.mkstemp(dir=output, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append(Path(name))
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(content)
+        for target, temporary in zip(targets, staged, strict=True):
+            os.replace(temporary, target)
+    finally:
+        for temporary in staged:
+            temporary.unlink(missing_ok=True)
+    print(summary_table(draft))
+    print()
+    print(f"Wrote {targets[0]} and {targets[1]}.")
+    print(f"Next: copier copy --data-file {targets[0]} TEMPLATE DESTINATION")
+    return 0
