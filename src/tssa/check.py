@@ -15,10 +15,11 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
-from tssa.package import PackageFile, read_text
+from tssa.package import PackageFile
 
 
 class Severity(Enum):
@@ -31,6 +32,10 @@ CODES: dict[str, tuple[str, Severity]] = {
     "TSSA001": ("unreadable-file", Severity.ERROR),
     "TSSA002": ("not-utf8", Severity.ERROR),
     "TSSA003": ("old-file-name", Severity.WARNING),
+    "TSSA004": ("file-too-large", Severity.ERROR),
+    "TSSA005": ("not-a-regular-file", Severity.ERROR),
+    "TSSA006": ("link-outside-paths", Severity.ERROR),
+    "TSSA007": ("unreadable-folder", Severity.ERROR),
     "TSSA101": ("missing-section", Severity.ERROR),
     "TSSA102": ("missing-optional-section", Severity.WARNING),
     "TSSA103": ("unfilled-section", Severity.WARNING),
@@ -49,6 +54,11 @@ CODES: dict[str, tuple[str, Severity]] = {
     "TSSA403": ("rejected-changes", Severity.ERROR),
     "TSSA404": ("backup-file", Severity.WARNING),
     "TSSA501": ("lint", Severity.WARNING),
+    "TSSA502": ("lint-failed", Severity.WARNING),
+}
+# The code of each reason `tssa.files` gives for not reading a file or folder.
+_PROBLEM_CODES = {
+    problem: next(code for code, (name, _) in CODES.items() if name == problem.value) for problem in Problem
 }
 
 
@@ -90,19 +100,22 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     path = file.path
     if path.name in file.document.old_filenames:
         found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
-    report.findings.extend(_leftover_file_findings(path))
-    result = read_text(path)
+    if file.refusal is not None:
+        result = ReadResult(None, file.refusal.message, kind=file.refusal.problem)
+    else:
+        report.findings.extend(_leftover_file_findings(path))
+        result = read_document(path)
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
     matched = match_sections(file.document, parsed)
     counted = [item for item in matched if item.counts_for_progress]
     report.sections_total = len(counted)
     report.sections_written = sum(item.status is Status.WRITTEN for item in counted)
-    if result.text is None:
-        found(Finding(path, 1, "TSSA001", f"{path.name} {result.problem}"))
-        return report
     if result.problem:
-        found(Finding(path, result.line, "TSSA002", f"{path.name} {result.problem}"))
+        code = _PROBLEM_CODES[result.kind or Problem.UNREADABLE]
+        found(Finding(path, result.line, code, f"{path.name} {result.problem}"))
+    if result.text is None:
+        return report
     text = result.text
     report.findings.extend(_section_findings(path, matched, parsed))
     if file.document.has_metadata:
@@ -112,10 +125,13 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     report.findings.extend(_link_findings(path, parsed))
     report.findings.extend(_line_findings(path, text, parsed))
     if lint:
-        from tssa.lint import lint_markdown  # the linter is slow to import; only on request
+        from tssa.lint import LintFailedError, lint_markdown  # the linter is slow to import; only on request
 
-        for item in lint_markdown(text):
-            found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
+        try:
+            for item in lint_markdown(text):
+                found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
+        except LintFailedError as error:
+            found(Finding(path, 1, "TSSA502", f"{path.name}: {error}; the other checks ran"))
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
     return report
 
@@ -230,8 +246,8 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path or href.startswith("//"):
             continue
-        target = (path.parent / unquote(parts.path)).resolve()
-        if not target.exists():
+        # not resolved: Path.resolve raises on a link loop, and exists() lets the system follow links
+        if not (path.parent / unquote(parts.path)).exists():
             findings.append(Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file"))
     return findings
 
