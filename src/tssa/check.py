@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from tssa.files import Problem, ReadResult, read_document
-from tssa.markdown import MarkdownDocument, Table, lines_of, parse
+from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
 from tssa.package import PackageFile
@@ -93,6 +93,7 @@ _CONFLICT_LINE = re.compile(r"^(<<<<<<<|>>>>>>>)(?: |$)")
 _URL = re.compile(r"^https?://\S+$")
 
 
+@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
 def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     """Check one document against its outline."""
     report = DocumentReport(file)
