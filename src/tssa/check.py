@@ -132,7 +132,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
             for item in lint_markdown(text):
                 found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
         except LintFailedError as error:
-            found(Finding(path, 1, "TSSA502", f"{path.name}: {error}; the other checks ran"))
+            found(Finding(path, 1, "TSSA502", f"{error}; the other checks ran"))
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
     return report
 

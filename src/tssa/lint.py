@@ -75,7 +75,7 @@ def lint_markdown(text: str) -> list[LintFinding]:
     except OSError as error:
         raise LintFailedError(f"the linter could not be started: {error.strerror or error}") from None
     if done.returncode != 0:
-        raise LintFailedError(f"the linter failed on this document ({_last_error(done.stderr)})")
+        raise LintFailedError(f"the linter crashed on this document ({_last_error(done.stderr)})")
     try:
         return [LintFinding(int(line), str(rule), str(message)) for line, rule, message in json.loads(done.stdout)]
     except (ValueError, TypeError) as error:
@@ -86,7 +86,7 @@ def _last_error(stderr: bytes) -> str:
     """The exception's name from a child's traceback, never the traceback itself."""
     lines = stderr.decode("utf-8", errors="replace").strip().splitlines()
     last = lines[-1] if lines else ""
-    name = last.split(":", 1)[0].strip()
+    name = last.split(":", 1)[0].strip().rsplit(".", 1)[-1]
     return name if name.isidentifier() else "it stopped with an error"
 
 
