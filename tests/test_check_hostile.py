@@ -13,7 +13,7 @@ import pytest
 
 from tssa import lint
 from tssa.cli import main
-from tssa.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, read_document, read_regular
+from tssa.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, Refusal, Roots, read_document, read_regular, walk
 
 pytestmark = pytest.mark.hostile
 
@@ -275,3 +275,24 @@ def test_a_folder_that_cannot_be_listed_is_an_error(
     assert "locked cannot be listed: Permission denied" in text
     code, found, _ = check_json(capsys, locked)  # given by name: still a finding, not "holds no package"
     assert (code, found) == (1, [("locked", "TSSA007")])
+
+
+# The reading module, as other commands use it
+
+
+def test_walk_lists_each_real_folder_once_and_refuses_links_out(tmp_path: Path) -> None:
+    top = tmp_path / "top"
+    (top / "a" / "b").mkdir(parents=True)
+    (top / "a" / "b" / "doc.md").write_text("x", encoding="utf-8")
+    (top / "a" / "b" / "back").symlink_to(top, target_is_directory=True)  # a loop
+    (top / "a" / "same").symlink_to(top / "a" / "b", target_is_directory=True)
+    (top / "out").symlink_to(tmp_path, target_is_directory=True)
+    listed = list(walk(top, Roots.of([top])))
+    assert [(item.path.relative_to(top).as_posix(), item.files) for item in listed if item.refusal is None] == [
+        (".", ()),
+        ("a", ()),
+        ("a/b", ("doc.md",)),
+    ]
+    assert [(item.path.name, item.refusal) for item in listed if item.refusal] == [
+        ("out", Refusal(Problem.OUTSIDE, "is a link to a place outside the paths given; not followed"))
+    ]

@@ -159,15 +159,19 @@ class Roots:
 
     @classmethod
     def of(cls, paths: Iterable[Path]) -> Roots:
-        """A folder given is taken where it really is (it may be a link the user named);
-        a file given stands for itself only, so a link given as a file is judged like any other."""
+        """The roots of the paths given.
+
+        A folder given is taken where it really is (it may be a link the user
+        named); a file given stands for itself only, so a link given as a file
+        is judged like any other link.
+        """
         folders: list[Path] = []
         files: set[Path] = set()
         for path in paths:
             if os.path.isdir(path):
                 folders.append(Path(os.path.realpath(path)))
             else:
-                files.add(Path(os.path.realpath(path.parent or ".")) / path.name)
+                files.add(Path(os.path.realpath(path.parent)) / path.name)
         return cls(tuple(folders), frozenset(files))
 
     def contains(self, real: Path) -> bool:
@@ -236,6 +240,7 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterato
             continue
         files: list[str] = []
         folders: list[Path] = []
+        refused: list[Folder] = []
         for entry in listed:
             try:
                 is_link = entry.is_symlink()
@@ -249,8 +254,9 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterato
             elif not is_link:
                 folders.append(Path(entry.path))
             elif (refusal := link_refusal(Path(entry.path), roots)) is not None:
-                yield Folder(Path(entry.path), refusal=refusal)
+                refused.append(Folder(Path(entry.path), refusal=refusal))
             else:
                 folders.append(Path(entry.path))
         yield Folder(folder, tuple(sorted(files)))
+        yield from sorted(refused, key=lambda item: item.path)
         pending.extend(sorted(folders, reverse=True))
