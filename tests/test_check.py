@@ -370,10 +370,22 @@ def test_linked_package_folders_are_checked_once_and_loops_end(
 ) -> None:
     many = tmp_path / "many"
     many.mkdir()
-    (many / "linked").symlink_to(written, target_is_directory=True)
-    (many / "again").symlink_to(written, target_is_directory=True)
-    (written / "up").symlink_to(many, target_is_directory=True)  # a loop: many/linked/up is many
+    real = Path(shutil.move(written, many / "real"))
+    (many / "linked").symlink_to(real, target_is_directory=True)
+    (many / "again").symlink_to(real, target_is_directory=True)
+    (real / "up").symlink_to(many, target_is_directory=True)  # a loop: many/linked/up is many
     code, out, _ = run(capsys, many)
+    assert code == 0
+    assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
+
+
+def test_a_linked_folder_outside_is_followed_when_it_is_given_too(
+    written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    (many / "linked").symlink_to(written, target_is_directory=True)
+    code, out, _ = run(capsys, many, written)
     assert code == 0
     assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
 

@@ -13,12 +13,16 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tssa.markdown import MarkdownDocument, Table, lines_of, parse
+from tssa.files import Problem, ReadResult, read_document
+from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
 from tssa.matching import MatchedSection, Status, match_sections, normalize
 from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
-from tssa.package import PackageFile, read_text
-from tssa.rules import Finding
+from tssa.package import PackageFile
+from tssa.rules import RULES, Finding
 from tssa.workers import run_in_workers
+
+# The code of each reason `tssa.files` gives for not reading a file or folder.
+_PROBLEM_CODES = {problem: next(rule.code for rule in RULES if rule.name == problem.value) for problem in Problem}
 
 
 @dataclass
@@ -36,6 +40,7 @@ _CONFLICT_LINE = re.compile(r"^(<<<<<<<|>>>>>>>)(?: |$)")
 _URL = re.compile(r"^https?://\S+$")
 
 
+@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
 def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     """Check one document against its outline."""
     report = DocumentReport(file)
@@ -43,19 +48,22 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     path = file.path
     if path.name in file.document.old_filenames:
         found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
-    report.findings.extend(_leftover_file_findings(path))
-    result = read_text(path)
+    if file.refusal is not None:
+        result = ReadResult(None, file.refusal.message, kind=file.refusal.problem)
+    else:
+        report.findings.extend(_leftover_file_findings(path))
+        result = read_document(path)
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
     matched = match_sections(file.document, parsed)
     counted = [item for item in matched if item.counts_for_progress]
     report.sections_total = len(counted)
     report.sections_written = sum(item.status is Status.WRITTEN for item in counted)
-    if result.text is None:
-        found(Finding(path, 1, "TSSA001", f"{path.name} {result.problem}"))
-        return report
     if result.problem:
-        found(Finding(path, result.line, "TSSA002", f"{path.name} {result.problem}"))
+        code = _PROBLEM_CODES[result.kind or Problem.UNREADABLE]
+        found(Finding(path, result.line, code, f"{path.name} {result.problem}"))
+    if result.text is None:
+        return report
     text = result.text
     report.findings.extend(_section_findings(path, matched, parsed))
     if file.document.has_metadata:
@@ -65,10 +73,13 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     report.findings.extend(_link_findings(path, parsed))
     report.findings.extend(_line_findings(path, text, parsed))
     if lint:
-        from tssa.lint import lint_markdown  # the linter is slow to import; only on request
+        from tssa.lint import LintFailedError, lint_markdown  # the linter is slow to import; only on request
 
-        for item in lint_markdown(text):
-            found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
+        try:
+            for item in lint_markdown(text):
+                found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
+        except LintFailedError as error:
+            found(Finding(path, 1, "TSSA502", f"{error}; the other checks ran"))
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
     return report
 
@@ -181,8 +192,8 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path or href.startswith("//"):
             continue
-        target = (path.parent / unquote(parts.path)).resolve()
-        if not target.exists():
+        # not resolved: Path.resolve raises on a link loop, and exists() lets the system follow links
+        if not (path.parent / unquote(parts.path)).exists():
             findings.append(Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file"))
     return findings
 

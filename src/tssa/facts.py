@@ -22,9 +22,10 @@ from typing import Generic, TypeVar
 import yaml
 from markdown_it import MarkdownIt
 
+from tssa.files import read_document
 from tssa.markdown import Block, MarkdownDocument, Section, parse
 from tssa.outline import CNCF_MATURITY, METADATA_ROWS, STAGES
-from tssa.package import PackageFile, read_text
+from tssa.package import PackageFile
 
 T = TypeVar("T")
 
@@ -142,7 +143,7 @@ def _read_file(path: Path) -> str | None:
             return None
     except OSError:
         return None
-    return read_text(path).text
+    return read_document(path).text
 
 
 # --- the project's name -------------------------------------------------------------------------------------

@@ -7,12 +7,15 @@ are resolved and entities decoded, so a value reads back as it was written.
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -185,15 +188,18 @@ class _AnchorCollector(HTMLParser):
 
 def _links(inline: Token, env: dict[str, Any], line: int, html: _AnchorCollector) -> list[Link]:
     found: list[Link] = []
-    children = inline_children(inline, env)
-    for index, child in enumerate(children):
+    # One pass: a paragraph may hold thousands of links, so no look-ahead from each.
+    open_at: int | None = None  # where in `found` the open link is; its text is filled in at its end
+    text_parts: list[str] = []
+    for child in inline_children(inline, env):
+        if open_at is not None and child.type == "link_close":
+            found[open_at] = Link(found[open_at].href, "".join(text_parts), line)
+            open_at = None
+        elif open_at is not None:
+            text_parts.append(child.content)
         if child.type == "link_open":
-            text_parts = []
-            for following in children[index + 1 :]:
-                if following.type == "link_close":
-                    break
-                text_parts.append(following.content)
-            found.append(Link(str(child.attrs.get("href", "")), "".join(text_parts), line))
+            open_at, text_parts = len(found), []
+            found.append(Link(str(child.attrs.get("href", "")), "", line))
         elif child.type == "image":
             found.append(Link(str(child.attrs.get("src", "")), child.content, line))
         elif child.type == "html_inline":
@@ -246,6 +252,33 @@ _BLOCK_KINDS = {
 }
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Pause Python's cycle collector while `function` runs.
+
+    Reading a big document makes millions of small objects, and the collector
+    walks all of them again and again as they are made: that made reading grow
+    faster than the text, and took half the time. The objects made here form no
+    cycles, so reference counting frees them; the collector resumes afterwards.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@without_cycle_collection
 def parse(text: str) -> MarkdownDocument:
     """Parse Markdown source into a document model."""
     lines = lines_of(text)

@@ -1,4 +1,4 @@
-"""Find the documents of TSSA packages on disk and read them as text.
+"""Find the documents of TSSA packages on disk (reading them is `tssa.files`).
 
 A path may be one Markdown file, one package folder (which may hold only some
 of the files, under current or old names), or a folder of many packages, such
@@ -7,14 +7,13 @@ as the TAG's `community/assessments/projects/` or the TOC's `projects/`.
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import TssaError
-from tssa.markdown import lines_of
+from tssa.files import Refusal, Roots, file_refusal, walk
 from tssa.outline import DOCUMENTS, Document, document_for_filename
 
 PACKAGE_FILENAMES = frozenset(name for document in DOCUMENTS for name in (document.filename, *document.old_filenames))
@@ -37,38 +36,42 @@ class NoPackageError(TssaError):
 
 @dataclass(frozen=True)
 class PackageFile:
-    """One document file of a package, matched to the outline it should follow."""
+    """One document file of a package, matched to the outline it should follow.
+
+    `refusal` says why the file (or, for an unreadable folder, the folder)
+    must not be read: it is reported instead of being checked.
+    """
 
     path: Path
     document: Document
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    """A file's text, or why it could not be read as UTF-8 text (and on which line)."""
-
-    text: str | None
-    problem: str | None = None
-    line: int = 1
+    refusal: Refusal | None = None
 
 
 def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
-    """Every package document under the given paths, in a stable order."""
+    """Every package document under the given paths, in a stable order.
+
+    Links are followed only while they stay inside the paths given; files that
+    are not regular files, links out, and folders that cannot be listed come
+    back with a `refusal` and are never opened.
+    """
+    paths = list(paths)
+    roots = Roots.of(paths)
     found: list[PackageFile] = []
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):
             raise PathNotFoundError(f"{path}: no such file or folder")
-        if path.is_file():
-            found.append(PackageFile(path, document_for_filename(path.name) or _guess_document(path)))
+        if not os.path.isdir(path):
+            document = document_for_filename(path.name) or _guess_document(path)
+            found.append(PackageFile(path, document, file_refusal(path, roots)))
             continue
-        files = list(_package_files_below(path))
+        files = list(_package_files_below(path, roots))
         if not files:
             raise NoPackageError(f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md")
         found.extend(files)
     # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
-    unique: dict[Path, PackageFile] = {}
+    unique: dict[str, PackageFile] = {}
     for file in found:
-        unique.setdefault(file.path.resolve(), file)
+        unique.setdefault(os.path.realpath(file.path) if file.refusal is None else str(file.path), file)
     return list(unique.values())
 
 
@@ -81,43 +84,18 @@ def _guess_document(path: Path) -> Document:
     return DOCUMENTS[0]
 
 
-def _package_files_below(folder: Path) -> Iterator[PackageFile]:
-    # Linked folders are followed (a repository may link a package in); each real folder is read once,
-    # so a link back up the tree ends there.
-    seen: set[Path] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
-        real = Path(root).resolve()
-        if real in seen:
-            dirs[:] = []
+def _package_files_below(folder: Path, roots: Roots) -> Iterator[PackageFile]:
+    # Linked folders inside the paths given are followed (a repository may link a package in);
+    # each real folder is read once, so a link back up the tree ends there.
+    for listed in walk(folder, roots, skip=_SKIPPED_FOLDERS):
+        if listed.refusal is not None:
+            yield PackageFile(listed.path, DOCUMENTS[0], listed.refusal)
             continue
-        seen.add(real)
-        dirs[:] = sorted(name for name in dirs if name not in _SKIPPED_FOLDERS)
-        names = set(files)
+        names = set(listed.files)
         if not names & _ASSESSMENT_FILENAMES:
             continue
         for document in DOCUMENTS:
             for filename in (document.filename, *document.old_filenames):
                 if filename in names:
-                    yield PackageFile(Path(root) / filename, document)
-
-
-def read_text(path: Path) -> ReadResult:
-    """Read a file as UTF-8; UTF-16, binary or undecodable files say why instead of failing."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return ReadResult(None, f"cannot be read: {error.strerror or error}")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return ReadResult(data.decode("utf-16"), "is UTF-16, not UTF-8")
-        except UnicodeDecodeError:
-            return ReadResult(None, "starts like UTF-16 but is not valid UTF-16")
-    if b"\x00" in data:
-        return ReadResult(None, "is binary, not Markdown text")
-    try:
-        return ReadResult(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        text = data.decode("utf-8", errors="replace")
-        line = len(lines_of(data[: error.start].decode("utf-8-sig") + "."))
-        problem = f"is not UTF-8 (byte 0x{data[error.start]:02X} on line {line}); read with replacement characters"
-        return ReadResult(text, problem, line)
+                    path = listed.path / filename
+                    yield PackageFile(path, document, file_refusal(path, roots))

@@ -41,7 +41,7 @@ class Rule:
 _E, _W = Severity.ERROR, Severity.WARNING
 
 RULES: tuple[Rule, ...] = (
-    Rule("TSSA001", "unreadable-file", _E, "the file cannot be read, or is binary"),
+    Rule("TSSA001", "unreadable-file", _E, "the file cannot be read, is binary, or is a link loop"),
     Rule(
         "TSSA002",
         "not-utf8",
@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
         "anything else with replacement characters",
     ),
     Rule("TSSA003", "old-file-name", _W, "`joint-review.md`: rename it `joint-assessment.md`", _ARTIFACTS),
-    Rule("TSSA004", "file-too-large", _E, "the document is over the size limit; it is reported once and not read"),
+    Rule("TSSA004", "file-too-large", _E, "the document is over 4 MiB; it is reported once and not read"),
     Rule(
         "TSSA005",
         "not-a-regular-file",
@@ -145,7 +145,12 @@ RULES: tuple[Rule, ...] = (
         "another project's package",
     ),
     Rule("TSSA501", "lint", _W, "a markdownlint finding (with `--lint`)"),
-    Rule("TSSA502", "lint-failed", _W, "the linter failed or ran out of its time or size budget (with `--lint`)"),
+    Rule(
+        "TSSA502",
+        "lint-failed",
+        _W,
+        "the linter crashed, or the document is over its budget (200 KB, 30 seconds); the other checks still ran",
+    ),
 )
 
 _BY_CODE = {rule.code: rule for rule in RULES}
