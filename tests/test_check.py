@@ -420,3 +420,12 @@ def test_a_document_named_twice_is_checked_once(written: Path, capsys: pytest.Ca
     _, out, _ = run(capsys, written, written / "self-assessment.md", written.parent)
     assert out.count("self-assessment.md  [") == 1
     assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
+
+
+def test_a_rejected_file_given_by_name_reports_its_document(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rejected = written / "self-assessment.md.rej"
+    rejected.write_text("@@ -1 +1 @@\n-a\n+b\n", encoding="utf-8")
+    assert main(["check", str(rejected)]) == 1
+    out = capsys.readouterr().out
+    assert "self-assessment.md:1: error TSSA403 rejected-changes" in out
+    assert "TSSA101" not in out

@@ -61,6 +61,7 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
         if not os.path.lexists(path):
             raise PathNotFoundError(f"{path}: no such file or folder")
         if not os.path.isdir(path):
+            path = _document_of_leftover(path)
             document = document_for_filename(path.name) or _guess_document(path)
             found.append(PackageFile(path, document, file_refusal(path, roots)))
             continue
@@ -73,6 +74,18 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
     for file in found:
         unique.setdefault(os.path.realpath(file.path) if file.refusal is None else str(file.path), file)
     return list(unique.values())
+
+
+def _document_of_leftover(path: Path) -> Path:
+    """An update's `<document>.rej` or `<document>.orig` given by name stands for its document.
+
+    Checking the document reports the leftover (TSSA403, TSSA404), so a pre-commit
+    hook that passes only the leftover still refuses it.
+    """
+    stem, suffix = os.path.splitext(path.name)
+    if suffix in {".rej", ".orig"} and stem in PACKAGE_FILENAMES and os.path.lexists(path.with_name(stem)):
+        return path.with_name(stem)
+    return path
 
 
 def _guess_document(path: Path) -> Document:
