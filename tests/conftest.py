@@ -27,6 +27,7 @@ def render_package(destination: Path, answers: dict[str, Any] | None = None) -> 
         str(TEMPLATE_ROOT),
         destination,
         data=answers or {},
+        vcs_ref="HEAD",  # the working tree, not the latest tag
         defaults=True,
         quiet=True,
     )

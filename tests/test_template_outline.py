@@ -8,7 +8,8 @@ import pytest
 
 from conftest import render_package
 from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read
-from tssa.markdown import GUIDE_START, MarkdownDocument, Section
+from tssa.guides import GUIDE_START
+from tssa.markdown import DocumentSection, MarkdownDocument
 from tssa.outline import DOCUMENTS, SELF_ASSESSMENT, TOC_TITLE, Document
 
 ANSWER_SETS = {"defaults": {}, "full": FULL_ANSWERS, "awkward": AWKWARD_ANSWERS}
@@ -76,7 +77,7 @@ def test_every_guide_comment_sits_in_its_own_section_and_is_unique(
     assert len(marker_lines) == len(set(marker_lines))
 
 
-def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[Section, str]]:
+def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[DocumentSection, str]]:
     walked = list(document.walk())
     sections = parsed.walk()[1:]  # the title is not an outline section
     assert len(sections) == len(walked)

@@ -15,6 +15,9 @@ from pathlib import Path
 from tssa.markdown import lines_of
 
 _OPENING = re.compile(r"^<{7}(?: |$)")
+# The lines that open or close a conflict block; the `=======` between them is left
+# out, as it is also Markdown's underline for a heading.
+_ENDS = re.compile(r"^(?:<{7}|>{7})(?: |$)")
 _SKIPPED_FOLDERS = frozenset({".git"})
 
 
@@ -27,6 +30,11 @@ class Conflict:
 
     def __str__(self) -> str:
         return f"{self.path.as_posix()}:{self.line}"
+
+
+def is_conflict_marker(line: str) -> bool:
+    """Whether a line opens or closes a block of conflict markers."""
+    return _ENDS.match(line) is not None
 
 
 def conflict_lines(text: str) -> list[int]:

@@ -67,6 +67,7 @@ def as_json(reports: list[DocumentReport], strict: bool) -> str:
                     "name": finding.name,
                     "severity": finding.severity.value,
                     "message": finding.message,
+                    "section": finding.section,
                 }
                 for finding in report.findings
             ],
