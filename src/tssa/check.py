@@ -19,7 +19,7 @@ from tssa.conflicts import is_conflict_marker
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
 from tssa.package import PACKAGE_FILENAMES, PackageFile, read_text
-from tssa.resolve import Resolution, Status, normalize, resolve_for_version
+from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
 
 
 class Severity(Enum):
@@ -89,7 +89,10 @@ _DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
 _URL = re.compile(r"^https?://\S+$")
 # What the guide and our template show as examples: the guide's sample project (whose name is
 # also in the template's sample channels), reserved example domains and the guide's sample links.
-_EXAMPLE = re.compile(r"flibble|\b[\w.-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b", re.IGNORECASE)
+_EXAMPLE = re.compile(
+    r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
+    re.IGNORECASE,
+)
 _ANSWERS_FILE = ".copier-answers.yml"
 _ANSWERS_LIMIT = 256 * 1024
 _VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)")
@@ -160,7 +163,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     if result.problem:
         found(Finding(path, result.line, "TSSA002", f"{path.name} {result.problem}"))
     text = result.text
-    report.findings.extend(_version_findings(path, file.document, resolution, recorded))
+    report.findings.extend(_version_findings(path, file.document, parsed, resolution, recorded))
     report.findings.extend(_section_findings(path, resolution))
     if resolution.outline.has_metadata:
         report.findings.extend(_metadata_findings(path, parsed, resolution.outline))
@@ -195,16 +198,21 @@ def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:
             findings[index] = replace(finding, section=inside[-1])
 
 
-def _version_findings(path: Path, document: Document, resolution: Resolution, recorded: Recorded) -> list[Finding]:
+def _version_findings(
+    path: Path, document: Document, parsed: MarkdownDocument, resolution: Resolution, recorded: Recorded
+) -> list[Finding]:
     findings: list[Finding] = []
     outline = resolution.outline
     if recorded.template is None and outline.outline != "current":
-        current = {item.key for item in document.walk() if item.section.required and not item.section.topic}
-        have = {entry.key for entry in resolution.entries if entry.status is not Status.MISSING}
+        current = resolve(document, parsed)
+        missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
         added = [
-            item.section.title
-            for item in document.walk()
-            if item.key in current and item.key not in have and item.parent_key not in current - have
+            entry.outline.section.title
+            for entry in current.entries
+            if entry.key in missing
+            and entry.outline.section.required
+            and not entry.outline.section.topic
+            and entry.outline.parent_key not in missing
         ]
         shown = ", ".join(f'"{title}"' for title in added[:4]) + (", ..." if len(added) > 4 else "")
         name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"

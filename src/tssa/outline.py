@@ -53,6 +53,8 @@ class OutlineSection:
     """Its part of the key, when it is not the slug of the title."""
     former_keys: tuple[str, ...] = ()
     """Full keys older template versions gave it (for `tssa update`)."""
+    renamed_in: str | None = None
+    """The template version that renamed it; before it, its first alias was its title."""
     rendered: bool = False
     """The template renders one block above its guide (an answer, a table); that alone is not the author's text."""
 
@@ -130,8 +132,15 @@ class Document:
                 return False
             return template is None or template_order(section.template_since) <= template_order(template)
 
+        def named(section: OutlineSection) -> OutlineSection:
+            renamed = section.renamed_in
+            if template is None or renamed is None or template_order(template) >= template_order(renamed):
+                return section
+            old, *others = section.aliases
+            return replace(section, title=old, aliases=(section.title, *others), slug=section.key_part)
+
         def prune(sections: tuple[OutlineSection, ...]) -> tuple[OutlineSection, ...]:
-            return tuple(replace(s, children=prune(s.children)) for s in sections if keep(s))
+            return tuple(replace(named(s), children=prune(s.children)) for s in sections if keep(s))
 
         rows = tuple(row for row in self.metadata_rows if guide is None or guide_order(row.since) <= guide_order(guide))
         label = guide if guide is not None and guide != CURRENT_GUIDE else self.outline
@@ -307,6 +316,7 @@ JOINT_ASSESSMENT = Document(
                 "Hands-on assessment result",
                 aliases=("Result", "Hands-on review result"),
                 former_keys=("hands-on-assessment/result",),
+                renamed_in="0.2.0",
             ),
             aliases=("Hands-on review",),
         ),
@@ -340,11 +350,13 @@ JOINT_README = Document(
                 "CNCF recommendations",
                 aliases=("Recommendations to CNCF", "Recommendations to the CNCF"),
                 former_keys=("recommendations/recommendations-to-cncf",),
+                renamed_in="0.2.0",
             ),
             _s(
                 "Project recommendations",
                 aliases=("Recommendations to the project", "Recommendations to Project"),
                 former_keys=("recommendations/recommendations-to-the-project",),
+                renamed_in="0.2.0",
             ),
             _s("Additional recommendations"),
         ),
