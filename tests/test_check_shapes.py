@@ -175,3 +175,26 @@ def test_a_combined_heading_covers_both_parts(heading: str) -> None:
     entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
     assert entries["overview/goals"].status is Status.WRITTEN
     assert entries["overview/non-goals"].status is Status.WRITTEN
+
+
+def test_headings_with_more_words_and_a_metadata_table_without_heading_are_found() -> None:
+    text = (
+        "# P Self-assessment\n\n| | |\n| -- | -- |\n| Software | <https://x.test/p> |\n| Security Provider | No |\n\n"
+        "## Project Overview\n\nP does one thing.\n\n### Background information\n\nWhy it exists.\n\n"
+        "## Security functions & features\n\n* Critical. The checks.\n"
+    )
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries["metadata"].line == 3
+    assert entries["overview"].status is Status.WRITTEN
+    assert entries["overview/background"].status is Status.WRITTEN
+    assert entries["security-functions-and-features"].status is not Status.MISSING
+    assert entries["overview/goals"].status is Status.MISSING
+
+
+def test_a_readme_that_is_not_a_joint_readme_is_not_judged_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = copied("bullets", tmp_path)
+    (package / "README.md").write_text("# Quokka\n\nThe project's assessments live here.\n", encoding="utf-8")
+    code, found = findings(capsys, package)
+    assert (code, found) == (0, [])

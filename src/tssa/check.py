@@ -154,6 +154,9 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
     resolution = resolve_for_version(file.document, parsed, recorded.template)
+    judged = not _is_other_readme(file.document, parsed, resolution)
+    if not judged:
+        resolution = Resolution(resolution.outline, ())
     counted = [entry for entry in resolution.entries if entry.counts_for_progress]
     report.sections_total = len(counted)
     report.sections_written = sum(entry.status is Status.WRITTEN for entry in counted)
@@ -167,7 +170,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     report.findings.extend(_section_findings(path, resolution))
     if resolution.outline.has_metadata:
         report.findings.extend(_metadata_findings(path, parsed, resolution.outline))
-    if file.document.key == "readme":
+    if file.document.key == "readme" and judged:
         report.findings.extend(_readme_findings(path, parsed))
     report.findings.extend(_link_findings(path, parsed))
     report.findings.extend(_line_findings(path, text, parsed))
@@ -181,6 +184,14 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     _place_in_sections(report.findings, resolution)
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
     return report
+
+
+def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
+    """A README next to an assessment that is not a joint README at all (a project page, an index)."""
+    if document.key != "readme" or any(entry.status is not Status.MISSING for entry in resolution.entries):
+        return False
+    texts = [normalize(block.text) for block in parsed.blocks if block.kind == "paragraph"]
+    return not any(text.startswith(normalize(name)) for name in README_FIELDS for text in texts)
 
 
 def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:

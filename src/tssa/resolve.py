@@ -90,7 +90,8 @@ def _undecorated(title: str) -> str:
 @lru_cache(maxsize=8192)
 def normalize(title: str) -> str:
     """A title reduced to what matters for matching."""
-    text = re.sub(r"[^\w/]+", " ", _undecorated(title))
+    text = re.sub(r"\s&\s", " and ", _undecorated(title))
+    text = re.sub(r"[^\w/]+", " ", text)
     text = re.sub(r"\s*/\s*", "/", text)
     return re.sub(r"\s+", " ", text).strip(" _")
 
@@ -110,6 +111,7 @@ _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
 
 
+@lru_cache(maxsize=8192)
 def _clean_lead(text: str) -> str:
     text = _SHORTCODE.sub("", _LINK_TARGET.sub("", text))
     text = _EMPHASIS.sub("", text).strip()
@@ -167,6 +169,8 @@ class _Resolver:
         self.heads = parsed.walk()
         walked = list(outline.walk())
         names = frozenset(normalize(name) for item in walked for name in item.section.names)
+        self.names = names
+        self.whole = [normalize(head.heading.text) for head in self.heads]
         self.by_name: dict[str, list[tuple[int, int]]] = {}
         for index, head in enumerate(self.heads):
             for part, name in enumerate(_claims(head.heading.text, names)):
@@ -202,6 +206,21 @@ class _Resolver:
         by_guide = self.guide_of.get(item.key)
         if by_guide is not None and by_guide not in self.claimed:
             return by_guide, False
+        return self._heading_with_more_words(item, parent)
+
+    def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
+        """A heading that is not itself an outline name but starts or ends with one (`Background information`,
+        `Project overview`), inside the parent's heading when the parent has one."""
+        names = [normalize(name) for name in item.section.names]
+        for index, head in enumerate(self.heads):
+            if index in self.claimed or self.whole[index] in self.names:
+                continue
+            if parent is not None and not _inside(head, self.heads[parent]):
+                continue
+            whole = self.whole[index]
+            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names):
+                self.used.add((index, 0))
+                return index, False
         return None
 
     def _lead(self, item: WalkedSection) -> int | None:
@@ -218,6 +237,12 @@ class _Resolver:
         if line is not None:
             return line
         wanted = {normalize(name) for name in names}
+        if item.key == "metadata" and self.outline.metadata_rows:
+            rows = {normalize(name) for row in self.outline.metadata_rows for name in (row.name, *row.aliases)}
+            for table in self.parsed.tables:
+                cells = [normalize(row[0]) for row in (table.header, *table.rows) if row]
+                if sum(cell in rows for cell in cells) >= 2:
+                    return table.line  # the metadata table is the section, heading or not
         for table in self.parsed.tables:
             for row_line, row in zip(table.row_lines, table.rows, strict=True):
                 if row and normalize(row[0]) in wanted:
