@@ -66,7 +66,7 @@ class Block:
         """For a paragraph, the plain text a reader sees; empty for other blocks."""
         return plain_text(self.inline, self.env) if self.inline is not None else ""
 
-    @property
+    @cached_property
     def guide_key(self) -> str | None:
         """The section key of our guidance comment, when the block is one."""
         if self.kind != "html" or not self.source.strip():

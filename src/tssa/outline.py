@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 # The guide's outline versions, oldest first; the last is the current one.
 GUIDE_VERSIONS = ("2019", "2021", "2023", "2024")
@@ -115,14 +116,17 @@ class Document:
 
     def walk(self) -> Iterator[WalkedSection]:
         """Every section and topic in document order; top-level sections are level 2."""
+        return iter(self._walked)
 
+    @cached_property
+    def _walked(self) -> tuple[WalkedSection, ...]:
         def visit(sections: tuple[OutlineSection, ...], level: int, parent: str) -> Iterator[WalkedSection]:
             for section in sections:
                 key = f"{parent}/{section.key_part}" if parent else section.key_part
                 yield WalkedSection(section, level, key, parent)
                 yield from visit(section.children, level + 1, key)
 
-        yield from visit(self.sections, 2, "")
+        return tuple(visit(self.sections, 2, ""))
 
     def as_of(self, guide: str | None = None, template: str | None = None) -> Document:
         """The outline as an older guide version or template version had it: later additions left out."""
@@ -403,8 +407,18 @@ OUTLINE_2019 = Document(
 )
 
 
-def outlines_for(document: Document) -> list[Document]:
+_VIEWS: dict[tuple[str, str], tuple[Document, ...]] = {}
+
+
+def outlines_for(document: Document) -> tuple[Document, ...]:
     """The outlines a file of this document may have been written for, oldest first, the current last."""
+    views = _VIEWS.get((document.key, document.filename))
+    if views is None or views[-1].sections != document.sections:
+        views = _VIEWS[(document.key, document.filename)] = _outlines_for(document)
+    return views
+
+
+def _outlines_for(document: Document) -> tuple[Document, ...]:
     found: list[Document] = []
     if document.key in (SELF_ASSESSMENT.key, JOINT_ASSESSMENT.key):
         found.append(replace(OUTLINE_2019, key=document.key, filename=document.filename))
@@ -413,7 +427,18 @@ def outlines_for(document: Document) -> list[Document]:
         if not found or view.sections != found[-1].sections or view.metadata_rows != found[-1].metadata_rows:
             found.append(view)
     found[-1] = replace(found[-1], outline="current")
-    return found
+    return tuple(found)
+
+
+_TEMPLATE_VIEWS: dict[tuple[str, str], Document] = {}
+
+
+def outline_for_template(document: Document, version: str) -> Document:
+    """The outline as a template version rendered it (the version a package's answers file records)."""
+    view = _TEMPLATE_VIEWS.get((document.key, version))
+    if view is None or view.filename != document.filename:
+        view = _TEMPLATE_VIEWS[(document.key, version)] = document.as_of(template=version)
+    return view
 
 
 def document_for_filename(filename: str) -> Document | None:

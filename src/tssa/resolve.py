@@ -22,7 +22,7 @@ from enum import Enum
 from functools import lru_cache
 
 from tssa.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
-from tssa.outline import Document, WalkedSection, outlines_for
+from tssa.outline import Document, WalkedSection, outline_for_template, outlines_for
 from tssa.renames import former_section_keys
 
 
@@ -162,20 +162,41 @@ def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int
     return Status.EMPTY
 
 
+@dataclass(frozen=True)
+class _OutlineFacts:
+    """What the resolver needs of an outline, worked out once per outline."""
+
+    outline: Document
+    names: frozenset[str]
+    renames: dict[str, str]
+
+
+_FACTS: dict[int, _OutlineFacts] = {}
+
+
+def _facts(outline: Document) -> _OutlineFacts:
+    facts = _FACTS.get(id(outline))
+    if facts is None or facts.outline is not outline:
+        names = frozenset(normalize(name) for item in outline.walk() for name in item.section.names)
+        facts = _FACTS[id(outline)] = _OutlineFacts(outline, names, former_section_keys(outline))
+        if len(_FACTS) > 256:  # outlines made on the fly: forget the oldest
+            del _FACTS[next(iter(_FACTS))]
+    return facts
+
+
 class _Resolver:
     def __init__(self, outline: Document, parsed: MarkdownDocument) -> None:
         self.outline = outline
         self.parsed = parsed
         self.heads = parsed.walk()
-        walked = list(outline.walk())
-        names = frozenset(normalize(name) for item in walked for name in item.section.names)
-        self.names = names
+        facts = _facts(outline)
+        names = self.names = facts.names
         self.whole = [normalize(head.heading.text) for head in self.heads]
         self.by_name: dict[str, list[tuple[int, int]]] = {}
         for index, head in enumerate(self.heads):
             for part, name in enumerate(_claims(head.heading.text, names)):
                 self.by_name.setdefault(name, []).append((index, part))
-        renames = former_section_keys(outline)
+        renames = facts.renames
         self.guide_of: dict[str, int] = {}
         for index, head in enumerate(self.heads):
             key = next((block.guide_key for block in head.blocks if block.guide_key is not None), None)
@@ -294,7 +315,7 @@ def resolve_for_version(document: Document, parsed: MarkdownDocument, template: 
     than a version whose additions the document has; ties go to the newer.
     """
     if template is not None:
-        return resolve(document.as_of(template=template), parsed)
+        return resolve(outline_for_template(document, template), parsed)
     views = outlines_for(document)
     resolutions = [resolve(view, parsed) for view in views]
     floor = 0
