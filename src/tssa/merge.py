@@ -34,13 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tssa import guides
+from tssa.conflicts import LABELS, markers
 from tssa.gitrepo import merge_file
 from tssa.markdown import lines_of
 from tssa.outline import Document
 from tssa.sections import Piece, join, split
-
-# The labels copier gives its own conflict markers, so both read the same.
-LABELS = ("before updating", "last update", "after updating")
 
 
 @dataclass(frozen=True)
@@ -114,12 +112,13 @@ def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch:
 
 # Markers of the first, internal line merge: long, so that no author line reads as one.
 _LONG = 40
-_OPENING, _BASE, _CLOSING = (
-    "<" * _LONG + " " + LABELS[0],
-    "|" * _LONG + " " + LABELS[1],
-    ">" * _LONG + " " + LABELS[2],
+_LONG_MARKERS = markers(_LONG)
+_OPENING, _BASE, _SEPARATOR, _CLOSING = (
+    _LONG_MARKERS.opening,
+    _LONG_MARKERS.base,
+    _LONG_MARKERS.separator,
+    _LONG_MARKERS.closing,
 )
-_SEPARATOR = "=" * _LONG
 
 
 def _rows_merged(ours: list[str], base: list[str], theirs: list[str]) -> list[str] | None:
