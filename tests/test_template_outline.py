@@ -97,3 +97,19 @@ def test_rendering_is_deterministic_so_updates_make_no_noise(tmp_path: Path) -> 
     second = render_package(tmp_path / "second", FULL_ANSWERS)
     for document in DOCUMENTS:
         assert (first / document.filename).read_bytes() == (second / document.filename).read_bytes()
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda document: document.key)
+def test_the_outline_knows_which_sections_the_template_writes_text_into(
+    package: tuple[Path, str], document: Document
+) -> None:
+    """`rendered` sections get an answer above their guide; `tssa check` must not take it for the authors' text."""
+    folder, _ = package
+    parsed = read(folder, document.filename)
+    for section, key in _sections_with_keys(parsed, document):
+        item = next(item for item in document.walk() if item.key == key)
+        kinds = ["guide" if block.guide_key is not None else "text" for block in section.blocks]
+        if "guide" not in kinds:
+            continue
+        written_above = kinds[: kinds.index("guide")]
+        assert (written_above == ["text"]) is item.section.rendered, key

@@ -317,6 +317,8 @@ def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
             findings.append(Finding(path, line, "TSSA105", message, key))
         if entry.status is Status.UNFILLED:
             message = f'{kind} "{section.title}" holds only the guidance'
+            if section.rendered and any(not block.is_comment for block in entry.heading.blocks):
+                message = f'{kind} "{section.title}" holds only what the template wrote; its guide asks for more'
             findings.append(Finding(path, line, "TSSA103", message, key))
         elif entry.status is Status.EMPTY and not section.children and section.required:
             findings.append(Finding(path, line, "TSSA104", f'{kind} "{section.title}" is empty', key))
