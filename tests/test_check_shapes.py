@@ -198,3 +198,20 @@ def test_a_readme_that_is_not_a_joint_readme_is_not_judged_as_one(
     (package / "README.md").write_text("# Quokka\n\nThe project's assessments live here.\n", encoding="utf-8")
     code, found = findings(capsys, package)
     assert (code, found) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("heading", "key", "old_name"),
+    [
+        ("### Goals and non-goals of the project", "overview/non-goals", False),
+        ("### Related Projects and Vendors", "appendix/related-projects-vendors", False),
+        ("### Case Study", "appendix/case-studies", False),
+        ("### CII Best Practices", "appendix/best-practices", True),
+        ("### Goal", "overview/goals", True),
+    ],
+)
+def test_other_names_in_use_are_accepted_and_only_old_ones_are_flagged(heading: str, key: str, old_name: bool) -> None:
+    text = f"# P\n\n## Overview\n\n## Appendix\n\n{heading}\n\nWritten.\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries[key].status is Status.WRITTEN
+    assert entries[key].by_alias is old_name

@@ -44,6 +44,7 @@ class OutlineSection:
     title: str
     children: tuple[OutlineSection, ...] = ()
     aliases: tuple[str, ...] = ()
+    """Older names: accepted, with a warning to use the current one."""
     required: bool = True
     topic: bool = False
     since: str = "2021"
@@ -56,13 +57,15 @@ class OutlineSection:
     """Full keys older template versions gave it (for `tssa update`)."""
     renamed_in: str | None = None
     """The template version that renamed it; before it, its first alias was its title."""
+    variants: tuple[str, ...] = ()
+    """Other names in use that mean the same (`Case Study`, `Related Projects and Vendors`): accepted silently."""
     rendered: bool = False
     """The template renders one block above its guide (an answer, a table); that alone is not the author's text."""
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The current title first, then the older or alternative names."""
-        return (self.title, *self.aliases)
+        """The current title first, then the older names, then the other names in use."""
+        return (self.title, *self.aliases, *self.variants)
 
     @property
     def key_part(self) -> str:
@@ -198,8 +201,8 @@ PERSONAS: dict[str, str] = {
 CNCF_MATURITY = ("sandbox", "incubating", "graduated", "none")
 
 _METADATA = _s("Metadata", _s("Security links"))
-_BEST_PRACTICES_NAMES = (
-    "CII Best Practices",
+_RELATED_NAMES = ("Related Projects and Vendors", "Related Projects")
+_BEST_PRACTICES_VARIANTS = (
     "Open SSF Best Practices",
     "OpenSSF Best Practices Badge",
     "Best Practices",
@@ -220,11 +223,11 @@ SELF_ASSESSMENT = Document(
             _s("Actors", since="2023"),
             _s("Actions", since="2023"),
             _s("Goals", aliases=("Goal",)),
-            _s("Non-goals", aliases=("Non goals", "Nongoals")),
+            _s("Non-goals", variants=("Non goals", "Nongoals")),
         ),
         _s("Self-assessment use", aliases=("Self-review use",)),
         _s("Security functions and features", _t("Critical"), _t("Security Relevant")),
-        _s("Project compliance", aliases=("Project Compliance",)),
+        _s("Project compliance"),
         _s(
             "Secure development practices",
             _t("Development Pipeline"),
@@ -236,22 +239,23 @@ SELF_ASSESSMENT = Document(
             _t(
                 "Responsible Disclosures Process",
                 _t("Vulnerability Response Process"),
-                aliases=("Responsible Disclosure Process",),
+                variants=("Responsible Disclosure Process",),
                 rendered=True,
             ),
             _t("Incident Response"),
         ),
         _s(
             "Appendix",
-            _t("Known Issues Over Time"),
+            _t("Known Issues Over Time", variants=("Known Issues",)),
             _t(
                 "OpenSSF Best Practices",
-                aliases=_BEST_PRACTICES_NAMES,
+                aliases=("CII Best Practices",),
+                variants=_BEST_PRACTICES_VARIANTS,
                 slug="best-practices",
                 former_keys=("appendix/openssf-best-practices",),
             ),
-            _t("Case Studies"),
-            _t("Related Projects / Vendors"),
+            _t("Case Studies", variants=("Case Study",)),
+            _t("Related Projects / Vendors", variants=_RELATED_NAMES),
         ),
     ),
 )
@@ -270,8 +274,8 @@ JOINT_ASSESSMENT = Document(
         _s(
             "Overview",
             _s("Background"),
-            _s("Goal", aliases=("Goals",)),
-            _s("Non-goals", aliases=("Non goals", "Nongoals")),
+            _s("Goal", variants=("Goals",)),
+            _s("Non-goals", variants=("Non goals", "Nongoals")),
             rendered=True,
         ),
         _s("Joint-assessment use", aliases=("Joint-review use", "Joint review use")),
@@ -285,7 +289,7 @@ JOINT_ASSESSMENT = Document(
             _t("Design"),
             _t(
                 "Data flow / architecture diagram",
-                aliases=("Data flow diagram / Architecture diagram", "Architecture diagram", "Data flow diagram"),
+                variants=("Data flow diagram / Architecture diagram", "Architecture diagram", "Data flow diagram"),
                 required=False,
             ),
             _s(
@@ -327,9 +331,9 @@ JOINT_ASSESSMENT = Document(
         _s("Roadmap", _t("Project next steps"), _t("CNCF requests")),
         _s(
             "Appendix",
-            _t("Known issues over time"),
-            _t("Case studies"),
-            _t("Related projects / vendors"),
+            _t("Known issues over time", variants=("Known Issues",)),
+            _t("Case studies", variants=("Case Study",)),
+            _t("Related projects / vendors", variants=_RELATED_NAMES),
         ),
     ),
 )
@@ -378,7 +382,7 @@ OUTLINE_2019 = Document(
     metadata_rows=_SOFTWARE_ROWS,
     sections=(
         _s("Metadata"),
-        _s("Overview", _t("Background"), _t("Goal", aliases=("Goals",)), _t("Non-goals", aliases=("Non goals",))),
+        _s("Overview", _t("Background"), _t("Goal", variants=("Goals",)), _t("Non-goals", variants=("Non goals",))),
         _s("Intended use", _t("Target users and use cases"), _t("Operation")),
         _s("Project design", _t("Design")),
         _s(
@@ -399,7 +403,7 @@ OUTLINE_2019 = Document(
         _s(
             "Appendix",
             _t("Known Issues over time"),
-            _t("CII Best Practices", aliases=("OpenSSF Best Practices", "Best Practices")),
+            _t("CII Best Practices", variants=("OpenSSF Best Practices", "Open SSF Best Practices", "Best Practices")),
             _t("Case Studies"),
             _t("Related Projects / Vendors"),
         ),

@@ -101,10 +101,18 @@ def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
     whole = normalize(title)
     if whole in names:
         return (whole,)
-    parts = tuple(normalize(part) for part in _COMBINED.split(_undecorated(title)))
-    if len(parts) >= 2 and all(part in names for part in parts):
-        return parts
+    parts = [_named(normalize(part), names) for part in _COMBINED.split(_undecorated(title))]
+    if len(parts) >= 2 and all(parts):
+        return tuple(part for part in parts if part)
     return (whole,)
+
+
+def _named(part: str, names: frozenset[str]) -> str | None:
+    """The outline name a part of a combined heading stands for: itself, or the name it starts with."""
+    if part in names:
+        return part
+    longer = [name for name in names if part.startswith(name + " ")]
+    return max(longer, key=len) if longer else None
 
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
@@ -223,7 +231,9 @@ class _Resolver:
         if options:
             _, index, rank, part = min(options)
             self.used.add((index, part))
-            return index, rank > 0
+            title, *older = (normalize(name) for name in (item.section.title, *item.section.aliases))
+            name = list(dict.fromkeys(normalize(name) for name in item.section.names))[rank]
+            return index, name != title and name in older
         by_guide = self.guide_of.get(item.key)
         if by_guide is not None and by_guide not in self.claimed:
             return by_guide, False
