@@ -215,3 +215,14 @@ def test_other_names_in_use_are_accepted_and_only_old_ones_are_flagged(heading: 
     entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
     assert entries[key].status is Status.WRITTEN
     assert entries[key].by_alias is old_name
+
+
+def test_a_document_with_nothing_of_any_outline_is_judged_by_the_current_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "self-assessment.md"
+    path.write_text("# Quokka Self-assessment\n\nNothing yet.\n", encoding="utf-8")
+    code, found = findings(capsys, path)
+    assert code == 1
+    assert "TSSA107" not in {f["code"] for f in found}
+    assert ("TSSA101", 'section "Self-assessment use" is missing') in {(f["code"], f["message"]) for f in found}

@@ -73,6 +73,9 @@ class Resolution:
                 keys.setdefault(entry.heading.heading.line, entry.key)
         return keys
 
+    def found(self) -> int:
+        return sum(entry.status is not Status.MISSING for entry in self.entries)
+
     def missing_required(self) -> int:
         return sum(entry.status is Status.MISSING and entry.outline.section.required for entry in self.entries)
 
@@ -321,8 +324,9 @@ def resolve_for_version(document: Document, parsed: MarkdownDocument, template: 
 
     With `template` (the version a package's answers file records), that
     template version's outline. Otherwise the guide outline version the text
-    fits best: the one that misses the fewest required entries, never older
-    than a version whose additions the document has; ties go to the newer.
+    fits best: the most entries found less the required ones missing, never
+    older than a version whose additions the document has; ties go to the
+    newer, and a document with nothing of any outline gets the current one.
     """
     if template is not None:
         return resolve(outline_for_template(document, template), parsed)
@@ -332,8 +336,8 @@ def resolve_for_version(document: Document, parsed: MarkdownDocument, template: 
     for index in range(1, len(views)):
         if _evidence(views[index], views[index - 1], parsed, resolutions[index]):
             floor = index
-    best = floor
-    for index in range(floor, len(views)):
-        if resolutions[index].missing_required() <= resolutions[best].missing_required():
-            best = index
+    scores = [resolution.found() - resolution.missing_required() for resolution in resolutions]
+    if not any(resolution.found() for resolution in resolutions):
+        return resolutions[-1]  # nothing to tell the outline by: the current one
+    best = max(range(floor, len(views)), key=lambda index: (scores[index], index))
     return resolutions[best]
