@@ -9,9 +9,16 @@ or topic is found, in this order:
   a heading inside its parent's heading wins over one elsewhere; a combined
   heading (`Goals and Non-goals`, `Goals / Non-goals`) stands for each part;
 - as a heading the author renamed that still holds the section's guide comment;
+- as a heading that is no outline name but starts or ends with one of its
+  names (`Background information`, `Project overview`);
 - as a list item or paragraph that starts with one of its names (plain or
   bold, followed by `.`, `:`, `-` or the end of the line), first inside its
-  parent's heading, then anywhere; or as the first cell of a table row.
+  parent's heading, then anywhere; as the metadata table (for Metadata); or
+  as the first cell of a table row.
+
+Older names (`aliases`) are found too and flagged; other names in use
+(`variants`) are found silently. Which outline a document is judged by
+(2019, 2021, 2023, current, or its template version) is `resolve_for_version`.
 """
 
 from __future__ import annotations
