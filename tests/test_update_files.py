@@ -175,7 +175,7 @@ def as_in_v0_1_0(template: Path) -> None:
     edit(template, readme, replace_once("Tracking issue: {{", "## Tracking issue\n\n{{"))
 
 
-MOVED_IN_0_2_0 = {
+MOVED_IN_0_2_0: dict[Key, Key] = {
     ("joint-assessment.md", ("hands-on-assessment", "result")): (
         "joint-assessment.md",
         ("hands-on-assessment", "hands-on-assessment-result"),
