@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from tssa.answers import ANSWERS_FILE, RecordedTemplate, read_answers
 from tssa.conflicts import is_conflict_marker
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse
 from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
@@ -93,43 +94,6 @@ _EXAMPLE = re.compile(
     r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
     re.IGNORECASE,
 )
-_ANSWERS_FILE = ".copier-answers.yml"
-_ANSWERS_LIMIT = 256 * 1024
-_VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What a package's answers file says, as far as the check needs it (read without copier)."""
-
-    template: str | None = None
-    """The template version (`0.1.0`), when `_commit` names a release."""
-    commit: str | None = None
-    project: str | None = None
-
-
-def _answer(text: str, key: str) -> str | None:
-    match = re.search(rf"^{key}:[ \t]*(.*?)[ \t]*$", text, re.MULTILINE)
-    if match is None:
-        return None
-    value = match.group(1)
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value = value[1:-1]
-    return value or None
-
-
-def read_recorded(folder: Path) -> Recorded:
-    """The template version and project name a package's answers file records, if it has one."""
-    path = folder / _ANSWERS_FILE
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > _ANSWERS_LIMIT:
-            return Recorded()
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return Recorded()
-    commit = _answer(text, "_commit")
-    version = _VERSION.match(commit) if commit else None
-    return Recorded(version.group(1) if version else None, commit, _answer(text, "project_name"))
 
 
 def _leads_package(path: Path) -> bool:
@@ -150,7 +114,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
         found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
     report.findings.extend(_leftover_file_findings(path))
     result = read_text(path)
-    recorded = read_recorded(path.parent)
+    recorded = read_answers(path.parent)
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
     resolution = resolve_for_version(file.document, parsed, recorded.template)
@@ -210,7 +174,7 @@ def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:
 
 
 def _version_findings(
-    path: Path, document: Document, parsed: MarkdownDocument, resolution: Resolution, recorded: Recorded
+    path: Path, document: Document, parsed: MarkdownDocument, resolution: Resolution, recorded: RecordedTemplate
 ) -> list[Finding]:
     findings: list[Finding] = []
     outline = resolution.outline
@@ -237,7 +201,7 @@ def _version_findings(
         if template_order(recorded.template) < template_order(CURRENT_TEMPLATE):
             findings.append(
                 Finding(
-                    path.parent / _ANSWERS_FILE,
+                    path.parent / ANSWERS_FILE,
                     1,
                     "TSSA108",
                     f"the package is from template v{recorded.template}; "
@@ -247,7 +211,7 @@ def _version_findings(
     return findings
 
 
-def _is_sample_project(recorded: Recorded, parsed: MarkdownDocument) -> bool:
+def _is_sample_project(recorded: RecordedTemplate, parsed: MarkdownDocument) -> bool:
     """Whether the package is about the guide's sample project itself (then its name is no leftover)."""
     if recorded.project is not None:
         return "flibble" in recorded.project.casefold()
