@@ -226,3 +226,21 @@ def test_a_document_with_nothing_of_any_outline_is_judged_by_the_current_one(
     assert code == 1
     assert "TSSA107" not in {f["code"] for f in found}
     assert ("TSSA101", 'section "Self-assessment use" is missing') in {(f["code"], f["message"]) for f in found}
+
+
+def test_root_relative_links_in_the_tags_repository_start_above_community(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "tag-security/community/assessments/projects/quokka"
+    shutil.copytree(FIXTURES / "bullets", package)
+    guide = tmp_path / "tag-security/community/assessments/guide/joint-assessment.md"
+    guide.parent.mkdir(parents=True)
+    guide.write_text("# Joint-assessment Outline\n", encoding="utf-8")
+    readme = package / "README.md"
+    links = "[the guide](/community/assessments/guide/joint-assessment.md), [gone](/community/gone.md)"
+    readme.write_text(readme.read_text(encoding="utf-8") + f"\nSee {links}.\n", encoding="utf-8")
+    code, found = findings(capsys, package)
+    assert code == 1
+    assert [(f["code"], f["message"]) for f in found] == [
+        ("TSSA302", "link /community/gone.md points to a missing file in the repository")
+    ]

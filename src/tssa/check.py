@@ -362,14 +362,16 @@ def _readme_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
 
 
 def repository_root(folder: Path) -> Path | None:
-    """Where root-relative links start: the folder above `community/` (the TAG's repository) or
-    `projects/` (the TOC's), else the top of the git work tree; None outside any repository."""
-    folders = [folder, *folder.parents]
-    for marker in ("community", "projects"):
-        home = next((parent for parent in folders if parent.name == marker), None)
-        if home is not None:
-            return home.parent
-    return next((parent for parent in folders if (parent / ".git").exists()), None)
+    """Where root-relative links start: the nearest of the folder above `community/` (the TAG's
+    repository), the folder above `projects/` (the TOC's) and the top of a git work tree."""
+    for parent in (folder, *folder.parents):
+        if parent.name == "community":
+            return parent.parent
+        if parent.name == "projects" and parent.parent.name != "assessments":
+            return parent.parent
+        if (parent / ".git").exists():
+            return parent
+    return None
 
 
 def _judged(target: Path, folder: Path, root: Path | None) -> bool:
