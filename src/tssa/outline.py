@@ -105,7 +105,6 @@ class Document:
     old_filenames: tuple[str, ...] = ()
     has_toc: bool = False
     metadata_rows: tuple[MetadataRow, ...] = ()
-    old_title_templates: tuple[str, ...] = ()
     outline: str = "current"
     """Which outline this is: "current", or the older one it stands for ("2019", "2021", ...)."""
 
@@ -344,11 +343,11 @@ README_FIELDS = ("Completed", "Security reviewers", "Project security lead", "Pr
 README_LINKS = ("Source code", "Web site")
 README_CLOSING = "Tracking issue"
 
+# Template versions before 0.2.0 titled it "{project} Joint Security Assessment".
 JOINT_README = Document(
     key="readme",
     filename="README.md",
     title_template="{project} TAG-Security Security Assessment",
-    old_title_templates=("{project} Joint Security Assessment",),
     sections=(
         _s("Background", _s("Maturity", rendered=True)),
         _s("Summary", _t("Design"), _t("Analysis")),
