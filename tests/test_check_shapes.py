@@ -244,3 +244,11 @@ def test_root_relative_links_in_the_tags_repository_start_above_community(
     assert [(f["code"], f["message"]) for f in found] == [
         ("TSSA302", "link /community/gone.md points to a missing file in the repository")
     ]
+
+
+@pytest.mark.parametrize("toc", ["## Contents\n\n", "**Table of Contents**\n\n", ""])
+def test_a_table_of_contents_in_any_form_is_found(toc: str) -> None:
+    links = "".join(f"- [{name}](#{name.lower()})\n" for name in ("Metadata", "Overview", "Appendix"))
+    text = f"# P Self-assessment\n\n{toc}{links}\n## Metadata\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries["table-of-contents"].status is not Status.MISSING

@@ -59,6 +59,8 @@ class OutlineSection:
     """The template version that renamed it; before it, its first alias was its title."""
     variants: tuple[str, ...] = ()
     """Other names in use that mean the same (`Case Study`, `Related Projects and Vendors`): accepted silently."""
+    toc: bool = False
+    """It is a table of contents: a list of links to the document's own headings also stands for it."""
     rendered: bool = False
     """The template renders one block above its guide (an answer, a table); that alone is not the author's text."""
 
@@ -169,6 +171,7 @@ def _t(title: str, *children: OutlineSection, **options: object) -> OutlineSecti
 
 
 TOC_TITLE = "Table of contents"
+TOC_VARIANTS = ("Contents", "TOC", "Table of content")
 STAGES = ("Incomplete", "Complete", "Obsolete")
 YES_NO = ("Yes", "No")
 
@@ -214,7 +217,7 @@ SELF_ASSESSMENT = Document(
     has_toc=True,
     metadata_rows=METADATA_ROWS,
     sections=(
-        _s(TOC_TITLE, required=False),
+        _s(TOC_TITLE, required=False, variants=TOC_VARIANTS, toc=True),
         _METADATA,
         _s(
             "Overview",
@@ -268,7 +271,7 @@ JOINT_ASSESSMENT = Document(
     title_template="Joint-assessment of {project}",
     metadata_rows=_JOINT_METADATA_ROWS,
     sections=(
-        _s("Table of Contents", required=False, template_since="0.2.0"),
+        _s("Table of Contents", required=False, template_since="0.2.0", variants=TOC_VARIANTS, toc=True),
         _METADATA,
         _s(
             "Overview",

@@ -277,6 +277,9 @@ class _Resolver:
         line = next((lead.line for lead in leads if _lead_names(lead.text, names)), None)
         if line is not None:
             return line
+        if item.section.toc:
+            entries = [lead.line for lead in leads if lead.in_list and _TOC_ENTRY.match(lead.text)]
+            return entries[0] if len(entries) >= 3 else None
         wanted = {normalize(name) for name in names}
         if item.key == "metadata" and self.outline.metadata_rows:
             rows = {normalize(name) for row in self.outline.metadata_rows for name in (row.name, *row.aliases)}
