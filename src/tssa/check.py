@@ -268,7 +268,7 @@ def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
                 continue  # the parent's finding covers it
             parents_missing.add(key)
             code = "TSSA106" if section.topic else "TSSA101" if section.required else "TSSA102"
-            if section.topic and not section.required:
+            if (section.topic and not section.required) or section.example:
                 continue
             findings.append(Finding(path, previous_line, code, f'{kind} "{section.title}" is missing', key))
             continue

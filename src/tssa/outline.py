@@ -59,6 +59,8 @@ class OutlineSection:
     """The template version that renamed it; before it, its first alias was its title."""
     variants: tuple[str, ...] = ()
     """Other names in use that mean the same (`Case Study`, `Related Projects and Vendors`): accepted silently."""
+    example: bool = False
+    """One of the guide's examples (a threat model area): the template writes it, nobody must."""
     toc: bool = False
     """It is a table of contents: a list of links to the document's own headings also stands for it."""
     rendered: bool = False
@@ -315,7 +317,7 @@ JOINT_ASSESSMENT = Document(
             _s("Security degradation"),
             _s("Compensating mechanisms"),
         ),
-        _s("Threat model", *(_s(area, required=False) for area in _THREAT_AREAS)),
+        _s("Threat model", *(_s(area, required=False, example=True) for area in _THREAT_AREAS)),
         _s("Secure development practices"),
         _s("Security issue resolution", _s("Closed security issues and vulnerabilities"), rendered=True),
         _s(
