@@ -119,12 +119,14 @@ def test_example_values_are_flagged_in_a_real_project_only(tmp_path: Path, capsy
     text = path.read_text(encoding="utf-8")
     text = text.replace("Two reviewers approve each change", "Mail security@example.com; two reviewers approve")
     text = text.replace("A bank and a telecom run", "Like Flibble, a bank and a telecom run")
+    text = text.replace("Quokka decides on signatures", "Quokka decides on signatures, and Flibble")
     path.write_text(text + "\n<!-- Flibble in a comment is not shown -->\n", encoding="utf-8")
     code, found = findings(capsys, path)
     assert code == 0
+    last = next(number for number, line in enumerate(text.split("\n"), 1) if "and Flibble" in line)
     assert [(f["code"], f["message"]) for f in found] == [
         ("TSSA405", 'example value "security@example.com" left in: put in the project\'s own'),
-        ("TSSA405", 'example value "Flibble" left in: put in the project\'s own'),
+        ("TSSA405", f'example value "Flibble" left in: put in the project\'s own (also on line {last})'),
     ]
     assert [f["section"] for f in found] == ["secure-development-practices", "appendix"]
 

@@ -228,15 +228,26 @@ def _comment_lines(parsed: MarkdownDocument) -> set[int]:
 
 
 def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
+    """One finding per example value, at its first line, naming the other lines it is on."""
     skipped = parsed.code_lines | _comment_lines(parsed)
-    findings: list[Finding] = []
+    lines_of_value: dict[str, list[int]] = {}
     for number, line in enumerate(lines_of(text), start=1):
-        match = _EXAMPLE.search(line) if number not in skipped else None
-        if match is not None:
-            value = match.group(0)
-            findings.append(
-                Finding(path, number, "TSSA405", f'example value "{value}" left in: put in the project\'s own')
-            )
+        if number in skipped:
+            continue
+        for match in _EXAMPLE.finditer(line):
+            seen = lines_of_value.setdefault(match.group(0).casefold(), [])
+            if not seen or seen[-1] != number:
+                seen.append(number)
+    findings: list[Finding] = []
+    shown_value: dict[str, str] = {}
+    for match in _EXAMPLE.finditer(text):
+        shown_value.setdefault(match.group(0).casefold(), match.group(0))
+    for value, numbers in lines_of_value.items():
+        message = f'example value "{shown_value[value]}" left in: put in the project\'s own'
+        if len(numbers) > 1:
+            others = ", ".join(map(str, numbers[1:6])) + (", ..." if len(numbers) > 6 else "")
+            message += f" (also on line{'s' if len(numbers) > 2 else ''} {others})"
+        findings.append(Finding(path, numbers[0], "TSSA405", message))
     return findings
 
 
