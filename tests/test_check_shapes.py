@@ -254,3 +254,8 @@ def test_a_table_of_contents_in_any_form_is_found(toc: str) -> None:
     text = f"# P Self-assessment\n\n{toc}{links}\n## Metadata\n"
     entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
     assert entries["table-of-contents"].status is not Status.MISSING
+
+
+def test_the_title_never_stands_for_a_section() -> None:
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse("# Overview of Kite\n\nText.\n")).entries}
+    assert entries["overview"].status is Status.MISSING

@@ -256,6 +256,8 @@ class _Resolver:
         for index, head in enumerate(self.heads):
             if index in self.claimed or self.whole[index] in self.names:
                 continue
+            if index == 0 and head.heading.level == 1:
+                continue  # the document's title ("Overview of Kite") names the document, not a section
             if parent is not None and not _inside(head, self.heads[parent]):
                 continue
             whole = self.whole[index]
