@@ -106,6 +106,10 @@ def normalize(title: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" _")
 
 
+def _singular(name: str) -> str:
+    return " ".join(word.removesuffix("s") for word in name.split(" "))
+
+
 def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
     """The names a heading stands for: its own, or each part of a combined heading."""
     whole = normalize(title)
@@ -139,7 +143,7 @@ def _clean_lead(text: str) -> str:
 @lru_cache(maxsize=1024)
 def _lead_pattern(name: str) -> re.Pattern[str]:
     words = [re.escape(word) for word in re.findall(r"[^\W_]+", name)]
-    return re.compile(r"[\W_]*".join(words) + r"[\s*_]*(?:[.:\-\u2013\u2014?]|$)", re.IGNORECASE)
+    return re.compile(r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)", re.IGNORECASE)
 
 
 _TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
@@ -251,7 +255,8 @@ class _Resolver:
 
     def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
         """A heading that is not itself an outline name but starts or ends with one (`Background information`,
-        `Project overview`), inside the parent's heading when the parent has one."""
+        `Project overview`) or differs only in plurals (`Secure development practice`), inside the
+        parent's heading when the parent has one."""
         names = [normalize(name) for name in item.section.names]
         for index, head in enumerate(self.heads):
             if index in self.claimed or self.whole[index] in self.names:
@@ -261,7 +266,9 @@ class _Resolver:
             if parent is not None and not _inside(head, self.heads[parent]):
                 continue
             whole = self.whole[index]
-            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names):
+            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or any(
+                _singular(whole) == _singular(name) for name in names
+            ):
                 self.used.add((index, 0))
                 return index, False
         return None
