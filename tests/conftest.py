@@ -30,9 +30,9 @@ def render_package(destination: Path, answers: dict[str, Any] | None = None) -> 
         str(TEMPLATE_ROOT),
         destination,
         data=answers or {},
+        vcs_ref="HEAD",  # the working tree, not the latest tag
         defaults=True,
         quiet=True,
-        vcs_ref="HEAD",
     )
     return destination
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tssa.markdown import MarkdownDocument, Section, parse
+from tssa.markdown import DocumentSection, MarkdownDocument, parse
 
 LONG_TEXT = " ".join(f"word{number}" for number in range(300))
 
@@ -78,10 +78,10 @@ def read(package: Path, filename: str) -> MarkdownDocument:
     return parse((package / filename).read_text(encoding="utf-8"))
 
 
-def find_section(document: MarkdownDocument, *path: str) -> Section:
+def find_section(document: MarkdownDocument, *path: str) -> DocumentSection:
     """The section reached by following heading titles below the document's title."""
     sections = document.sections[0].children
-    found: Section | None = None
+    found: DocumentSection | None = None
     for title in path:
         found = next(section for section in sections if section.heading.text == title)
         sections = found.children
@@ -89,7 +89,7 @@ def find_section(document: MarkdownDocument, *path: str) -> Section:
     return found
 
 
-def section_text(section: Section) -> str:
+def section_text(section: DocumentSection) -> str:
     """The plain text of a section's own paragraphs, guidance comments left out."""
     return "\n\n".join(block.text for block in section.blocks if block.kind == "paragraph")
 

@@ -58,7 +58,7 @@ def line_of(path: Path, text: str) -> int:
 def test_a_fully_written_package_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--strict", "--lint", WRITTEN)
     assert code == 0
-    assert "self-assessment.md  [####################]  19/19 sections written (100%)" in out
+    assert "self-assessment.md  [####################]  21/21 sections written (100%)" in out
     assert out.rstrip().endswith("3 documents: 0 errors, 0 warnings")
 
 
@@ -76,21 +76,37 @@ def test_a_fresh_package_is_all_guidance_but_no_error(tmp_path: Path, capsys: py
     assert code == 1
     assert strict_out.rstrip().endswith(f"3 documents: {len(found)} errors, 0 warnings")
     _, out, _ = run(capsys, package)
-    assert "5/19 sections written (26%)" in out
+    assert "5/21 sections written (24%)" in out
     assert out.rstrip().endswith(f"3 documents: 0 errors, {len(found)} warnings")
 
 
 def test_a_missing_section_is_an_error_at_the_section_before(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = written / "self-assessment.md"
     text = path.read_text()
-    start, end = text.index("### Incident Response"), text.index("## Appendix")
+    start, end = text.index("## Project compliance"), text.index("## Secure development practices")
     path.write_text(text[:start] + text[end:])
     code, found = json_findings(capsys, written)
     assert code == 1
     assert found == [
-        ("self-assessment.md", line_of(path, "[Incident Response](#incident-response)"), "TSSA301"),
-        ("self-assessment.md", line_of(path, "#### Vulnerability Response Process"), "TSSA101"),
+        ("self-assessment.md", line_of(path, "[Project compliance](#project-compliance)"), "TSSA301"),
+        ("self-assessment.md", line_of(path, "### Security Relevant"), "TSSA101"),
     ]
+
+
+def test_a_missing_topic_is_a_warning_at_the_section_before(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = written / "self-assessment.md"
+    text = path.read_text()
+    start, end = text.index("### Incident Response"), text.index("## Appendix")
+    path.write_text(text[:start] + text[end:])
+    code, out, _ = run(capsys, "--format", "json", written)
+    assert code == 1  # the table of contents still links to it
+    findings = [finding for document in json.loads(out)["documents"] for finding in document["findings"]]
+    topic = next(finding for finding in findings if finding["code"] == "TSSA106")
+    assert topic["line"] == line_of(path, "#### Vulnerability Response Process")
+    assert topic["severity"] == "warning"
+    assert topic["message"] == 'topic "Incident Response" is missing'
+    assert topic["section"] == "security-issue-resolution/incident-response"
+    assert {finding["code"] for finding in findings} == {"TSSA106", "TSSA301"}
 
 
 @pytest.mark.parametrize(
@@ -158,8 +174,8 @@ def test_conflict_markers_are_found_on_both_ends(written: Path, capsys: pytest.C
     path = written / "README.md"
     edit(
         path,
-        "## Tracking issue",
-        "<<<<<<< before updating\nx\n=======\ny\n>>>>>>> after updating\n\n## Tracking issue",
+        "Tracking issue:",
+        "<<<<<<< before updating\nx\n=======\ny\n>>>>>>> after updating\n\nTracking issue:",
     )
     _, found = json_findings(capsys, path)
     assert [line for _, line, code in found if code == "TSSA402"] == [
@@ -197,7 +213,7 @@ def test_missing_metadata_rows_and_table(written: Path, capsys: pytest.CaptureFi
 
 def test_lint_findings_only_on_request(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = written / "README.md"
-    edit(path, "## Tracking issue", "Some <b>bold</b> text  \n\n## Tracking issue")
+    edit(path, "Tracking issue:", "Some <b>bold</b> text  \n\nTracking issue:")
     assert json_findings(capsys, path)[1] == []
     code, found = json_findings(capsys, "--lint", path)
     assert code == 0
@@ -237,7 +253,7 @@ def test_many_packages_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[
     shutil.copytree(FIXTURES / "shape-2023", tmp_path / "toc")
     shutil.copytree(WRITTEN, tmp_path / "toc" / "projects" / "open-flibble" / "security-assessment")
     _, out, _ = run(capsys, tmp_path)
-    assert out.rstrip().endswith("6 documents: 5 errors, 12 warnings")
+    assert out.rstrip().endswith("6 documents: 3 errors, 10 warnings")
 
 
 def test_files_that_are_not_text_are_findings_not_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,7 +307,7 @@ def test_json_output_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["ok"] is False
     (document,) = report["documents"]
     assert document["document"] == "self-assessment"
-    assert document["sections_written"] == document["sections_total"] == 19
+    assert document["sections_written"] == document["sections_total"] == 21
     (finding,) = document["findings"]
     assert finding["code"] == "TSSA203"
     assert finding["name"] == "invalid-stage"
@@ -329,7 +345,7 @@ def test_a_utf16_file_with_a_bom_is_checked(written: Path, capsys: pytest.Captur
     assert found == [("self-assessment.md", 1, "TSSA002"), ("self-assessment.md", line, "TSSA203")]
     _, out, _ = run(capsys, path)
     assert "self-assessment.md is UTF-16, not UTF-8" in out
-    assert "19/19 sections written" in out
+    assert "21/21 sections written" in out
 
 
 def test_a_latin1_file_is_reported_at_the_first_bad_byte(written: Path, capsys: pytest.CaptureFixture[str]) -> None:

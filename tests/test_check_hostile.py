@@ -208,9 +208,11 @@ def test_a_link_loop_is_one_finding(written: Path, target: str, capsys: pytest.C
 
 
 def test_a_relative_link_into_a_link_loop_is_a_broken_link(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (written / "loop.md").symlink_to("loop.md")
+    # A folder below the package: outside a repository, links there are judged.
+    (written / "docs").mkdir()
+    (written / "docs" / "loop.md").symlink_to("loop.md")
     path = written / "self-assessment.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nSee [the loop](loop.md).\n", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "\nSee [the loop](docs/loop.md).\n", encoding="utf-8")
     code, found, _ = check_json(capsys, written)
     assert (code, found) == (1, [("self-assessment.md", "TSSA302")])
 

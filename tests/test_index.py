@@ -16,7 +16,7 @@ import pytest
 from tssa.cli import main
 from tssa.facts import normalize_date, normalize_stage, normalize_yes_no, project_from_title, split_languages
 from tssa.lint import lint_markdown
-from tssa.markdown import MarkdownDocument, Section, parse
+from tssa.markdown import DocumentSection, MarkdownDocument, parse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "index"
 SCHEMA = Path(__file__).resolve().parent.parent / "src" / "tssa" / "index.schema.json"
@@ -174,7 +174,7 @@ def listing_sections(listing: str) -> dict[str, list[str]]:
     return found
 
 
-def _end(document: MarkdownDocument, section: Section) -> int:
+def _end(document: MarkdownDocument, section: DocumentSection) -> int:
     later = [heading.line for heading in document.headings if heading.line > section.heading.line]
     return min(later, default=document.line_count + 1)
 

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import render_package
 from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read
-from tssa.markdown import GUIDE_START, MarkdownDocument, Section
+from tssa.guides import GUIDE_START
+from tssa.markdown import DocumentSection, MarkdownDocument
 from tssa.outline import DOCUMENTS, SELF_ASSESSMENT, TOC_TITLE, Document
 
 ANSWER_SETS = {"defaults": {}, "full": FULL_ANSWERS, "awkward": AWKWARD_ANSWERS}
@@ -76,7 +77,7 @@ def test_every_guide_comment_sits_in_its_own_section_and_is_unique(
     assert len(marker_lines) == len(set(marker_lines))
 
 
-def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[Section, str]]:
+def _sections_with_keys(parsed: MarkdownDocument, document: Document) -> list[tuple[DocumentSection, str]]:
     walked = list(document.walk())
     sections = parsed.walk()[1:]  # the title is not an outline section
     assert len(sections) == len(walked)
@@ -96,3 +97,19 @@ def test_rendering_is_deterministic_so_updates_make_no_noise(tmp_path: Path) -> 
     second = render_package(tmp_path / "second", FULL_ANSWERS)
     for document in DOCUMENTS:
         assert (first / document.filename).read_bytes() == (second / document.filename).read_bytes()
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda document: document.key)
+def test_the_outline_knows_which_sections_the_template_writes_text_into(
+    package: tuple[Path, str], document: Document
+) -> None:
+    """`rendered` sections get an answer above their guide; `tssa check` must not take it for the authors' text."""
+    folder, _ = package
+    parsed = read(folder, document.filename)
+    for section, key in _sections_with_keys(parsed, document):
+        item = next(item for item in document.walk() if item.key == key)
+        kinds = ["guide" if block.guide_key is not None else "text" for block in section.blocks]
+        if "guide" not in kinds:
+            continue
+        written_above = kinds[: kinds.index("guide")]
+        assert (written_above == ["text"]) is item.section.rendered, key

@@ -14,10 +14,13 @@ from updating import (
     NEW_GUIDANCE,
     OLD_GUIDANCE,
     Written,
+    commit,
     conflict_markers,
     differs_from_fresh,
     edit,
     git,
+    make_package,
+    make_template,
     missing_or_misplaced,
     release,
     release_v2,
@@ -168,3 +171,37 @@ def test_an_answer_a_new_version_refuses_is_reported(written: Written, capsys: p
 
     out = capsys.readouterr().out
     assert "note: the answer project_team is now 'Sam Flibble' (was 'Sam Flibble, Kim Flibble')" in out
+
+
+SCOPE = """### Scope
+
+<!-- guide: overview/scope
+What the project covers and where it stops.
+end guide: overview/scope -->
+
+## Self-assessment use
+"""
+
+
+def test_a_numbered_heading_without_its_guide_still_gets_the_new_subsection(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "template")
+    package = make_package(template, tmp_path / "package")
+    path = package / "self-assessment.md"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("<!-- guide: overview\n")
+    end = text.index("end guide: overview -->\n") + len("end guide: overview -->\n")
+    text = text[:start] + "Flibble keeps small secrets for many tenants.\n" + text[end:]
+    path.write_text(text.replace("## Overview\n", "## 2. Overview\n", 1), encoding="utf-8")
+    commit(package, "the authors number the overview and write over its guide")
+    edit(template, "template/self-assessment.md.jinja", replace_once("## Self-assessment use\n", SCOPE))
+    release(template, "v0.0.2")
+
+    assert update(package) == 0
+
+    updated = path.read_text(encoding="utf-8")
+    headings = [(heading.level, heading.text) for heading in parse(updated).headings]
+    overview = headings.index((2, "2. Overview"))
+    assert headings[overview + 1 :].index((3, "Scope")) < headings[overview + 1 :].index((2, "Self-assessment use"))
+    assert "Flibble keeps small secrets for many tenants." in updated
+    assert "guide: overview/scope" in updated
+    assert "<!-- guide: overview\n" not in updated

@@ -33,7 +33,7 @@ def as_in_2021(template: Path) -> None:
     (template / "template" / "joint-assessment.md.jinja").rename(old)
     relative = "template/joint-review.md.jinja"
     edit(template, relative, replace_once("## Joint-assessment use", "## Joint-review use"))
-    edit(template, relative, replace_once("## Hands-on assessment", "## Hands-on review"))
+    edit(template, relative, replace_once("## Hands-on assessment\n", "## Hands-on review\n"))
     edit(template, relative, replace_all("guide: hands-on-assessment", "guide: hands-on-review"))
     own = "template/self-assessment.md.jinja"
     edit(template, own, replace_once("### Goals\n", "### Goal\n"))
@@ -139,3 +139,74 @@ def test_a_dropped_section_the_authors_wrote_in_is_kept_in_place(
     text = (package / "self-assessment.md").read_text(encoding="utf-8")
     assert text.index("### Known Issues Over Time") < text.index(openssf) < text.index("### Case Studies")
     assert "no longer has the section '### OpenSSF Best Practices'" in capsys.readouterr().out
+
+
+def as_in_v0_1_0(template: Path) -> None:
+    """Template v0.1.0: the names and keys before the guide's own names of 0.2.0."""
+    joint, readme, own = (
+        "template/joint-assessment.md.jinja",
+        "template/README.md.jinja",
+        "template/self-assessment.md.jinja",
+    )
+    text = (template / joint).read_text(encoding="utf-8")
+    start, end = text.index("## Table of Contents\n"), text.index("## Metadata\n")
+    (template / joint).write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(
+        template, joint, replace_once("#### Security functions and features\n", "### Security functions and features\n")
+    )
+    edit(template, joint, replace_all("project-design/functions-and-features/security", "project-design/security"))
+    edit(template, joint, replace_once("### Hands-on assessment result\n", "### Result\n"))
+    edit(template, joint, replace_all("hands-on-assessment/hands-on-assessment-result", "hands-on-assessment/result"))
+    text = (template / joint).read_text(encoding="utf-8")
+    start, end = text.index("### Compliance\n"), text.index("### Existing audits\n")
+    (template / joint).write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(template, own, replace_all("guide: appendix/best-practices", "guide: appendix/openssf-best-practices"))
+    edit(template, readme, replace_once("TAG-Security Security Assessment", "Joint Security Assessment"))
+    edit(template, readme, replace_once("### CNCF recommendations", "### Recommendations to CNCF"))
+    edit(
+        template, readme, replace_all("recommendations/cncf-recommendations", "recommendations/recommendations-to-cncf")
+    )
+    edit(template, readme, replace_once("### Project recommendations", "### Recommendations to the project"))
+    edit(
+        template,
+        readme,
+        replace_all("recommendations/project-recommendations", "recommendations/recommendations-to-the-project"),
+    )
+    edit(template, readme, replace_once("Tracking issue: {{", "## Tracking issue\n\n{{"))
+
+
+MOVED_IN_0_2_0: dict[Key, Key] = {
+    ("joint-assessment.md", ("hands-on-assessment", "result")): (
+        "joint-assessment.md",
+        ("hands-on-assessment", "hands-on-assessment-result"),
+    ),
+    ("joint-assessment.md", ("project-design", "security-functions-and-features")): (
+        "joint-assessment.md",
+        ("project-design", "functions-and-features", "security-functions-and-features"),
+    ),
+    ("README.md", ("recommendations", "recommendations-to-cncf")): (
+        "README.md",
+        ("recommendations", "cncf-recommendations"),
+    ),
+    ("README.md", ("recommendations", "recommendations-to-the-project")): (
+        "README.md",
+        ("recommendations", "project-recommendations"),
+    ),
+}
+
+
+def test_a_package_of_v0_1_0_moves_to_the_guides_names_with_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template, package, written = written_package(tmp_path, older=as_in_v0_1_0)
+    copy_working_tree(template)
+    release(template, "v0.0.2")
+
+    assert main(["update", str(package)]) == 0
+
+    assert missing_or_misplaced(package, written, MOVED_IN_0_2_0) == []
+    assert conflict_markers(package) == []
+    out = capsys.readouterr().out
+    assert "no longer has the section '## Tracking issue'" in out  # the author wrote there: kept, and said so
+    joint = (package / "joint-assessment.md").read_text(encoding="utf-8")
+    assert "### Result\n" not in joint and "## Table of Contents\n" in joint

@@ -45,7 +45,7 @@ def insert(text: str, heading: str, lines: list[str], at_end: bool = True) -> st
 
 
 def test_sections_are_keyed_by_outline_path(base: str) -> None:
-    keys = [piece.key for piece in split(base)]
+    keys = [piece.key for piece in split(base, document=DOCUMENTS[0])]
     expected = [TITLE] + [item.key for item in DOCUMENTS[0].walk()]
     assert keys == expected
 

@@ -70,7 +70,7 @@ def test_section_keys_are_unique_and_match_the_guides(packages: dict[str, Path])
     """The section-aware merge needs one section per key, and each guide under its own key."""
     for folder in packages.values():
         for document in DOCUMENTS:
-            pieces = split((folder / document.filename).read_text(encoding="utf-8"))
+            pieces = split((folder / document.filename).read_text(encoding="utf-8"), document=document)
             keys = [piece.key for piece in pieces]
             assert keys == [TITLE, *(item.key for item in document.walk())]
             guides = {piece.key: piece.guide_key for piece in pieces if piece.guide_key}

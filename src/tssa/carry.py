@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from tssa.gitrepo import mark_conflicted, mark_resolved
 from tssa.merge import MergedDocument, merge_document
-from tssa.outline import document_for_filename
+from tssa.outline import Document, document_for_filename
 from tssa.renames import former_section_keys, renamed_to
 
 
@@ -43,6 +43,10 @@ class PackageFolder:
 def _renames_for(relative: str) -> dict[str, str]:
     document = document_for_filename(PurePosixPath(relative).name)
     return former_section_keys(document) if document is not None else {}
+
+
+def _outline_for(relative: str) -> Document | None:
+    return document_for_filename(PurePosixPath(relative).name)
 
 
 def _rename_target(relative: str, before: dict[str, str], base: dict[str, str], theirs: dict[str, str]) -> str | None:
@@ -80,7 +84,7 @@ class _Carrier:
         ours, base, theirs = self.before[source], self.base[source], self.theirs[target]
         if not target.lower().endswith(".md"):
             return False
-        merged = merge_document(ours, base, theirs, _renames_for(target))
+        merged = merge_document(ours, base, theirs, _renames_for(target), _outline_for(target))
         if merged is None:
             return False
         self.package.write(target, merged.text)

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from tssa.answers import ANSWERS_FILE, RecordedTemplate, read_answers
+from tssa.conflicts import is_conflict_marker
 from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
-from tssa.matching import MatchedSection, Status, match_sections, normalize
-from tssa.outline import METADATA_ROWS, README_FIELDS, MetadataRow
-from tssa.package import PackageFile
+from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
+from tssa.package import PACKAGE_FILENAMES, PackageFile
+from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
 from tssa.workers import run_in_workers
 
@@ -36,13 +38,27 @@ class DocumentReport:
 
 
 _DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
-_CONFLICT_LINE = re.compile(r"^(<<<<<<<|>>>>>>>)(?: |$)")
 _URL = re.compile(r"^https?://\S+$")
+# What the guide and our template show as examples: the guide's sample project (whose name is
+# also in the template's sample channels), reserved example domains and the guide's sample links.
+_EXAMPLE = re.compile(
+    r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
+    re.IGNORECASE,
+)
+
+
+def _leads_package(path: Path) -> bool:
+    """Whether this file is the first document of its package folder (package-wide findings go there)."""
+    for document in DOCUMENTS:
+        for name in (document.filename, *document.old_filenames):
+            if (path.parent / name).is_file():
+                return name == path.name
+    return True
 
 
 @without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
 def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
-    """Check one document against its outline."""
+    """Check one document against the outline it was written for."""
     report = DocumentReport(file)
     found = report.findings.append
     path = file.path
@@ -53,25 +69,32 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     else:
         report.findings.extend(_leftover_file_findings(path))
         result = read_document(path)
+    recorded = read_answers(path.parent)
     # A file that cannot be read has written nothing of its document's sections.
     parsed = parse(result.text or "")
-    matched = match_sections(file.document, parsed)
-    counted = [item for item in matched if item.counts_for_progress]
+    resolution = resolve_for_version(file.document, parsed, recorded.template)
+    judged = not _is_other_readme(file.document, parsed, resolution)
+    if not judged:
+        resolution = Resolution(resolution.outline, ())
+    counted = [entry for entry in resolution.entries if entry.counts_for_progress]
     report.sections_total = len(counted)
-    report.sections_written = sum(item.status is Status.WRITTEN for item in counted)
+    report.sections_written = sum(entry.status is Status.WRITTEN for entry in counted)
     if result.problem:
         code = _PROBLEM_CODES[result.kind or Problem.UNREADABLE]
         found(Finding(path, result.line, code, f"{path.name} {result.problem}"))
     if result.text is None:
         return report
     text = result.text
-    report.findings.extend(_section_findings(path, matched, parsed))
-    if file.document.has_metadata:
-        report.findings.extend(_metadata_findings(path, parsed))
-    if file.document.key == "readme":
+    report.findings.extend(_version_findings(path, file.document, parsed, resolution, recorded))
+    report.findings.extend(_section_findings(path, resolution))
+    if resolution.outline.has_metadata:
+        report.findings.extend(_metadata_findings(path, parsed, resolution.outline))
+    if file.document.key == "readme" and judged:
         report.findings.extend(_readme_findings(path, parsed))
     report.findings.extend(_link_findings(path, parsed))
     report.findings.extend(_line_findings(path, text, parsed))
+    if not _is_sample_project(recorded, parsed):
+        report.findings.extend(_example_findings(path, text, parsed))
     if lint:
         from tssa.lint import LintFailedError, lint_markdown  # the linter is slow to import; only on request
 
@@ -80,8 +103,110 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
                 found(Finding(path, item.line, "TSSA501", f"{item.rule} {item.message}"))
         except LintFailedError as error:
             found(Finding(path, 1, "TSSA502", f"{error}; the other checks ran"))
+    _place_in_sections(report.findings, resolution)
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
     return report
+
+
+def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
+    """A README next to an assessment that is not a joint README at all (a project page, an index)."""
+    if document.key != "readme" or any(entry.status is not Status.MISSING for entry in resolution.entries):
+        return False
+    texts = [normalize(block.text) for block in parsed.blocks if block.kind == "paragraph"]
+    return not any(text.startswith(normalize(name)) for name in README_FIELDS for text in texts)
+
+
+def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:
+    """Give each finding that has no section yet the section its line is in."""
+    starts = sorted(
+        (entry.heading.heading.line, entry.heading.end_line, entry.key)
+        for entry in resolution.entries
+        if entry.heading is not None
+    )
+    for index, finding in enumerate(findings):
+        if finding.section is not None:
+            continue
+        inside = [key for start, end, key in starts if start <= finding.line <= max(start, end)]
+        if inside:
+            findings[index] = replace(finding, section=inside[-1])
+
+
+def _version_findings(
+    path: Path, document: Document, parsed: MarkdownDocument, resolution: Resolution, recorded: RecordedTemplate
+) -> list[Finding]:
+    findings: list[Finding] = []
+    outline = resolution.outline
+    if recorded.template is None and outline.outline != "current":
+        current = resolve(document, parsed)
+        missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
+        added = [
+            entry.outline.section.title
+            for entry in current.entries
+            if entry.key in missing
+            and entry.outline.section.required
+            and not entry.outline.section.topic
+            and entry.outline.parent_key not in missing
+        ]
+        shown = ", ".join(f'"{title}"' for title in added[:4]) + (", ..." if len(added) > 4 else "")
+        name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"
+        message = f"written for the guide's {name}; it is judged against that outline"
+        if added:
+            message += f" (the current outline adds {shown})"
+        findings.append(Finding(path, 1, "TSSA107", message))
+    if recorded.template is not None and recorded.template != CURRENT_TEMPLATE and _leads_package(path):
+        from tssa.outline import template_order
+
+        if template_order(recorded.template) < template_order(CURRENT_TEMPLATE):
+            findings.append(
+                Finding(
+                    path.parent / ANSWERS_FILE,
+                    1,
+                    "TSSA108",
+                    f"the package is from template v{recorded.template}; "
+                    f"template v{CURRENT_TEMPLATE} is available: run tssa update",
+                )
+            )
+    return findings
+
+
+def _is_sample_project(recorded: RecordedTemplate, parsed: MarkdownDocument) -> bool:
+    """Whether the package is about the guide's sample project itself (then its name is no leftover)."""
+    if recorded.project is not None:
+        return "flibble" in recorded.project.casefold()
+    title = next((heading.text for heading in parsed.headings if heading.level == 1), "")
+    return "flibble" in title.casefold()
+
+
+def _comment_lines(parsed: MarkdownDocument) -> set[int]:
+    lines: set[int] = set()
+    for block in parsed.blocks:
+        if block.is_comment:
+            lines.update(range(block.line, block.end_line + 1))
+    return lines
+
+
+def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
+    """One finding per example value, at its first line, naming the other lines it is on."""
+    skipped = parsed.code_lines | _comment_lines(parsed)
+    lines_of_value: dict[str, list[int]] = {}
+    for number, line in enumerate(lines_of(text), start=1):
+        if number in skipped:
+            continue
+        for match in _EXAMPLE.finditer(line):
+            seen = lines_of_value.setdefault(match.group(0).casefold(), [])
+            if not seen or seen[-1] != number:
+                seen.append(number)
+    findings: list[Finding] = []
+    shown_value: dict[str, str] = {}
+    for match in _EXAMPLE.finditer(text):
+        shown_value.setdefault(match.group(0).casefold(), match.group(0))
+    for value, numbers in lines_of_value.items():
+        message = f'example value "{shown_value[value]}" left in: put in the project\'s own'
+        if len(numbers) > 1:
+            others = ", ".join(map(str, numbers[1:6])) + (", ..." if len(numbers) > 6 else "")
+            message += f" (also on line{'s' if len(numbers) > 2 else ''} {others})"
+        findings.append(Finding(path, numbers[0], "TSSA405", message))
+    return findings
 
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -96,40 +221,43 @@ def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentRe
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
-def _section_findings(path: Path, matched: list[MatchedSection], parsed: MarkdownDocument) -> list[Finding]:
+def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
     parents_missing: set[str] = set()
-    for item in matched:
-        section = item.outline.section
-        if item.found is None:
-            if item.outline.parent_key in parents_missing:
-                parents_missing.add(item.outline.key)
+    for entry in resolution.entries:
+        section, key = entry.outline.section, entry.key
+        kind = "topic" if section.topic else "section"
+        line = entry.line
+        if line is None:
+            if entry.outline.parent_key in parents_missing:
+                parents_missing.add(key)
                 continue  # the parent's finding covers it
-            parents_missing.add(item.outline.key)
-            code = "TSSA101" if section.required else "TSSA102"
-            findings.append(Finding(path, previous_line, code, f'section "{section.title}" is missing'))
+            parents_missing.add(key)
+            code = "TSSA106" if section.topic else "TSSA101" if section.required else "TSSA102"
+            if (section.topic and not section.required) or section.example:
+                continue
+            findings.append(Finding(path, previous_line, code, f'{kind} "{section.title}" is missing', key))
             continue
-        line = item.found.heading.line
         previous_line = line
-        if item.found_by_alias:
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    "TSSA105",
-                    f'"{item.found.heading.text}" is an old name; call it "{section.title}"',
-                )
-            )
-        if item.status is Status.UNFILLED:
-            findings.append(Finding(path, line, "TSSA103", f'section "{section.title}" holds only the guidance'))
-        elif item.status is Status.EMPTY and not section.children and section.required:
-            findings.append(Finding(path, line, "TSSA104", f'section "{section.title}" is empty'))
+        if entry.heading is None:
+            continue  # a bullet or lead-in: it holds its own text
+        written = entry.heading.heading.text
+        if entry.by_alias:
+            message = f'"{written}" is an old name; call it "{section.title}"'
+            findings.append(Finding(path, line, "TSSA105", message, key))
+        if entry.status is Status.UNFILLED:
+            message = f'{kind} "{section.title}" holds only the guidance'
+            if section.rendered and any(not block.is_comment for block in entry.heading.blocks):
+                message = f'{kind} "{section.title}" holds only what the template wrote; its guide asks for more'
+            findings.append(Finding(path, line, "TSSA103", message, key))
+        elif entry.status is Status.EMPTY and not section.children and section.required:
+            findings.append(Finding(path, line, "TSSA104", f'{kind} "{section.title}" is empty', key))
     return findings
 
 
-def _metadata_table(parsed: MarkdownDocument) -> Table | None:
-    names = {normalize(name) for row in METADATA_ROWS for name in (row.name, *row.aliases)}
+def _metadata_table(parsed: MarkdownDocument, rows: tuple[MetadataRow, ...]) -> Table | None:
+    names = {normalize(name) for row in rows for name in (row.name, *row.aliases)}
     for table in parsed.tables:
         keys = [normalize(row[0]) for row in table.rows if row] + [normalize(cell) for cell in table.header[:1]]
         if sum(key in names for key in keys) >= 2:
@@ -137,20 +265,23 @@ def _metadata_table(parsed: MarkdownDocument) -> Table | None:
     return None
 
 
-def _metadata_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
-    table = _metadata_table(parsed)
+def _metadata_findings(path: Path, parsed: MarkdownDocument, outline: Document) -> list[Finding]:
+    table = _metadata_table(parsed, outline.metadata_rows)
     if table is None:
-        return [Finding(path, 1, "TSSA201", "no metadata table (Assessment Stage, Software, Security Provider, ...)")]
+        listed = ", ".join(row.name for row in outline.metadata_rows[:3])
+        return [Finding(path, 1, "TSSA201", f"no metadata table ({listed}, ...)", "metadata")]
     rows: dict[str, tuple[int, str]] = {}
     all_rows = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
     for line, cells in all_rows:
         if len(cells) >= 2:
             rows.setdefault(normalize(cells[0]), (line, cells[1].strip()))
     findings: list[Finding] = []
-    for row in METADATA_ROWS:
+    for row in outline.metadata_rows:
         entry = next((rows[key] for key in map(normalize, (row.name, *row.aliases)) if key in rows), None)
         if entry is None:
-            findings.append(Finding(path, table.line, "TSSA202", f'metadata row "{row.name}" is missing'))
+            if row.required:
+                message = f'metadata row "{row.name}" is missing'
+                findings.append(Finding(path, table.line, "TSSA202", message, "metadata"))
             continue
         findings.extend(_metadata_value_findings(path, parsed, row, *entry))
     return findings
@@ -160,29 +291,73 @@ def _metadata_value_findings(
     path: Path, parsed: MarkdownDocument, row: MetadataRow, line: int, value: str
 ) -> list[Finding]:
     shown = value if len(value) <= 60 else value[:57] + "..."
+    if _is_instruction(row, value, [link.href for link in parsed.links if link.line == line]):
+        message = f'metadata row "{row.name}" still holds the guide\'s instruction: "{shown}"'
+        return [Finding(path, line, "TSSA103", message, "metadata")]
     if row.allowed and value.casefold() not in {allowed.casefold() for allowed in row.allowed}:
         code = "TSSA203" if row.name == "Assessment Stage" else "TSSA204"
         allowed = ", ".join(row.allowed)
-        return [Finding(path, line, code, f'{row.name} is "{shown}"; allowed: {allowed}')]
+        return [Finding(path, line, code, f'{row.name} is "{shown}"; allowed: {allowed}', "metadata")]
     if row.is_url:
         hrefs = [link.href for link in parsed.links if link.line == line]
         if not _URL.match(value) and not any(_URL.match(href) for href in hrefs):
-            return [Finding(path, line, "TSSA205", f'Software is "{shown}", not a link to the repository')]
+            message = f'Software is "{shown}", not a link to the repository'
+            return [Finding(path, line, "TSSA205", message, "metadata")]
     return []
+
+
+_INSTRUCTION = re.compile(r"^\W*(?:a link|link to|url\b)", re.IGNORECASE)
+
+
+def _is_instruction(row: MetadataRow, value: str, hrefs: list[str]) -> bool:
+    """A value that is still the guide's explanation of the row, such as "Yes or No. Is the ..."."""
+    if row.allowed:
+        words = set(re.findall(r"\w+", value.casefold()))
+        return sum(allowed.casefold() in words for allowed in row.allowed) >= 2
+    return row.is_url and not hrefs and not _URL.search(value) and _INSTRUCTION.match(value) is not None
 
 
 def _readme_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
     texts = [block.text for block in parsed.blocks if block.kind == "paragraph"]
+    # Template versions before 0.2.0 wrote the tracking issue as a section of its own.
+    texts += [heading.text for heading in parsed.headings]
     return [
         Finding(path, 1, "TSSA206", f'the line "{name}: ..." is missing')
-        for name in README_FIELDS
+        for name in (*README_FIELDS, README_CLOSING)
         if not any(normalize(text).startswith(normalize(name)) for text in texts)
     ]
+
+
+def repository_root(folder: Path) -> Path | None:
+    """Where root-relative links start: the nearest of the folder above `community/` (the TAG's
+    repository), the folder above `projects/` (the TOC's) and the top of a git work tree."""
+    for parent in (folder, *folder.parents):
+        if parent.name == "community":
+            return parent.parent
+        if parent.name == "projects" and parent.parent.name != "assessments":
+            return parent.parent
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def _judged(target: Path, folder: Path, root: Path | None) -> bool:
+    """Whether a missing link target is a defect we can tell from here.
+
+    In a repository, any target inside it. Outside one, where the package will
+    live decides what its links reach: only the package's own documents and
+    the folders below it are judged.
+    """
+    if root is not None:
+        return root == target or root in target.parents
+    return (target.name in PACKAGE_FILENAMES and target.parent == folder) or folder in target.parent.parents
 
 
 def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
     findings: list[Finding] = []
     anchors = parsed.anchors
+    folder = Path(os.path.abspath(path.parent))
+    root = repository_root(folder)
     for link in parsed.links:
         href = link.href.strip()
         if href.startswith("#"):
@@ -192,9 +367,17 @@ def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path or href.startswith("//"):
             continue
-        # not resolved: Path.resolve raises on a link loop, and exists() lets the system follow links
-        if not (path.parent / unquote(parts.path)).exists():
-            findings.append(Finding(path, link.line, "TSSA302", f"link {parts.path} points to a missing file"))
+        relative = unquote(parts.path)
+        if relative.startswith("/"):
+            if root is None:
+                continue  # read from the repository's root, and there is none here
+            target = Path(os.path.normpath(root / relative.lstrip("/")))
+        else:
+            target = Path(os.path.normpath(folder / relative))
+        if _judged(target, folder, root) and not target.exists():
+            where = " in the repository" if relative.startswith("/") else ""
+            message = f"link {parts.path} points to a missing file{where}"
+            findings.append(Finding(path, link.line, "TSSA302", message))
     return findings
 
 
@@ -213,7 +396,7 @@ def _leftover_file_findings(path: Path) -> list[Finding]:
 def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
     findings: list[Finding] = []
     for number, line in enumerate(lines_of(text), start=1):
-        if _CONFLICT_LINE.match(line):
+        if is_conflict_marker(line):
             findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
         elif number not in parsed.code_lines and _DRAFT_LINE.match(line):
             findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))

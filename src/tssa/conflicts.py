@@ -14,7 +14,14 @@ from pathlib import Path
 
 from tssa.markdown import lines_of
 
+# The labels copier gives its own conflict markers; our section merge uses the same, so both read alike.
+LABELS = ("before updating", "last update", "after updating")
+MARKER_SIZE = 7
+
 _OPENING = re.compile(r"^<{7}(?: |$)")
+# The lines that open or close a conflict block; the `=======` between them is left
+# out, as it is also Markdown's underline for a heading.
+_ENDS = re.compile(r"^(?:<{7}|>{7})(?: |$)")
 _SKIPPED_FOLDERS = frozenset({".git"})
 
 
@@ -27,6 +34,26 @@ class Conflict:
 
     def __str__(self) -> str:
         return f"{self.path.as_posix()}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Markers:
+    """The four marker lines of a diff3-style conflict block, `size` characters wide."""
+
+    opening: str
+    base: str
+    separator: str
+    closing: str
+
+
+def markers(size: int = MARKER_SIZE) -> Markers:
+    """The marker lines `git merge-file --diff3` writes with our labels at a marker size."""
+    return Markers("<" * size + " " + LABELS[0], "|" * size + " " + LABELS[1], "=" * size, ">" * size + " " + LABELS[2])
+
+
+def is_conflict_marker(line: str) -> bool:
+    """Whether a line opens or closes a block of conflict markers."""
+    return _ENDS.match(line) is not None
 
 
 def conflict_lines(text: str) -> list[int]:

@@ -23,7 +23,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from tssa.files import read_document
-from tssa.markdown import Block, MarkdownDocument, Section, parse
+from tssa.markdown import Block, DocumentSection, MarkdownDocument, parse
 from tssa.outline import CNCF_MATURITY, METADATA_ROWS, STAGES
 from tssa.package import PackageFile
 
@@ -254,7 +254,7 @@ def _security_links(document: MarkdownDocument, filename: str, skip: set[int]) -
     return links
 
 
-def _section_end(document: MarkdownDocument, section: Section) -> int:
+def _section_end(document: MarkdownDocument, section: DocumentSection) -> int:
     """The last line of a section: before the next heading of its level or above, or the document's end."""
     following = [
         heading.line
@@ -454,7 +454,7 @@ def _paragraphs(blocks: list[Block]) -> list[Block]:
     return [block for block in blocks if block.kind == "paragraph" and block.text.strip()]
 
 
-def find_section(document: MarkdownDocument, *names: str) -> Section | None:
+def find_section(document: MarkdownDocument, *names: str) -> DocumentSection | None:
     """The first section whose heading is one of `names` (compared as `normalize_key` does)."""
     wanted = {normalize_key(name) for name in names}
     return next((section for section in document.walk() if normalize_key(section.heading.text) in wanted), None)

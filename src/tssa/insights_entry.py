@@ -16,11 +16,11 @@ import yaml
 
 from tssa.insights import TAG_HOME, TOC_HOME, BadOptionError, NoSelfAssessmentError
 from tssa.markdown import Table, parse
-from tssa.matching import normalize
 from tssa.outline import SELF_ASSESSMENT
 from tssa.prefill.checks import is_https_url, is_line, is_slug, slug_of
 from tssa.prefill.gitinfo import git_output
 from tssa.prefill.readfile import read_head
+from tssa.resolve import normalize
 
 MAX_BYTES = 4 * 1024 * 1024
 ANSWERS_FILE = ".copier-answers.yml"

@@ -20,14 +20,14 @@ from typing import Any, ParamSpec, TypeVar
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from tssa.guides import guide_key
+
 # Inline parsing is most of markdown-it's cost; it runs per token on demand
 # (headings, table cells, text that may hold a link) instead of everywhere.
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
 _MAY_LINK = re.compile(r"[\[<]")
 _MAY_ANCHOR = re.compile(r"\b(?:id|name)\s*=", re.IGNORECASE)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-
-GUIDE_START = re.compile(r"^<!--\s*guide:\s*(?P<key>[a-z0-9/-]+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,12 @@ class Block:
         """For a paragraph, the plain text a reader sees; empty for other blocks."""
         return plain_text(self.inline, self.env) if self.inline is not None else ""
 
-    @property
+    @cached_property
     def guide_key(self) -> str | None:
         """The section key of our guidance comment, when the block is one."""
-        if self.kind != "html":
+        if self.kind != "html" or not self.source.strip():
             return None
-        match = GUIDE_START.match(lines_of(self.source.strip())[0]) if self.source.strip() else None
-        return match.group("key") if match else None
+        return guide_key(lines_of(self.source.strip())[0])
 
     @property
     def is_comment(self) -> bool:
@@ -84,12 +83,27 @@ class Block:
 
 
 @dataclass
-class Section:
-    """A heading and the blocks up to the next heading of any level."""
+class DocumentSection:
+    """A heading of a document and the blocks up to the next heading of any level."""
 
     heading: Heading
     blocks: list[Block] = field(default_factory=list)
-    children: list[Section] = field(default_factory=list)
+    children: list[DocumentSection] = field(default_factory=list)
+
+    @property
+    def end_line(self) -> int:
+        """The last line of the section with everything below it (0 when it holds nothing)."""
+        last = self.children[-1].end_line if self.children else 0
+        return max(last, self.blocks[-1].end_line if self.blocks else self.heading.line)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The first line of a paragraph or list item, at any depth: where a topic may be named."""
+
+    text: str
+    line: int
+    in_list: bool
 
 
 @dataclass
@@ -98,9 +112,10 @@ class MarkdownDocument:
     tables: list[Table]
     links: list[Link]
     blocks: list[Block]
-    sections: list[Section]
+    sections: list[DocumentSection]
     preamble: list[Block]
     line_count: int
+    leads: tuple[Lead, ...] = ()
     code_lines: frozenset[int] = frozenset()  # lines inside code blocks, at any depth
     # Link targets besides the section headings: HTML id and name attributes, and the
     # headings inside quotes and lists, which GitHub anchors but which open no section.
@@ -110,11 +125,11 @@ class MarkdownDocument:
     def anchors(self) -> set[str]:
         return {heading.anchor for heading in self.headings} | self.other_anchors
 
-    def walk(self) -> list[Section]:
+    def walk(self) -> list[DocumentSection]:
         """Every section in document order."""
-        found: list[Section] = []
+        found: list[DocumentSection] = []
 
-        def visit(sections: list[Section]) -> None:
+        def visit(sections: list[DocumentSection]) -> None:
             for section in sections:
                 found.append(section)
                 visit(section.children)
@@ -293,6 +308,7 @@ def parse(text: str) -> MarkdownDocument:
     code_lines: set[int] = set()
     html = _AnchorCollector()
     nested_anchors: set[str] = set()
+    leads: list[Lead] = []
 
     index = 0
     while index < len(tokens):
@@ -302,6 +318,9 @@ def parse(text: str) -> MarkdownDocument:
             links.extend(_links(token, env, line_map[0] + 1, html))
         if token.type == "html_block":
             html.read(token.content)
+        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+            in_list = index > 1 and tokens[index - 2].type == "list_item_open"
+            leads.append(Lead(token.content.split("\n", 1)[0], line_map[0] + 1, in_list))
         if token.type in ("fence", "code_block"):
             code_lines.update(range(line_map[0] + 1, line_map[1] + 1))
         if token.type == "table_open":
@@ -323,11 +342,11 @@ def parse(text: str) -> MarkdownDocument:
         index += 1
 
     preamble: list[Block] = []
-    roots: list[Section] = []
-    stack: list[Section] = []
+    roots: list[DocumentSection] = []
+    stack: list[DocumentSection] = []
     for _, item in top_level_blocks:
         if isinstance(item, Heading):
-            section = Section(item)
+            section = DocumentSection(item)
             while stack and stack[-1].heading.level >= item.level:
                 stack.pop()
             (stack[-1].children if stack else roots).append(section)
@@ -344,6 +363,7 @@ def parse(text: str) -> MarkdownDocument:
         roots,
         preamble,
         len(lines),
+        tuple(leads),
         frozenset(code_lines),
         frozenset(html.anchors | nested_anchors),
     )

@@ -33,12 +33,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tssa import guides
+from tssa.conflicts import LABELS, markers
 from tssa.gitrepo import merge_file
 from tssa.markdown import lines_of
+from tssa.outline import Document
 from tssa.sections import Piece, join, split
-
-# The labels copier gives its own conflict markers, so both read the same.
-LABELS = ("before updating", "last update", "after updating")
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,10 @@ def _renamed(pieces: list[Piece], renames: Mapping[str, str]) -> dict[str, Piece
 
 def _without_guide(lines: tuple[str, ...], key: str | None) -> tuple[str, ...]:
     """The lines with the guide comment for `key` cut out, and the blank line that set it apart."""
-    start, end = f"<!-- guide: {key}", f"end guide: {key} -->"
-    if key is None or start not in lines or end not in lines:
+    if key is None:
+        return lines
+    start, end = guides.opening(key), guides.closing(key)
+    if start not in lines or end not in lines:
         return lines
     first, last = lines.index(start), lines.index(end)
     if last < first:
@@ -77,7 +79,7 @@ def _without_guide(lines: tuple[str, ...], key: str | None) -> tuple[str, ...]:
 def _drop_deleted_guide(ours: Piece, base: Piece, theirs: Piece) -> tuple[Piece, Piece]:
     """When the author deleted the section's guide comment, base and theirs without theirs too."""
     key = base.guide_key
-    if key is None or f"<!-- guide: {key}" in (line.rstrip() for line in ours.lines):
+    if key is None or guides.opening(key) in (line.rstrip() for line in ours.lines):
         return base, theirs
     return (
         Piece(base.key, _without_guide(base.lines, key), base.line),
@@ -110,12 +112,13 @@ def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch:
 
 # Markers of the first, internal line merge: long, so that no author line reads as one.
 _LONG = 40
-_OPENING, _BASE, _CLOSING = (
-    "<" * _LONG + " " + LABELS[0],
-    "|" * _LONG + " " + LABELS[1],
-    ">" * _LONG + " " + LABELS[2],
+_LONG_MARKERS = markers(_LONG)
+_OPENING, _BASE, _SEPARATOR, _CLOSING = (
+    _LONG_MARKERS.opening,
+    _LONG_MARKERS.base,
+    _LONG_MARKERS.separator,
+    _LONG_MARKERS.closing,
 )
-_SEPARATOR = "=" * _LONG
 
 
 def _rows_merged(ours: list[str], base: list[str], theirs: list[str]) -> list[str] | None:
@@ -179,10 +182,18 @@ def _is_below(key: str, parents: set[str]) -> bool:
 
 
 def merge_document(
-    ours: str, base: str, theirs: str, renames: Mapping[str, str] | None = None
+    ours: str,
+    base: str,
+    theirs: str,
+    renames: Mapping[str, str] | None = None,
+    document: Document | None = None,
 ) -> MergedDocument | None:
-    """Merge by sections; None when the template's own sections are not unique by key."""
-    base_pieces, theirs_pieces = split(base), split(theirs)
+    """Merge by sections; None when the template's own sections are not unique by key.
+
+    With `document`, all three texts are cut by the outline's resolver, so a
+    heading the author numbered, decorated or gave an older name keeps its section.
+    """
+    base_pieces, theirs_pieces = split(base, document=document), split(theirs, document=document)
     if not (_unique(base_pieces) and _unique(theirs_pieces)):
         return None
     theirs_keys = {piece.key for piece in theirs_pieces}
@@ -192,7 +203,7 @@ def merge_document(
         for old, new in (renames or {}).items()
         if old in base_keys and old not in theirs_keys and new in theirs_keys and new not in base_keys
     }
-    ours_pieces = split(ours, base_keys | theirs_keys)
+    ours_pieces = split(ours, base_keys | theirs_keys, document)
     base_by_key = _renamed(base_pieces, usable)
     ours_by_key = _renamed(ours_pieces, usable)
     deleted = {key for key in base_by_key if key not in ours_by_key}

@@ -1,29 +1,79 @@
-"""The TSSA package outline: documents, their sections in order, and older names.
+"""The TSSA package outline: documents, their sections and topics, and their history.
 
 This is the only place the outline is written down. The template renders it
-(a test compares the two) and every reader of packages matches against it.
+(a test compares the two) and every reader of packages resolves against it.
+
+A *section* is something the guide writes as a heading; a *topic* is
+something it writes as a bullet or a bold lead-in inside a section (our
+template still renders topics as headings). Each entry knows the guide
+outline version that added it (`since`), the template version that added it
+(`template_since`), its older names (`aliases`) and its older keys
+(`former_keys`), so a document is judged against the outline it was written
+for and `tssa update` pairs old keys with new ones.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+# The guide's outline versions, oldest first; the last is the current one.
+GUIDE_VERSIONS = ("2019", "2021", "2023", "2024")
+CURRENT_GUIDE = GUIDE_VERSIONS[-1]
+# Our template's versions, oldest first; the last is the one this tssa ships.
+TEMPLATE_VERSIONS = ("0.1.0", "0.2.0")
+CURRENT_TEMPLATE = TEMPLATE_VERSIONS[-1]
+
+
+def guide_order(version: str) -> int:
+    """The place of a guide outline version in history (unknown versions count as current)."""
+    return GUIDE_VERSIONS.index(version) if version in GUIDE_VERSIONS else len(GUIDE_VERSIONS) - 1
+
+
+def template_order(version: str) -> int:
+    """The place of a template version in history (unknown versions count as current)."""
+    return TEMPLATE_VERSIONS.index(version) if version in TEMPLATE_VERSIONS else len(TEMPLATE_VERSIONS) - 1
 
 
 @dataclass(frozen=True)
-class Section:
-    """A heading of the outline, with the headings below it."""
+class OutlineSection:
+    """A section (a heading in the guide) or a topic (a bullet or lead-in), with what is below it."""
 
     title: str
-    children: tuple[Section, ...] = ()
+    children: tuple[OutlineSection, ...] = ()
     aliases: tuple[str, ...] = ()
+    """Older names: accepted, with a warning to use the current one."""
     required: bool = True
+    topic: bool = False
+    since: str = "2021"
+    """The guide outline version that added it."""
+    template_since: str = TEMPLATE_VERSIONS[0]
+    """The template version that added it."""
+    slug: str = ""
+    """Its part of the key, when it is not the slug of the title."""
+    former_keys: tuple[str, ...] = ()
+    """Full keys older template versions gave it (for `tssa update`)."""
+    renamed_in: str | None = None
+    """The template version that renamed it; before it, its first alias was its title."""
+    variants: tuple[str, ...] = ()
+    """Other names in use that mean the same (`Case Study`, `Related Projects and Vendors`): accepted silently."""
+    example: bool = False
+    """One of the guide's examples (a threat model area): the template writes it, nobody must."""
+    toc: bool = False
+    """It is a table of contents: a list of links to the document's own headings also stands for it."""
+    rendered: bool = False
+    """The template renders one block above its guide (an answer, a table); that alone is not the author's text."""
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The current title first, then the older or alternative names."""
-        return (self.title, *self.aliases)
+        """The current title first, then the older names, then the other names in use."""
+        return (self.title, *self.aliases, *self.variants)
+
+    @property
+    def key_part(self) -> str:
+        return self.slug or slug(self.title)
 
 
 @dataclass(frozen=True)
@@ -35,13 +85,14 @@ class MetadataRow:
     is_url: bool = False
     aliases: tuple[str, ...] = ()
     required: bool = True
+    since: str = "2019"
 
 
 @dataclass(frozen=True)
 class WalkedSection:
-    """A section met while walking a document, with its place in the tree."""
+    """A section met while walking an outline, with its place in the tree."""
 
-    section: Section
+    section: OutlineSection
     level: int
     key: str
     parent_key: str
@@ -49,30 +100,61 @@ class WalkedSection:
 
 @dataclass(frozen=True)
 class Document:
-    """One file of the package."""
+    """One file of the package, as one outline version describes it."""
 
     key: str
     filename: str
     title_template: str
-    sections: tuple[Section, ...]
+    sections: tuple[OutlineSection, ...]
     old_filenames: tuple[str, ...] = ()
     has_toc: bool = False
-    has_metadata: bool = False
+    metadata_rows: tuple[MetadataRow, ...] = ()
+    outline: str = "current"
+    """Which outline this is: "current", or the older one it stands for ("2019", "2021", ...)."""
+
+    @property
+    def has_metadata(self) -> bool:
+        return bool(self.metadata_rows)
 
     def title(self, project: str) -> str:
         """The document's title for a project."""
         return self.title_template.format(project=project)
 
     def walk(self) -> Iterator[WalkedSection]:
-        """Every section in document order; top-level sections are level 2."""
+        """Every section and topic in document order; top-level sections are level 2."""
+        return iter(self._walked)
 
-        def visit(sections: tuple[Section, ...], level: int, parent: str) -> Iterator[WalkedSection]:
+    @cached_property
+    def _walked(self) -> tuple[WalkedSection, ...]:
+        def visit(sections: tuple[OutlineSection, ...], level: int, parent: str) -> Iterator[WalkedSection]:
             for section in sections:
-                key = f"{parent}/{slug(section.title)}" if parent else slug(section.title)
+                key = f"{parent}/{section.key_part}" if parent else section.key_part
                 yield WalkedSection(section, level, key, parent)
                 yield from visit(section.children, level + 1, key)
 
-        yield from visit(self.sections, 2, "")
+        return tuple(visit(self.sections, 2, ""))
+
+    def as_of(self, guide: str | None = None, template: str | None = None) -> Document:
+        """The outline as an older guide version or template version had it: later additions left out."""
+
+        def keep(section: OutlineSection) -> bool:
+            if guide is not None and guide_order(section.since) > guide_order(guide):
+                return False
+            return template is None or template_order(section.template_since) <= template_order(template)
+
+        def named(section: OutlineSection) -> OutlineSection:
+            renamed = section.renamed_in
+            if template is None or renamed is None or template_order(template) >= template_order(renamed):
+                return section
+            old, *others = section.aliases
+            return replace(section, title=old, aliases=(section.title, *others), slug=section.key_part)
+
+        def prune(sections: tuple[OutlineSection, ...]) -> tuple[OutlineSection, ...]:
+            return tuple(replace(named(s), children=prune(s.children)) for s in sections if keep(s))
+
+        rows = tuple(row for row in self.metadata_rows if guide is None or guide_order(row.since) <= guide_order(guide))
+        label = guide if guide is not None and guide != CURRENT_GUIDE else self.outline
+        return replace(self, sections=prune(self.sections), metadata_rows=rows, outline=label)
 
 
 def slug(text: str) -> str:
@@ -80,21 +162,33 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _s(title: str, *children: Section, aliases: tuple[str, ...] = (), required: bool = True) -> Section:
-    return Section(title, children, aliases, required)
+def _s(title: str, *children: OutlineSection, **options: object) -> OutlineSection:
+    """A section: a heading in the guide."""
+    return OutlineSection(title, children, **options)  # type: ignore[arg-type]
+
+
+def _t(title: str, *children: OutlineSection, **options: object) -> OutlineSection:
+    """A topic: a bullet or bold lead-in in the guide."""
+    return OutlineSection(title, children, topic=True, **options)  # type: ignore[arg-type]
 
 
 TOC_TITLE = "Table of contents"
+TOC_VARIANTS = ("Contents", "TOC", "Table of content")
 STAGES = ("Incomplete", "Complete", "Obsolete")
 YES_NO = ("Yes", "No")
 
-METADATA_ROWS = (
-    MetadataRow("Assessment Stage", allowed=STAGES),
+_STAGE_ROW = MetadataRow("Assessment Stage", allowed=STAGES, since="2024")
+_SOFTWARE_ROWS = (
     MetadataRow("Software", is_url=True),
     MetadataRow("Security Provider", allowed=YES_NO),
-    MetadataRow("Languages"),
-    MetadataRow("SBOM", aliases=("Software Bill of Materials",)),
 )
+_LANGUAGE_ROWS = (
+    MetadataRow("Languages", since="2021"),
+    MetadataRow("SBOM", aliases=("Software Bill of Materials",), since="2021"),
+)
+METADATA_ROWS = (_STAGE_ROW, *_SOFTWARE_ROWS, *_LANGUAGE_ROWS)
+# The guide's joint assessment has no Assessment Stage row; our template writes one.
+_JOINT_METADATA_ROWS = (replace(_STAGE_ROW, required=False), *_SOFTWARE_ROWS, *_LANGUAGE_ROWS)
 
 # The standard personas of the TAG's use-case page, keyed as copier.yml keys them.
 PERSONAS: dict[str, str] = {
@@ -111,48 +205,61 @@ PERSONAS: dict[str, str] = {
 CNCF_MATURITY = ("sandbox", "incubating", "graduated", "none")
 
 _METADATA = _s("Metadata", _s("Security links"))
+_RELATED_NAMES = ("Related Projects and Vendors", "Related Projects")
+_BEST_PRACTICES_VARIANTS = (
+    "Open SSF Best Practices",
+    "OpenSSF Best Practices Badge",
+    "Best Practices",
+)
 
 SELF_ASSESSMENT = Document(
     key="self-assessment",
     filename="self-assessment.md",
     title_template="{project} Self-assessment",
     has_toc=True,
-    has_metadata=True,
+    metadata_rows=METADATA_ROWS,
     sections=(
-        _s(TOC_TITLE, required=False),
+        _s(TOC_TITLE, required=False, variants=TOC_VARIANTS, toc=True),
         _METADATA,
         _s(
             "Overview",
             _s("Background"),
-            _s("Actors", required=False),
-            _s("Actions", required=False),
+            _s("Actors", since="2023"),
+            _s("Actions", since="2023"),
             _s("Goals", aliases=("Goal",)),
-            _s("Non-goals", aliases=("Non goals", "Nongoals")),
+            _s("Non-goals", variants=("Non goals", "Nongoals")),
         ),
         _s("Self-assessment use", aliases=("Self-review use",)),
-        _s("Security functions and features", _s("Critical"), _s("Security Relevant")),
-        _s("Project compliance", aliases=("Project Compliance",)),
+        _s("Security functions and features", _t("Critical"), _t("Security Relevant")),
+        _s("Project compliance"),
         _s(
             "Secure development practices",
-            _s("Development Pipeline"),
-            _s("Communication Channels", _s("Internal"), _s("Inbound"), _s("Outbound")),
-            _s("Ecosystem"),
+            _t("Development Pipeline"),
+            _t("Communication Channels", _t("Internal"), _t("Inbound"), _t("Outbound")),
+            _t("Ecosystem"),
         ),
         _s(
             "Security issue resolution",
-            _s(
+            _t(
                 "Responsible Disclosures Process",
-                _s("Vulnerability Response Process"),
-                aliases=("Responsible Disclosure Process",),
+                _t("Vulnerability Response Process"),
+                variants=("Responsible Disclosure Process",),
+                rendered=True,
             ),
-            _s("Incident Response"),
+            _t("Incident Response"),
         ),
         _s(
             "Appendix",
-            _s("Known Issues Over Time"),
-            _s("OpenSSF Best Practices", aliases=("CII Best Practices",)),
-            _s("Case Studies"),
-            _s("Related Projects / Vendors"),
+            _t("Known Issues Over Time", variants=("Known Issues",)),
+            _t(
+                "OpenSSF Best Practices",
+                aliases=("CII Best Practices",),
+                variants=_BEST_PRACTICES_VARIANTS,
+                slug="best-practices",
+                former_keys=("appendix/openssf-best-practices",),
+            ),
+            _t("Case Studies", variants=("Case Study",)),
+            _t("Related Projects / Vendors", variants=_RELATED_NAMES),
         ),
     ),
 )
@@ -164,26 +271,43 @@ JOINT_ASSESSMENT = Document(
     filename="joint-assessment.md",
     old_filenames=("joint-review.md",),
     title_template="Joint-assessment of {project}",
-    has_metadata=True,
+    metadata_rows=_JOINT_METADATA_ROWS,
     sections=(
+        _s("Table of Contents", required=False, template_since="0.2.0", variants=TOC_VARIANTS, toc=True),
         _METADATA,
         _s(
             "Overview",
             _s("Background"),
-            _s("Goal", aliases=("Goals",)),
-            _s("Non-goals", aliases=("Non goals",)),
+            _s("Goal", variants=("Goals",)),
+            _s("Non-goals", variants=("Non goals", "Nongoals")),
+            rendered=True,
         ),
         _s("Joint-assessment use", aliases=("Joint-review use", "Joint review use")),
-        _s("Intended use", _s("Target users and use cases"), _s("Operation")),
+        _s(
+            "Intended use",
+            _t("Target users and use cases", rendered=True),
+            _t("Operation"),
+        ),
         _s(
             "Project design",
-            _s("Design"),
-            _s("Data flow / architecture diagram", required=False),
-            _s("Functions and features", _s("Critical"), _s("Relevant")),
-            _s("Security functions and features"),
+            _t("Design"),
+            _t(
+                "Data flow / architecture diagram",
+                variants=("Data flow diagram / Architecture diagram", "Architecture diagram", "Data flow diagram"),
+                required=False,
+            ),
+            _s(
+                "Functions and features",
+                _t("Critical"),
+                _t("Relevant"),
+                _s(
+                    "Security functions and features",
+                    former_keys=("project-design/security-functions-and-features",),
+                ),
+            ),
         ),
-        _s("Configuration and set-up", _s("Default"), _s("Secure"), _s("Advanced Secure")),
-        _s("Project compliance", _s("Existing audits")),
+        _s("Configuration and set-up", _t("Default"), _t("Secure"), _t("Advanced Secure")),
+        _s("Project compliance", _t("Compliance", template_since="0.2.0"), _s("Existing audits")),
         _s(
             "Security analysis",
             _s("Attacker motivations"),
@@ -193,48 +317,136 @@ JOINT_ASSESSMENT = Document(
             _s("Security degradation"),
             _s("Compensating mechanisms"),
         ),
-        _s("Threat model", *(_s(area, required=False) for area in _THREAT_AREAS)),
+        _s("Threat model", *(_s(area, required=False, example=True) for area in _THREAT_AREAS)),
         _s("Secure development practices"),
-        _s("Security issue resolution", _s("Closed security issues and vulnerabilities")),
+        _s("Security issue resolution", _s("Closed security issues and vulnerabilities"), rendered=True),
         _s(
             "Hands-on assessment",
             _s("Assessment details"),
             _s("Findings"),
-            _s("Result"),
+            _s(
+                "Hands-on assessment result",
+                aliases=("Result", "Hands-on review result"),
+                former_keys=("hands-on-assessment/result",),
+                renamed_in="0.2.0",
+            ),
             aliases=("Hands-on review",),
         ),
-        _s("Roadmap", _s("Project next steps"), _s("CNCF requests")),
+        _s("Roadmap", _t("Project next steps"), _t("CNCF requests")),
         _s(
             "Appendix",
-            _s("Known issues over time"),
-            _s("Case studies"),
-            _s("Related projects / vendors"),
+            _t("Known issues over time", variants=("Known Issues",)),
+            _t("Case studies", variants=("Case Study",)),
+            _t("Related projects / vendors", variants=_RELATED_NAMES),
         ),
     ),
 )
 
-# The lines between the README's title and its first section, in order.
+# The lines between the README's title and its first section, in order; the
+# closing line after the last section.
 README_FIELDS = ("Completed", "Security reviewers", "Project security lead", "Project team")
 README_LINKS = ("Source code", "Web site")
+README_CLOSING = "Tracking issue"
 
+# Template versions before 0.2.0 titled it "{project} Joint Security Assessment".
 JOINT_README = Document(
     key="readme",
     filename="README.md",
-    title_template="{project} Joint Security Assessment",
+    title_template="{project} TAG-Security Security Assessment",
     sections=(
-        _s("Background", _s("Maturity")),
-        _s("Summary", _s("Design"), _s("Analysis")),
+        _s("Background", _s("Maturity", rendered=True)),
+        _s("Summary", _t("Design"), _t("Analysis")),
         _s(
             "Recommendations",
-            _s("Recommendations to CNCF"),
-            _s("Recommendations to the project", aliases=("Recommendations to Project",)),
+            _s(
+                "CNCF recommendations",
+                aliases=("Recommendations to CNCF", "Recommendations to the CNCF"),
+                former_keys=("recommendations/recommendations-to-cncf",),
+                renamed_in="0.2.0",
+            ),
+            _s(
+                "Project recommendations",
+                aliases=("Recommendations to the project", "Recommendations to Project"),
+                former_keys=("recommendations/recommendations-to-the-project",),
+                renamed_in="0.2.0",
+            ),
             _s("Additional recommendations"),
         ),
-        _s("Tracking issue"),
     ),
 )
 
 DOCUMENTS = (SELF_ASSESSMENT, JOINT_ASSESSMENT, JOINT_README)
+
+# The single outline.md of 2019, which self-assessments and joint reviews of the time followed.
+OUTLINE_2019 = Document(
+    key="outline-2019",
+    filename="outline.md",
+    title_template="{project}",
+    outline="2019",
+    metadata_rows=_SOFTWARE_ROWS,
+    sections=(
+        _s("Metadata"),
+        _s("Overview", _t("Background"), _t("Goal", variants=("Goals",)), _t("Non-goals", variants=("Non goals",))),
+        _s("Intended use", _t("Target users and use cases"), _t("Operation")),
+        _s("Project design", _t("Design")),
+        _s(
+            "Security analysis",
+            _t("Attacker motivations"),
+            _t("Expected attacker capabilities"),
+            _t("Attack risks and effects"),
+            _t("Security degradation"),
+        ),
+        _s(
+            "Secure development practices",
+            _t("Development pipeline"),
+            _t("Communication Channels", _t("Internal"), _t("Inbound"), _t("Outbound")),
+            _t("Vulnerability Response Process"),
+            _t("Ecosystem"),
+        ),
+        _s("Roadmap", _t("Project next steps"), _t("CNCF requests")),
+        _s(
+            "Appendix",
+            _t("Known Issues over time"),
+            _t("CII Best Practices", variants=("OpenSSF Best Practices", "Open SSF Best Practices", "Best Practices")),
+            _t("Case Studies"),
+            _t("Related Projects / Vendors"),
+        ),
+    ),
+)
+
+
+_VIEWS: dict[tuple[str, str], tuple[Document, ...]] = {}
+
+
+def outlines_for(document: Document) -> tuple[Document, ...]:
+    """The outlines a file of this document may have been written for, oldest first, the current last."""
+    views = _VIEWS.get((document.key, document.filename))
+    if views is None or views[-1].sections != document.sections:
+        views = _VIEWS[(document.key, document.filename)] = _outlines_for(document)
+    return views
+
+
+def _outlines_for(document: Document) -> tuple[Document, ...]:
+    found: list[Document] = []
+    if document.key in (SELF_ASSESSMENT.key, JOINT_ASSESSMENT.key):
+        found.append(replace(OUTLINE_2019, key=document.key, filename=document.filename))
+    for version in GUIDE_VERSIONS[1:]:
+        view = document.as_of(guide=version)
+        if not found or view.sections != found[-1].sections or view.metadata_rows != found[-1].metadata_rows:
+            found.append(view)
+    found[-1] = replace(found[-1], outline="current")
+    return tuple(found)
+
+
+_TEMPLATE_VIEWS: dict[tuple[str, str], Document] = {}
+
+
+def outline_for_template(document: Document, version: str) -> Document:
+    """The outline as a template version rendered it (the version a package's answers file records)."""
+    view = _TEMPLATE_VIEWS.get((document.key, version))
+    if view is None or view.filename != document.filename:
+        view = _TEMPLATE_VIEWS[(document.key, version)] = document.as_of(template=version)
+    return view
 
 
 def document_for_filename(filename: str) -> Document | None:

@@ -141,8 +141,8 @@ RULES: tuple[Rule, ...] = (
         "TSSA405",
         "example-value",
         _W,
-        "an example value (Flibble, example.org, example.com, the template's sample channels) is left in "
-        "another project's package",
+        "Flibble, an `example.org` or `example.com` address, or the guide's sample links left in a package of "
+        "another project",
     ),
     Rule("TSSA501", "lint", _W, "a markdownlint finding (with `--lint`)"),
     Rule(

@@ -1,10 +1,13 @@
 """Cut a package document into sections keyed the way the outline keys them.
 
 A section runs from its heading to the next heading that starts a section,
-blank lines at its end left out. Its key is the slug path of the outline
-(`overview/background`); the title's section is `TITLE`, and text above the
-title is `PREAMBLE`. A heading the author added inside a section does not
-start a section of its own: it travels with the section above it.
+blank lines at its end left out. Its key is the outline key the resolver
+(`tssa.resolve`) gives its heading (`overview/background`), whatever the
+author's numbering, decoration or older name; a heading the outline does not
+know is keyed by the slug path below its parent. The title's section is
+`TITLE`, and text above the title is `PREAMBLE`. A heading the author added
+inside a section does not start a section of its own: it travels with the
+section above it.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from tssa.markdown import GUIDE_START, lines_of, parse
-from tssa.outline import slug
+from tssa.guides import guide_key
+from tssa.markdown import lines_of, parse
+from tssa.outline import Document, slug
+from tssa.resolve import resolve
 
 PREAMBLE = "(preamble)"
 TITLE = "(title)"
@@ -31,28 +36,29 @@ class Piece:
     @property
     def guide_key(self) -> str | None:
         """The key of the first guide comment in the section, if it holds one."""
-        for text in self.lines:
-            match = GUIDE_START.match(text)
-            if match:
-                return match.group("key")
-        return None
+        return next((key for key in map(guide_key, self.lines) if key is not None), None)
 
 
-def _heading_keys(text: str) -> list[tuple[int, str]]:
-    """Each heading's 0-based line and its slug path, in document order."""
+def _heading_keys(text: str, document: Document | None) -> list[tuple[int, str]]:
+    """Each heading's 0-based line and its key, in document order."""
+    parsed = parse(text)
+    resolved = resolve(document, parsed).heading_keys() if document is not None else {}
     keys: list[tuple[int, str]] = []
     path: list[tuple[int, str]] = []
     seen_title = False
-    for heading in parse(text).headings:
-        if heading.level == 1 and not seen_title:
+    for heading in parsed.headings:
+        if heading.level == 1 and not seen_title and heading.line not in resolved:
             seen_title = True
             path = []
             keys.append((heading.line - 1, TITLE))
             continue
         while path and path[-1][0] >= heading.level:
             path.pop()
-        path.append((heading.level, slug(heading.text)))
-        keys.append((heading.line - 1, "/".join(name for _, name in path)))
+        key = resolved.get(heading.line)
+        if key is None:
+            key = f"{path[-1][1]}/{slug(heading.text)}" if path else slug(heading.text)
+        path.append((heading.level, key))
+        keys.append((heading.line - 1, key))
     return keys
 
 
@@ -63,8 +69,8 @@ def _trimmed(lines: list[str]) -> tuple[str, ...]:
     return tuple(lines[:end])
 
 
-def split(text: str, known: Collection[str] | None = None) -> list[Piece]:
-    """The document's sections in order.
+def split(text: str, known: Collection[str] | None = None, document: Document | None = None) -> list[Piece]:
+    """The document's sections in order, keyed by `document`'s outline (by slug paths without one).
 
     With `known`, a heading starts a section only if its key, or else the key
     of the guide comment below it, is known and not yet taken; any other
@@ -72,7 +78,7 @@ def split(text: str, known: Collection[str] | None = None) -> list[Piece]:
     heading starts a section (a template's own rendering).
     """
     lines = lines_of(text)
-    starts = _heading_keys(text)
+    starts = _heading_keys(text, document)
     bounds = [line for line, _ in starts] + [len(lines)]
     cuts: list[tuple[int, str]] = []
     taken: set[str] = set()

@@ -1,0 +1,362 @@
+"""Resolve a parsed document against the outline: which heading, bullet or lead-in stands for what.
+
+One resolver serves `tssa check` (what is written, missing or unfilled) and
+`tssa update` (which heading starts which section of the merge). A section
+or topic is found, in this order:
+
+- as a heading at any level whose title is one of its names, ignoring case,
+  numbering (`3.`, `iv)`), bold, trailing punctuation and emoji shortcodes;
+  a heading inside its parent's heading wins over one elsewhere; a combined
+  heading (`Goals and Non-goals`, `Goals / Non-goals`) stands for each part;
+- as a heading the author renamed that still holds the section's guide comment;
+- as a heading that is no outline name but starts or ends with one of its
+  names (`Background information`, `Project overview`);
+- as a list item or paragraph that starts with one of its names (plain or
+  bold, followed by `.`, `:`, `-` or the end of the line), first inside its
+  parent's heading, then anywhere; as the metadata table (for Metadata); or
+  as the first cell of a table row.
+
+Older names (`aliases`) are found too and flagged; other names in use
+(`variants`) are found silently. Which outline a document is judged by
+(2019, 2021, 2023, current, or its template version) is `resolve_for_version`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from tssa.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
+from tssa.outline import Document, WalkedSection, outline_for_template, outlines_for
+from tssa.renames import former_section_keys
+
+
+class Status(Enum):
+    WRITTEN = "written"
+    UNFILLED = "unfilled"  # holds only our guidance, or only what the template rendered above it
+    EMPTY = "empty"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An outline section or topic and what the document has for it."""
+
+    outline: WalkedSection
+    heading: DocumentSection | None
+    lead_line: int | None
+    by_alias: bool
+    status: Status
+
+    @property
+    def key(self) -> str:
+        return self.outline.key
+
+    @property
+    def line(self) -> int | None:
+        """Where the document has it: its heading or its lead-in."""
+        return self.heading.heading.line if self.heading is not None else self.lead_line
+
+    @property
+    def counts_for_progress(self) -> bool:
+        """Leaves carry the text; a parent is done when its children are."""
+        return not self.outline.section.children and self.outline.section.required
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Every section and topic of an outline, in outline order, as one document has them."""
+
+    outline: Document
+    entries: tuple[Resolved, ...]
+
+    def heading_keys(self) -> dict[int, str]:
+        """The outline key of each heading (by line) that stands for a section or topic."""
+        keys: dict[int, str] = {}
+        for entry in self.entries:
+            if entry.heading is not None:
+                keys.setdefault(entry.heading.heading.line, entry.key)
+        return keys
+
+    def found(self) -> int:
+        return sum(entry.status is not Status.MISSING for entry in self.entries)
+
+    def missing_required(self) -> int:
+        return sum(entry.status is Status.MISSING and entry.outline.section.required for entry in self.entries)
+
+
+_NUMBERING = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[ivx]+|[a-h])[.):]|\d+(?:\.\d+)+|\d+)\s+", re.IGNORECASE)
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_COMBINED = re.compile(r"\s+(?:and|&)\s+|\s*[/,+]\s*")
+
+
+def _undecorated(title: str) -> str:
+    text = _SHORTCODE.sub(" ", title.casefold())
+    return _NUMBERING.sub("", text.strip())
+
+
+@lru_cache(maxsize=8192)
+def normalize(title: str) -> str:
+    """A title reduced to what matters for matching."""
+    text = re.sub(r"\s&\s", " and ", _undecorated(title))
+    text = re.sub(r"[^\w/]+", " ", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    return re.sub(r"\s+", " ", text).strip(" _")
+
+
+def _singular(name: str) -> str:
+    return " ".join(word.removesuffix("s") for word in name.split(" "))
+
+
+def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
+    """The names a heading stands for: its own, or each part of a combined heading."""
+    whole = normalize(title)
+    if whole in names:
+        return (whole,)
+    parts = [_named(normalize(part), names) for part in _COMBINED.split(_undecorated(title))]
+    if len(parts) >= 2 and all(parts):
+        return tuple(part for part in parts if part)
+    return (whole,)
+
+
+def _named(part: str, names: frozenset[str]) -> str | None:
+    """The outline name a part of a combined heading stands for: itself, or the name it starts with."""
+    if part in names:
+        return part
+    longer = [name for name in names if part.startswith(name + " ")]
+    return max(longer, key=len) if longer else None
+
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
+_EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
+
+
+@lru_cache(maxsize=8192)
+def _clean_lead(text: str) -> str:
+    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", text))
+    text = _EMPHASIS.sub("", text).strip()
+    return _NUMBERING.sub("", text)
+
+
+@lru_cache(maxsize=1024)
+def _lead_pattern(name: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in re.findall(r"[^\W_]+", name)]
+    return re.compile(r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)", re.IGNORECASE)
+
+
+_TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
+
+
+def _lead_names(text: str, names: tuple[str, ...]) -> bool:
+    if _TOC_ENTRY.match(text):
+        return False  # a table of contents entry names a section without writing it
+    cleaned = _clean_lead(text)
+    return any(_lead_pattern(name).match(cleaned) for name in names)
+
+
+def _inside(section: DocumentSection, parent: DocumentSection) -> bool:
+    return parent.heading.line < section.heading.line <= parent.end_line
+
+
+def _is_empty(table: Table) -> bool:
+    return all(not cell.strip() for row in table.rows for cell in row)
+
+
+def _counts_as_text(block: Block, empty_tables: set[int]) -> bool:
+    if block.is_comment:
+        return False
+    return not (block.kind == "table" and block.line in empty_tables)
+
+
+def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int]) -> Status:
+    blocks = section.blocks
+    texts = [index for index, block in enumerate(blocks) if _counts_as_text(block, empty_tables)]
+    guides = [index for index, block in enumerate(blocks) if block.guide_key is not None]
+    if texts and item.section.rendered and guides and len(texts) <= 1 and texts[-1] < guides[0]:
+        return Status.UNFILLED  # only what the template wrote above its guide, which asks for more
+    if texts:
+        return Status.WRITTEN
+    # our guidance, or a table skeleton with every cell still empty
+    if guides or any(block.kind == "table" for block in blocks):
+        return Status.UNFILLED
+    return Status.EMPTY
+
+
+@dataclass(frozen=True)
+class _OutlineFacts:
+    """What the resolver needs of an outline, worked out once per outline."""
+
+    outline: Document
+    names: frozenset[str]
+    renames: dict[str, str]
+
+
+_FACTS: dict[int, _OutlineFacts] = {}
+
+
+def _facts(outline: Document) -> _OutlineFacts:
+    facts = _FACTS.get(id(outline))
+    if facts is None or facts.outline is not outline:
+        names = frozenset(normalize(name) for item in outline.walk() for name in item.section.names)
+        facts = _FACTS[id(outline)] = _OutlineFacts(outline, names, former_section_keys(outline))
+        if len(_FACTS) > 256:  # outlines made on the fly: forget the oldest
+            del _FACTS[next(iter(_FACTS))]
+    return facts
+
+
+class _Resolver:
+    def __init__(self, outline: Document, parsed: MarkdownDocument) -> None:
+        self.outline = outline
+        self.parsed = parsed
+        self.heads = parsed.walk()
+        facts = _facts(outline)
+        names = self.names = facts.names
+        self.whole = [normalize(head.heading.text) for head in self.heads]
+        self.by_name: dict[str, list[tuple[int, int]]] = {}
+        for index, head in enumerate(self.heads):
+            for part, name in enumerate(_claims(head.heading.text, names)):
+                self.by_name.setdefault(name, []).append((index, part))
+        renames = facts.renames
+        self.guide_of: dict[str, int] = {}
+        for index, head in enumerate(self.heads):
+            key = next((block.guide_key for block in head.blocks if block.guide_key is not None), None)
+            if key is not None:
+                self.guide_of.setdefault(renames.get(key, key), index)
+        self.used: set[tuple[int, int]] = set()
+        self.claimed: set[int] = set()
+        self.found: dict[str, int] = {}
+        self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+
+    def run(self) -> Resolution:
+        entries = [self._resolve(item) for item in self.outline.walk()]
+        return Resolution(self.outline, tuple(entries))
+
+    def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
+        parent = self.found.get(item.parent_key)
+        options: list[tuple[bool, int, int, int]] = []
+        for rank, name in enumerate(dict.fromkeys(normalize(name) for name in item.section.names)):
+            for index, part in self.by_name.get(name, ()):
+                if (index, part) in self.used:
+                    continue
+                outside = parent is None or not _inside(self.heads[index], self.heads[parent])
+                options.append((outside, index, rank, part))
+        if options:
+            _, index, rank, part = min(options)
+            self.used.add((index, part))
+            title, *older = (normalize(name) for name in (item.section.title, *item.section.aliases))
+            name = list(dict.fromkeys(normalize(name) for name in item.section.names))[rank]
+            return index, name != title and name in older
+        by_guide = self.guide_of.get(item.key)
+        if by_guide is not None and by_guide not in self.claimed:
+            return by_guide, False
+        return self._heading_with_more_words(item, parent)
+
+    def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
+        """A heading that is not itself an outline name but starts or ends with one (`Background information`,
+        `Project overview`) or differs only in plurals (`Secure development practice`), inside the
+        parent's heading when the parent has one."""
+        names = [normalize(name) for name in item.section.names]
+        for index, head in enumerate(self.heads):
+            if index in self.claimed or self.whole[index] in self.names:
+                continue
+            if index == 0 and head.heading.level == 1:
+                continue  # the document's title ("Overview of Kite") names the document, not a section
+            if parent is not None and not _inside(head, self.heads[parent]):
+                continue
+            whole = self.whole[index]
+            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or any(
+                _singular(whole) == _singular(name) for name in names
+            ):
+                self.used.add((index, 0))
+                return index, False
+        return None
+
+    def _lead(self, item: WalkedSection) -> int | None:
+        parent = self.found.get(item.parent_key)
+        names = item.section.names
+        leads: tuple[Lead, ...] = self.parsed.leads
+        if parent is not None:
+            head = self.heads[parent]
+            inside = [lead for lead in leads if head.heading.line < lead.line <= head.end_line]
+            line = next((lead.line for lead in inside if _lead_names(lead.text, names)), None)
+            if line is not None:
+                return line
+        line = next((lead.line for lead in leads if _lead_names(lead.text, names)), None)
+        if line is not None:
+            return line
+        if item.section.toc:
+            entries = [lead.line for lead in leads if lead.in_list and _TOC_ENTRY.match(lead.text)]
+            return entries[0] if len(entries) >= 3 else None
+        wanted = {normalize(name) for name in names}
+        if item.key == "metadata" and self.outline.metadata_rows:
+            rows = {normalize(name) for row in self.outline.metadata_rows for name in (row.name, *row.aliases)}
+            for table in self.parsed.tables:
+                cells = [normalize(row[0]) for row in (table.header, *table.rows) if row]
+                if sum(cell in rows for cell in cells) >= 2:
+                    return table.line  # the metadata table is the section, heading or not
+        for table in self.parsed.tables:
+            for row_line, row in zip(table.row_lines, table.rows, strict=True):
+                if row and normalize(row[0]) in wanted:
+                    return row_line
+        return None
+
+    def _resolve(self, item: WalkedSection) -> Resolved:
+        found = self._heading(item)
+        if found is not None:
+            index, by_alias = found
+            self.claimed.add(index)
+            self.found[item.key] = index
+            head = self.heads[index]
+            return Resolved(item, head, None, by_alias, _status(item, head, self.empty_tables))
+        line = self._lead(item)
+        if line is not None:
+            return Resolved(item, None, line, False, Status.WRITTEN)
+        return Resolved(item, None, None, False, Status.MISSING)
+
+
+def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
+    """Each section and topic of `outline`, in order, with what `parsed` has for it."""
+    return _Resolver(outline, parsed).run()
+
+
+def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
+    """Whether the document has something `view` added over `older`: it was written for `view` or later."""
+    old_names = {normalize(name) for item in older.walk() for name in item.section.names}
+    for entry in resolution.entries:
+        names = {normalize(name) for name in entry.outline.section.names}
+        if entry.status is not Status.MISSING and not names & old_names:
+            return True
+    old_rows = {row.name for row in older.metadata_rows}
+    added = {
+        normalize(name) for row in view.metadata_rows if row.name not in old_rows for name in (row.name, *row.aliases)
+    }
+    cells = {
+        normalize(cell) for table in parsed.tables for cell in (table.header[:1] + tuple(r[0] for r in table.rows if r))
+    }
+    return bool(added & cells)
+
+
+def resolve_for_version(document: Document, parsed: MarkdownDocument, template: str | None = None) -> Resolution:
+    """The document resolved against the outline it was written for.
+
+    With `template` (the version a package's answers file records), that
+    template version's outline. Otherwise the guide outline version the text
+    fits best: the most entries found less the required ones missing, never
+    older than a version whose additions the document has; ties go to the
+    newer, and a document with nothing of any outline gets the current one.
+    """
+    if template is not None:
+        return resolve(outline_for_template(document, template), parsed)
+    views = outlines_for(document)
+    resolutions = [resolve(view, parsed) for view in views]
+    floor = 0
+    for index in range(1, len(views)):
+        if _evidence(views[index], views[index - 1], parsed, resolutions[index]):
+            floor = index
+    scores = [resolution.found() - resolution.missing_required() for resolution in resolutions]
+    if not any(resolution.found() for resolution in resolutions):
+        return resolutions[-1]  # nothing to tell the outline by: the current one
+    best = max(range(floor, len(views)), key=lambda index: (scores[index], index))
+    return resolutions[best]
