@@ -19,6 +19,10 @@ class Section:
     children: tuple[Section, ...] = ()
     aliases: tuple[str, ...] = ()
     required: bool = True
+    key_name: str | None = None
+    """The section's part of its key, when it is not the slug of its title."""
+    former_keys: tuple[str, ...] = ()
+    """Whole keys the section had under another parent in older template versions."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -68,7 +72,8 @@ class Document:
 
         def visit(sections: tuple[Section, ...], level: int, parent: str) -> Iterator[WalkedSection]:
             for section in sections:
-                key = f"{parent}/{slug(section.title)}" if parent else slug(section.title)
+                name = section.key_name or slug(section.title)
+                key = f"{parent}/{name}" if parent else name
                 yield WalkedSection(section, level, key, parent)
                 yield from visit(section.children, level + 1, key)
 
@@ -80,11 +85,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _s(title: str, *children: Section, aliases: tuple[str, ...] = (), required: bool = True) -> Section:
-    return Section(title, children, aliases, required)
+def _s(
+    title: str,
+    *children: Section,
+    aliases: tuple[str, ...] = (),
+    required: bool = True,
+    key_name: str | None = None,
+    former_keys: tuple[str, ...] = (),
+) -> Section:
+    return Section(title, children, aliases, required, key_name, former_keys)
 
 
 TOC_TITLE = "Table of contents"
+JOINT_TOC_TITLE = "Table of Contents"
 STAGES = ("Incomplete", "Complete", "Obsolete")
 YES_NO = ("Yes", "No")
 
@@ -150,7 +163,7 @@ SELF_ASSESSMENT = Document(
         _s(
             "Appendix",
             _s("Known Issues Over Time"),
-            _s("OpenSSF Best Practices", aliases=("CII Best Practices",)),
+            _s("OpenSSF Best Practices", aliases=("CII Best Practices",), key_name="best-practices"),
             _s("Case Studies"),
             _s("Related Projects / Vendors"),
         ),
@@ -164,8 +177,10 @@ JOINT_ASSESSMENT = Document(
     filename="joint-assessment.md",
     old_filenames=("joint-review.md",),
     title_template="Joint-assessment of {project}",
+    has_toc=True,
     has_metadata=True,
     sections=(
+        _s(JOINT_TOC_TITLE, required=False),
         _METADATA,
         _s(
             "Overview",
@@ -179,11 +194,18 @@ JOINT_ASSESSMENT = Document(
             "Project design",
             _s("Design"),
             _s("Data flow / architecture diagram", required=False),
-            _s("Functions and features", _s("Critical"), _s("Relevant")),
-            _s("Security functions and features"),
+            _s(
+                "Functions and features",
+                _s("Critical"),
+                _s("Relevant"),
+                _s(
+                    "Security functions and features",
+                    former_keys=("project-design/security-functions-and-features",),
+                ),
+            ),
         ),
         _s("Configuration and set-up", _s("Default"), _s("Secure"), _s("Advanced Secure")),
-        _s("Project compliance", _s("Existing audits")),
+        _s("Project compliance", _s("Compliance", required=False), _s("Existing audits")),
         _s(
             "Security analysis",
             _s("Attacker motivations"),
@@ -200,7 +222,7 @@ JOINT_ASSESSMENT = Document(
             "Hands-on assessment",
             _s("Assessment details"),
             _s("Findings"),
-            _s("Result"),
+            _s("Hands-on assessment result", aliases=("Result",)),
             aliases=("Hands-on review",),
         ),
         _s("Roadmap", _s("Project next steps"), _s("CNCF requests")),
@@ -216,21 +238,25 @@ JOINT_ASSESSMENT = Document(
 # The lines between the README's title and its first section, in order.
 README_FIELDS = ("Completed", "Security reviewers", "Project security lead", "Project team")
 README_LINKS = ("Source code", "Web site")
+# The README's closing line (a section of its own before template version 0.2.0).
+README_CLOSING = "Tracking issue"
 
 JOINT_README = Document(
     key="readme",
     filename="README.md",
-    title_template="{project} Joint Security Assessment",
+    title_template="{project} TAG-Security Security Assessment",
     sections=(
         _s("Background", _s("Maturity")),
         _s("Summary", _s("Design"), _s("Analysis")),
         _s(
             "Recommendations",
-            _s("Recommendations to CNCF"),
-            _s("Recommendations to the project", aliases=("Recommendations to Project",)),
+            _s("CNCF recommendations", aliases=("Recommendations to CNCF",)),
+            _s(
+                "Project recommendations",
+                aliases=("Recommendations to the project", "Recommendations to Project"),
+            ),
             _s("Additional recommendations"),
         ),
-        _s("Tracking issue"),
     ),
 )
 
