@@ -29,6 +29,7 @@ def render_package(destination: Path, answers: dict[str, Any] | None = None) -> 
         data=answers or {},
         defaults=True,
         quiet=True,
+        vcs_ref="HEAD",  # the working tree, not the newest tag
     )
     return destination
 
