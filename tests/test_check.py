@@ -158,8 +158,8 @@ def test_conflict_markers_are_found_on_both_ends(written: Path, capsys: pytest.C
     path = written / "README.md"
     edit(
         path,
-        "## Tracking issue",
-        "<<<<<<< before updating\nx\n=======\ny\n>>>>>>> after updating\n\n## Tracking issue",
+        "### Additional recommendations",
+        "<<<<<<< before updating\nx\n=======\ny\n>>>>>>> after updating\n\n### Additional recommendations",
     )
     _, found = json_findings(capsys, path)
     assert [line for _, line, code in found if code == "TSSA402"] == [
@@ -197,7 +197,7 @@ def test_missing_metadata_rows_and_table(written: Path, capsys: pytest.CaptureFi
 
 def test_lint_findings_only_on_request(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = written / "README.md"
-    edit(path, "## Tracking issue", "Some <b>bold</b> text  \n\n## Tracking issue")
+    edit(path, "### Additional recommendations", "Some <b>bold</b> text  \n\n### Additional recommendations")
     assert json_findings(capsys, path)[1] == []
     code, found = json_findings(capsys, "--lint", path)
     assert code == 0
@@ -237,7 +237,7 @@ def test_many_packages_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[
     shutil.copytree(FIXTURES / "shape-2023", tmp_path / "toc")
     shutil.copytree(WRITTEN, tmp_path / "toc" / "projects" / "open-flibble" / "security-assessment")
     _, out, _ = run(capsys, tmp_path)
-    assert out.rstrip().endswith("6 documents: 5 errors, 12 warnings")
+    assert out.rstrip().endswith("6 documents: 5 errors, 15 warnings")  # 0.2.0 outline: ToC, Compliance
 
 
 def test_files_that_are_not_text_are_findings_not_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -104,9 +104,7 @@ TOC_RENAMED = {("joint-assessment", "Goals"): "Goal"}
 
 
 @pytest.mark.parametrize("document", [d for d in DOCUMENTS if d.has_toc], ids=lambda document: document.key)
-def test_table_of_contents_lists_the_guides_entries_in_its_order(
-    packages: dict[str, Path], document: Document
-) -> None:
+def test_table_of_contents_lists_the_guides_entries_in_its_order(packages: dict[str, Path], document: Document) -> None:
     path = packages["example"] / document.filename
     entries = _toc(read(packages["example"], document.filename), path.read_text(encoding="utf-8").splitlines())
     guide = [(depth, TOC_RENAMED.get((document.key, name), name)) for depth, name in REFERENCE[document.key]["toc"]]

@@ -283,6 +283,6 @@ def release_v2(template: Path) -> None:
     edit(
         template,
         README,
-        replace_once("## Tracking issue\n", "## Tracking issue\n\nThe TAG tracks the assessment here.\n"),
+        replace_once("Tracking issue: {{", "The TAG tracks the assessment here.\n\nTracking issue: {{"),
     )
     release(template, "v0.0.2")
