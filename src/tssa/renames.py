@@ -25,6 +25,8 @@ def former_section_keys(document: Document) -> dict[str, str]:
                 key = "/".join(combination)
                 if key != current:
                     renames.setdefault(key, current)
+            for key in section.former_keys:  # moved to another parent
+                renames.setdefault(key, current)
             visit(section.children, path)
 
     visit(document.sections, [])
