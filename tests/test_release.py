@@ -143,9 +143,12 @@ def resolve_as_the_changelog_says(package: Path) -> int:
     return count
 
 
-def test_plain_copier_update_carries_a_written_package_to_0_2_0(template: Path, tmp_path: Path) -> None:
+def test_plain_copier_update_carries_a_written_package_to_0_2_0(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     package, text = written(template, tmp_path / "flibble")
-    copier.run_update(package, defaults=True, overwrite=True, quiet=True, context_lines=3)
+    copier.run_update(package, defaults=True, overwrite=True, context_lines=3)
+    assert "Search the files for conflict markers" in capsys.readouterr().err  # copier says nothing of them
     # Copier exits 0 but leaves conflicts where you wrote at the end of a section whose neighbor the
     # new version renames or adds to; no line of yours is lost on the way.
     assert conflict_markers(package) != []
