@@ -14,8 +14,10 @@ two ways of running copier:
   Python's start-up and imports included.
 
 Each copy is timed on the wall clock and in CPU time (this process and the
-processes it waited for: git, copier). The verdict uses CPU time, which a busy
-machine disturbs far less than the wall clock. The goal is 1.2x or less.
+processes it waited for: git, copier). The verdict uses the wall clock, what a
+user waits for: the median of interleaved runs, so a busy moment of the
+machine falls on both templates alike. The goal is 1.2x or less. CPU time is
+shown beside it.
 
 `--breakdown` adds three templates between the two, each this repository
 with its own template replaced by the one-file template: first with the
@@ -209,7 +211,7 @@ def measure(
 
 
 def report(mode: str, timings: dict[str, Timings]) -> bool:
-    """Print the medians and ratios for one mode; return whether the CPU-time ratio meets the goal."""
+    """Print the medians and ratios for one mode; return whether the wall-clock ratio meets the goal."""
     baseline = timings[ONE_FILE]
     print(f"{mode}:{'':38}   cpu median        wall median (range)")
     for name, timing in timings.items():
@@ -220,9 +222,9 @@ def report(mode: str, timings: dict[str, Timings]) -> bool:
             f"  {name:40} {cpu * 1000:6.0f} ms {cpu_ratio:5.2f}x"
             f"   {wall * 1000:6.0f} ms {wall_ratio:5.2f}x ({min(timing.wall) * 1000:.0f}-{max(timing.wall) * 1000:.0f})"
         )
-    ratio = statistics.median(timings[TSSA].cpu) / statistics.median(baseline.cpu)
+    ratio = statistics.median(timings[TSSA].wall) / statistics.median(baseline.wall)
     meets = ratio <= GOAL
-    print(f"  => {ratio:.2f}x: {'meets' if meets else 'DOES NOT meet'} the goal of {GOAL}x or less (CPU time)")
+    print(f"  => {ratio:.2f}x: {'meets' if meets else 'DOES NOT meet'} the goal of {GOAL}x or less (wall clock)")
     return meets
 
 

@@ -13,6 +13,8 @@ from tssa.outline import CNCF_MATURITY, PERSONAS, STAGES
 
 CONFIG: dict[str, Any] = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
 QUESTIONS = {name: spec for name, spec in CONFIG.items() if not name.startswith("_")}
+# Values copier computes but never asks or records (`when: false`).
+ASKED = {name: spec for name, spec in QUESTIONS.items() if spec.get("when") is not False}
 
 
 def test_every_question_has_a_type_and_help() -> None:
@@ -23,14 +25,17 @@ def test_every_question_has_a_type_and_help() -> None:
 
 
 def test_every_free_text_question_has_a_validator() -> None:
-    for name, spec in QUESTIONS.items():
+    for name, spec in ASKED.items():
         if spec["type"] != "bool" and "choices" not in spec:
             assert spec.get("validator", "").strip(), name
 
 
 def test_choices_match_the_outline_model() -> None:
     assert QUESTIONS["assessment_stage"]["choices"] == list(STAGES)
-    assert list(QUESTIONS["personas"]["choices"].values()) == list(PERSONAS)
+    # the personas are written once in copier.yml: the choices and the template's rows loop over them
+    assert QUESTIONS["persona_labels"]["default"] == PERSONAS
+    assert list(QUESTIONS["persona_labels"]["default"]) == list(PERSONAS)
+    assert "persona_labels.items()" in QUESTIONS["personas"]["choices"]
     assert list(QUESTIONS["cncf_maturity"]["choices"].values()) == list(CNCF_MATURITY)
     for key in PERSONAS:
         assert f"term_{key}" in QUESTIONS
@@ -67,7 +72,6 @@ BAD_ANSWERS = [
     ("software_url", "https://", "give an https:// address without spaces"),
     ("software_url", "https://github.com/a b", "give an https:// address without spaces"),
     ("software_url", "https://github.com/a|b", "give an https:// address without spaces"),
-    ("software_url", "", "required; give an https:// address"),
     ("website_url", "ftp://flibble.example.org", "give an https:// address without spaces"),
     ("languages", "Go", "give a list such as [Go, Rust]"),
     ("languages", [], "give a list such as [Go, Rust]"),
@@ -77,7 +81,7 @@ BAD_ANSWERS = [
     ("security_links", "https://example.org", 'give one "name: https://address" per line'),
     ("security_links", {"Policy": "http://example.org"}, '"Policy": give an https:// address'),
     ("personas", [], "choose at least one persona"),
-    ("channel_inbound", "", "required; type some text"),
+    ("channel_inbound", "x" * 5001, "at most 5000 characters"),
     ("security_contact", "nobody", "give an e-mail address (name@example.org) or an https:// address"),
     (
         "security_contact",
@@ -106,6 +110,9 @@ GOOD_ANSWERS = [
     ("security_contact", "security@flibble.example.org"),
     ("security_contact", "https://github.com/flibble/flibble/security/advisories/new"),
     ("website_url", ""),
+    ("software_url", ""),
+    ("security_contact", ""),
+    ("channel_inbound", ""),
     ("sbom_url", ""),
     ("completed_date", "2026-02-28"),
     ("project_slug", "open-flibble2"),

@@ -33,7 +33,7 @@ def as_in_2021(template: Path) -> None:
     (template / "template" / "joint-assessment.md.jinja").rename(old)
     relative = "template/joint-review.md.jinja"
     edit(template, relative, replace_once("## Joint-assessment use", "## Joint-review use"))
-    edit(template, relative, replace_once("## Hands-on assessment\n", "## Hands-on review\n"))
+    edit(template, relative, replace_once("\n## Hands-on assessment\n", "\n## Hands-on review\n"))
     edit(template, relative, replace_all("guide: hands-on-assessment", "guide: hands-on-review"))
     own = "template/self-assessment.md.jinja"
     edit(template, own, replace_once("### Goals\n", "### Goal\n"))

@@ -1,3 +1,3 @@
 """copier-tssa: read, check and maintain CNCF TSSA security assessment packages."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

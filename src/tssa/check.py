@@ -294,6 +294,9 @@ def _metadata_value_findings(
     if _is_instruction(row, value, [link.href for link in parsed.links if link.line == line]):
         message = f'metadata row "{row.name}" still holds the guide\'s instruction: "{shown}"'
         return [Finding(path, line, "TSSA103", message, "metadata")]
+    if value.rstrip(".").casefold() == _NOT_GIVEN:
+        message = f'metadata row "{row.name}" is not given yet'
+        return [Finding(path, line, "TSSA103", message, "metadata")]
     if row.allowed and value.casefold() not in {allowed.casefold() for allowed in row.allowed}:
         code = "TSSA203" if row.name == "Assessment Stage" else "TSSA204"
         allowed = ", ".join(row.allowed)
@@ -306,6 +309,8 @@ def _metadata_value_findings(
     return []
 
 
+# What the template writes where a question was left empty: the authors still have to fill it.
+_NOT_GIVEN = "not given"
 _INSTRUCTION = re.compile(r"^\W*(?:a link|link to|url\b)", re.IGNORECASE)
 
 

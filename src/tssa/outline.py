@@ -64,7 +64,7 @@ class OutlineSection:
     toc: bool = False
     """It is a table of contents: a list of links to the document's own headings also stands for it."""
     rendered: bool = False
-    """The template renders one block above its guide (an answer, a table); that alone is not the author's text."""
+    """The template renders one block next to its guide (an answer, a table); that alone is not the author's text."""
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from enum import Enum
 from functools import lru_cache
 
 from tssa.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
-from tssa.outline import Document, WalkedSection, outline_for_template, outlines_for
+from tssa.outline import README_CLOSING, Document, WalkedSection, outline_for_template, outlines_for
 from tssa.renames import former_section_keys
 
 
@@ -167,6 +167,8 @@ def _is_empty(table: Table) -> bool:
 def _counts_as_text(block: Block, empty_tables: set[int]) -> bool:
     if block.is_comment:
         return False
+    if block.kind == "paragraph" and block.source.lstrip().startswith(f"{README_CLOSING}:"):
+        return False  # the README's closing line belongs to the document, not to its last section
     return not (block.kind == "table" and block.line in empty_tables)
 
 
@@ -174,8 +176,9 @@ def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int
     blocks = section.blocks
     texts = [index for index, block in enumerate(blocks) if _counts_as_text(block, empty_tables)]
     guides = [index for index, block in enumerate(blocks) if block.guide_key is not None]
-    if texts and item.section.rendered and guides and len(texts) <= 1 and texts[-1] < guides[0]:
-        return Status.UNFILLED  # only what the template wrote above its guide, which asks for more
+    if item.section.rendered and guides and len(texts) == 1 and texts[0] in (guides[0] - 1, guides[-1] + 1):
+        # only the one block the template wrote next to its guide (an answer, a table), which asks for more
+        return Status.UNFILLED
     if texts:
         return Status.WRITTEN
     # our guidance, or a table skeleton with every cell still empty
