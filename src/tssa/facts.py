@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 import yaml
 from markdown_it import MarkdownIt
 
-from tssa.markdown import Block, MarkdownDocument, Section, parse
+from tssa.markdown import Block, MarkdownDocument, Section, lines_of, parse
 from tssa.outline import CNCF_MATURITY, METADATA_ROWS, STAGES
 from tssa.package import PackageFile, read_text
 
@@ -524,3 +524,77 @@ def _read_answers(path: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(key): str(value) for key, value in data.items() if isinstance(value, str | int | float)}
+
+
+# --- channels and the disclosure contact (read from a whole, parsed self-assessment) -----------------------------
+
+_CHANNELS = ("internal", "inbound", "outbound")
+_LEAD_IN = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
+
+
+def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[str]]:
+    """The Internal, Inbound and Outbound channels: a heading's paragraphs, or a bullet or lead-in naming one."""
+    found: dict[str, Fact[str]] = {}
+    for name in _CHANNELS:
+        section = find_section(document, name)
+        paragraphs = _paragraphs(section.blocks) if section is not None else []
+        if paragraphs:
+            text = "\n\n".join(block.text.strip() for block in paragraphs)
+            found[name] = Fact(text, text, filename, paragraphs[0].line)
+    channels = find_section(document, "communication channels", "communication channel")
+    blocks = channels.blocks if channels is not None else []
+    for block in blocks:
+        if block.kind not in ("list", "paragraph"):
+            continue
+        for offset, line in enumerate(lines_of(block.source)):
+            match = _LEAD_IN.match(line)
+            name = match.group("name").casefold() if match else ""
+            if match and name not in found:
+                value = match.group("value").strip()
+                found[name] = Fact(value, value, filename, block.line + offset)
+    return found
+
+
+def read_security_contact(document: MarkdownDocument, filename: str) -> Fact[str] | None:
+    """The first e-mail address (or mailto link) of the security issue resolution or disclosure sections."""
+    for names in (
+        ("responsible disclosures process", "responsible disclosure process", "vulnerability response process"),
+        ("security issue resolution",),
+    ):
+        section = find_section(document, *names)
+        if section is None:
+            continue
+        start, end = section.heading.line, _section_end(document, section)
+        for link in document.links:
+            if start <= link.line <= end and link.href.casefold().startswith("mailto:"):
+                address = link.href[len("mailto:") :].split("?")[0].strip()
+                if _EMAIL.fullmatch(address):
+                    return Fact(address, link.text or link.href, filename, link.line)
+        for block in document.blocks:
+            if (
+                start <= block.line <= end
+                and block.kind in ("paragraph", "list")
+                and (match := _EMAIL.search(block.source))
+            ):
+                return Fact(match.group(0), match.group(0), filename, block.line)
+    return None
+
+
+_WEB_SITE = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*)?web ?site(?:\*\*)?\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.MULTILINE
+)
+
+
+def read_web_site(document: MarkdownDocument, filename: str) -> Fact[str] | None:
+    """The joint README's `Web site:` line."""
+    for block in document.blocks:
+        match = _WEB_SITE.search(block.source) if block.kind in ("list", "paragraph") else None
+        if match:
+            line = block.line + block.source[: match.start()].count("\n")
+            text = match.group("value").strip()
+            return Fact(_row_url(document, line, text), text, filename, line)
+    return None

@@ -1,0 +1,225 @@
+"""Add the sections the current outline requires to a hand-written document, touching no line it has.
+
+A missing section is inserted with its block from the rendered template (its
+heading and guide comment), at its place in the outline: after the nearest
+preceding section the document has, at a heading level that fits the
+document's own. A topic the document covers as a bullet or a bold lead-in is
+covered: it gets no heading. Sections the team added, old names and the
+document's order stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tssa.markdown import Block, Heading, MarkdownDocument, Section, lines_of, parse
+from tssa.matching import match_sections
+from tssa.outline import Document, WalkedSection
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Where a document has an outline section: under a heading, or as a topic (a bullet or lead-in)."""
+
+    key: str
+    line: int
+    heading: Heading | None
+    """None when the section is covered as a topic, not by a heading."""
+
+    @property
+    def as_topic(self) -> bool:
+        return self.heading is None
+
+
+def present_sections(document: Document, parsed: MarkdownDocument) -> dict[str, Presence]:
+    """The outline sections `parsed` has, by outline key: by heading (old names too) or as a topic.
+
+    A section without a heading of its own counts as present when the nearest
+    section above it in the outline that the document has (or the whole
+    document, for a top-level one) holds a line that starts with the section's
+    name as a bullet (`* Critical. ...`), a bold lead-in (`**Design**: ...`)
+    or a `Name:` line. This is the one place adopt asks which sections a
+    document has.
+    """
+    present: dict[str, Presence] = {}
+    found: dict[str, Section] = {}
+    for matched in match_sections(document, parsed):
+        item = matched.outline
+        if matched.found is not None:
+            found[item.key] = matched.found
+            present[item.key] = Presence(item.key, matched.found.heading.line, matched.found.heading)
+            continue
+        scope = _scope_blocks(parsed, _nearest_found(item, found))
+        line = _topic_line(scope, item.section.names)
+        if line is not None:
+            present[item.key] = Presence(item.key, line, None)
+    return present
+
+
+def _nearest_found(item: WalkedSection, found: dict[str, Section]) -> Section | None:
+    key = item.parent_key
+    while key:
+        if key in found:
+            return found[key]
+        key = key.rpartition("/")[0]
+    return None
+
+
+def _scope_blocks(parsed: MarkdownDocument, section: Section | None) -> list[Block]:
+    if section is None:
+        return parsed.blocks
+    blocks: list[Block] = []
+
+    def visit(current: Section) -> None:
+        blocks.extend(current.blocks)
+        for child in current.children:
+            visit(child)
+
+    visit(section)
+    return blocks
+
+
+@lru_cache(maxsize=512)
+def _topic_patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names)
+    emphasis = r"(?:\*\*|__|\*|_)?"
+    item = re.compile(
+        rf"^\s*(?:[-*+]|\d+[.)])\s+{emphasis}(?:{alternatives}){emphasis}\s*(?:[:.\-\u2013\u2014(]|$)",
+        re.IGNORECASE,
+    )
+    lead_in = re.compile(
+        rf"^\s*(?:(?:\*\*|__)(?:{alternatives})\s*[:.]?\s*(?:\*\*|__)|(?:{alternatives})\s*:)",
+        re.IGNORECASE,
+    )
+    return item, lead_in
+
+
+def _topic_line(blocks: list[Block], names: tuple[str, ...]) -> int | None:
+    """The line of the first bullet, bold lead-in or `Name:` line that names the topic."""
+    item, lead_in = _topic_patterns(names)
+    for block in blocks:
+        if block.kind not in ("list", "paragraph"):
+            continue
+        pattern = item if block.kind == "list" else lead_in
+        for offset, line in enumerate(lines_of(block.source)):
+            if pattern.match(line):
+                return block.line + offset
+    return None
+
+
+# --- adding what is missing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionChanges:
+    """The document with the sections added, and what was added or found covered as a topic."""
+
+    text: str
+    added: tuple[str, ...]
+    """The outline titles added, in outline order."""
+    topics: tuple[tuple[str, int], ...]
+    """Outline titles covered by a bullet or lead-in, with the line."""
+
+
+def template_blocks(document: Document, rendered: str) -> dict[str, list[str]]:
+    """Each outline section's own lines in the rendered template: heading, guide and text, up to the next heading."""
+    parsed = parse(rendered)
+    lines = lines_of(rendered)
+    starts = [heading.line - 1 for heading in parsed.headings] + [len(lines)]
+    blocks: dict[str, list[str]] = {}
+    for key, presence in present_sections(document, parsed).items():
+        if presence.heading is None:
+            continue
+        start = presence.heading.line - 1
+        end = next(line for line in starts if line > start)
+        block = lines[start:end]
+        while block and not block[-1].strip():
+            block.pop()
+        blocks[key] = block
+    return blocks
+
+
+def add_missing_sections(document: Document, text: str, blocks: dict[str, list[str]]) -> SectionChanges:
+    """Insert every required section `text` lacks, taking its lines from `blocks` (see `template_blocks`)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = lines_of(text)
+    added: list[str] = []
+    walked = list(document.walk())
+    while True:
+        parsed = parse(newline.join(lines) + newline)
+        present = present_sections(document, parsed)
+        missing = next((item for item in walked if _should_add(item, present) and item.key in blocks), None)
+        if missing is None:
+            break
+        level = _level(missing, walked, present, parsed)
+        at = _insertion_line(missing, walked, present, parsed, level, len(lines))
+        block = list(blocks[missing.key])
+        block[0] = "#" * level + " " + block[0].lstrip("#").strip()
+        before = [""] if at > 0 and lines[at - 1].strip() else []
+        after = [""] if at < len(lines) else []
+        lines[at:at] = [*before, *block, *after]
+        added.append(missing.section.title)
+    final = parse(newline.join(lines) + newline)
+    topics = tuple(
+        (item.section.title, presence.line)
+        for item in walked
+        if (presence := present_sections(document, final).get(item.key)) is not None and presence.as_topic
+    )
+    result = newline.join(lines) + (newline if text.endswith(("\n", "\r")) or not text else "")
+    return SectionChanges(result if lines != lines_of(text) else text, tuple(added), topics)
+
+
+def _should_add(item: WalkedSection, present: dict[str, Presence]) -> bool:
+    if item.key in present or not item.section.required:
+        return False
+    # Below a topic written as a bullet, the bullet covers its parts too.
+    parent = present.get(item.parent_key) if item.parent_key else None
+    return not (parent is not None and parent.as_topic) and (not item.parent_key or parent is not None)
+
+
+def _level(item: WalkedSection, walked: list[WalkedSection], present: dict[str, Presence], parsed: MarkdownDocument) -> int:
+    """The heading level for a new section: its siblings', else one below its parent's, else the top sections'."""
+    for other in walked:
+        if other.parent_key == item.parent_key and other.key != item.key:
+            heading = present[other.key].heading if other.key in present else None
+            if heading is not None:
+                return heading.level
+    parent = present.get(item.parent_key) if item.parent_key else None
+    if parent is not None and parent.heading is not None:
+        return min(parent.heading.level + 1, 6)
+    title = next((heading for heading in parsed.headings if heading.level == 1), None)
+    return 2 if title is not None or not parsed.headings else min(heading.level for heading in parsed.headings)
+
+
+def _insertion_line(
+    item: WalkedSection,
+    walked: list[WalkedSection],
+    present: dict[str, Presence],
+    parsed: MarkdownDocument,
+    level: int,
+    line_count: int,
+) -> int:
+    """The 0-based line to insert before: after the nearest preceding section the document has."""
+    index = walked.index(item)
+    previous = next(
+        (
+            present[other.key].heading
+            for other in reversed(walked[:index])
+            if other.key in present and present[other.key].heading is not None
+        ),
+        None,
+    )
+    headings = parsed.headings
+    if previous is None:
+        title = next((heading for heading in headings if heading.level == 1), None)
+        after = title.line if title is not None else 0
+        following = next((heading for heading in headings if heading.line > after), None)
+        return following.line - 1 if following is not None else line_count
+    if item.parent_key and present.get(item.parent_key) is not None and present[item.parent_key].heading is previous:
+        # the first of the parent's sections: right after the parent's own text
+        following = next((heading for heading in headings if heading.line > previous.line), None)
+    else:
+        following = next((heading for heading in headings if heading.line > previous.line and heading.level <= level), None)
+    return following.line - 1 if following is not None else line_count
