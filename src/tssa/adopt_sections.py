@@ -123,8 +123,12 @@ class SectionChanges:
     """Outline titles covered by a bullet or lead-in, with the line."""
 
 
+@lru_cache(maxsize=32)
 def template_blocks(document: Document, rendered: str) -> dict[str, list[str]]:
-    """Each outline section's own lines in the rendered template: heading, guide and text, up to the next heading."""
+    """Each outline section's own lines in the rendered template: heading, guide and text, up to the next heading.
+
+    Cached: packages adopted from one rendering share it (callers copy a block before changing it).
+    """
     parsed = parse(rendered)
     lines = lines_of(rendered)
     starts = [heading.line - 1 for heading in parsed.headings] + [len(lines)]
@@ -179,7 +183,9 @@ def _should_add(item: WalkedSection, present: dict[str, Presence]) -> bool:
     return not (parent is not None and parent.as_topic) and (not item.parent_key or parent is not None)
 
 
-def _level(item: WalkedSection, walked: list[WalkedSection], present: dict[str, Presence], parsed: MarkdownDocument) -> int:
+def _level(
+    item: WalkedSection, walked: list[WalkedSection], present: dict[str, Presence], parsed: MarkdownDocument
+) -> int:
     """The heading level for a new section: its siblings', else one below its parent's, else the top sections'."""
     for other in walked:
         if other.parent_key == item.parent_key and other.key != item.key:
@@ -221,5 +227,7 @@ def _insertion_line(
         # the first of the parent's sections: right after the parent's own text
         following = next((heading for heading in headings if heading.line > previous.line), None)
     else:
-        following = next((heading for heading in headings if heading.line > previous.line and heading.level <= level), None)
+        following = next(
+            (heading for heading in headings if heading.line > previous.line and heading.level <= level), None
+        )
     return following.line - 1 if following is not None else line_count

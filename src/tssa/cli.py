@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tssa import __version__
+from tssa.adopt import register as register_adopt
 from tssa.errors import ExitCode, TssaError
 from tssa.index import register as register_index
 from tssa.terminal import printable
@@ -84,6 +85,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_check(commands)
     _add_update(commands, argv)
     register_index(commands)
+    register_adopt(commands)
     return parser
 
 

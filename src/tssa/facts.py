@@ -545,8 +545,10 @@ def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[s
         if paragraphs:
             text = "\n\n".join(block.text.strip() for block in paragraphs)
             found[name] = Fact(text, text, filename, paragraphs[0].line)
-    channels = find_section(document, "communication channels", "communication channel")
-    blocks = channels.blocks if channels is not None else []
+    channels = find_section(document, "communication channels", "communication channel") or find_section(
+        document, "secure development practices"
+    )
+    blocks = _subtree_blocks(channels) if channels is not None else []
     for block in blocks:
         if block.kind not in ("list", "paragraph"):
             continue
@@ -557,6 +559,13 @@ def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[s
                 value = match.group("value").strip()
                 found[name] = Fact(value, value, filename, block.line + offset)
     return found
+
+
+def _subtree_blocks(section: Section) -> list[Block]:
+    blocks = list(section.blocks)
+    for child in section.children:
+        blocks.extend(_subtree_blocks(child))
+    return blocks
 
 
 def read_security_contact(document: MarkdownDocument, filename: str) -> Fact[str] | None:
