@@ -58,7 +58,7 @@ def layout_of(folder: Path, files: list[PackageFile]) -> Layout:
     """The odd layouts adopt accepts: a folder name with a space, misspelled, or a lone self-assessment."""
     name = folder.name
     parent = folder.parent
-    keys = {file.document.key for file in files}
+    keys = {file.document.key for file in files if file.document.key != "readme" or _is_joint_readme(file.path)}
     lowered = name.casefold()
     if parent.parent.name == "projects" and name != TOC_FOLDER and ("assess" in lowered or "review" in lowered):
         why = "has a space" if " " in name else "is misspelled"
@@ -69,7 +69,8 @@ def layout_of(folder: Path, files: list[PackageFile]) -> Layout:
     if (
         parent.name == "projects"
         and parent.parent.name != "assessments"
-        and keys == {"self-assessment"}
+        and "self-assessment" in keys
+        and "readme" not in keys
         and not (folder / TOC_FOLDER).exists()
     ):
         note = f"a lone self-assessment at the project's root; the TOC's home is {name}/{TOC_FOLDER}/"
@@ -144,6 +145,7 @@ class Adoption:
 
     layout: Layout
     plan: AdoptionPlan
+    package: Path
     target: Path
     version: str
     notes: list[str] = field(default_factory=list)
@@ -205,10 +207,14 @@ def adopt_package(
         old = read_recorded(package)
         recorded_text = answers_path.read_text(encoding="utf-8")
         recorded, source, version = old.answers, old.source, old.version
-    skip = frozenset({"readme"}) if layout.lone and not rename_folder and not _is_joint_readme(package) else frozenset()
-    plan = plan_adoption(package, files, renderer(source, version, recorded), recorded_text, skip)
     target = layout.proper if rename_folder and layout.proper is not None else package
-    adoption = Adoption(layout, plan, target, version)
+    skip: frozenset[str] = frozenset()
+    if layout.lone:
+        # The project's own README at its root is not the package's: never touched.
+        files = [file for file in files if file.document.key != "readme"]
+        skip = frozenset() if rename_folder else frozenset({"readme"})
+    plan = plan_adoption(target, files, renderer(source, version, recorded), recorded_text, skip)
+    adoption = Adoption(layout, plan, package, target, version)
     if layout.note and not rename_folder:
         adoption.notes.append(f"{layout.note}; kept (rename it with --rename-folder)")
     elif layout.note:
@@ -220,9 +226,13 @@ def adopt_package(
     return adoption
 
 
-def _is_joint_readme(folder: Path) -> bool:
-    readme = folder / "README.md"
-    return readme.is_file() and "assessment" in readme.read_text(encoding="utf-8", errors="replace")[:500].casefold()
+def _is_joint_readme(readme: Path) -> bool:
+    """A README that is a joint assessment's summary, not a project's own page."""
+    try:
+        head = readme.read_bytes()[:2000].decode("utf-8", errors="replace").casefold()
+    except OSError:
+        return False
+    return "assessment" in head or "review" in head
 
 
 def _write(adoption: Adoption, package: Path) -> None:
@@ -318,7 +328,7 @@ def one_line(adoption: Adoption, shown: str, dry_run: bool) -> str:
     added = sum(len(outcome.added) for outcome in plan.documents)
     created = sum(outcome.created for outcome in plan.documents)
     notes = len(adoption.notes) + (len(plan.extracted.notes) if plan.extracted is not None else 0)
-    if not plan.changed and adoption.target == adoption.layout.folder:
+    if not plan.changed and adoption.target == adoption.package:
         state = "nothing to change"
     else:
         state = "would adopt" if dry_run else "adopted"
@@ -388,15 +398,15 @@ def run(args: argparse.Namespace) -> int:
     version = args.vcs_ref or newest_tag(source)
     if not args.all:
         adoption = adopt_package(args.path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
-        shown = str(adoption.plan.folder)
+        shown = str(adoption.package)
         if args.dry_run:
             sys.stdout.write(adoption.plan.diff(os.path.relpath(adoption.target)))
-            if adoption.target != adoption.plan.folder:
-                print(f"would move {adoption.plan.folder} to {adoption.target}")
+            if adoption.target != adoption.package:
+                print(f"would move {adoption.package} to {adoption.target}")
         print("\n".join(summary(adoption, shown)))
         if args.dry_run:
             print("Dry run: nothing was changed.")
-        elif adoption.plan.changed or adoption.target != adoption.plan.folder:
+        elif adoption.plan.changed or adoption.target != adoption.package:
             print("Review the changes with `git diff`, then commit them.")
         else:
             print("Nothing changed.")
