@@ -163,3 +163,244 @@ def test_an_adopted_package_updates_to_a_newer_version_without_losing_a_line(
         assert not [line for line in now if line.startswith(("<<<<<<<", ">>>>>>>"))], name
     assert "_commit: v0.0.2" in (package / ".copier-answers.yml").read_text(encoding="utf-8")
     assert git(root, "ls-files", "--unmerged") == ""
+
+
+# ---------------------------------------------------------------- answers
+
+
+def test_answers_are_normalised_only_when_clear_and_each_names_its_source(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    alpha_root = repository(tmp_path / "toc", "toc")
+    alpha = alpha_root / "projects/alpha/security-assessment"
+
+    assert adopt(alpha, template) == 0
+    assert adopt(gamma, template) == 0
+    out = capsys.readouterr().out
+
+    alpha_answers = yaml.safe_load((alpha / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert alpha_answers["assessment_stage"] == "Incomplete"  # "Incomplete."
+    assert alpha_answers["security_provider"] is False  # "No. The primary function is ..."
+    assert alpha_answers["languages"] == ["Go", "TypeScript"]
+    assert alpha_answers["security_contact"] == "security@alpha.dev"
+    assert alpha_answers["completed_date"] == "2024-03-12"
+    assert alpha_answers["cncf_maturity"] == "incubating"
+    assert alpha_answers["security_reviewers"] == "Ada Lovelace, Grace Hopper"
+    assert alpha_answers["channel_outbound"] == "The alpha-announce list."
+    assert "assessment_stage: 'Incomplete' (self-assessment.md:14)" in out
+    assert "security_provider: False (self-assessment.md:16)" in out
+    assert "tracking_issue: 'https://github.com/cncf/tag-security/issues/1234' (README.md:36)" in out
+    # The team's words stay in the document as written.
+    assert "| **Assessment Stage** | Incomplete. |" in (alpha / "self-assessment.md").read_text(encoding="utf-8")
+
+    gamma_answers = yaml.safe_load((gamma / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert gamma_answers["security_provider"] is False  # the default: "Maybe, ..." is not clear
+    assert "'Maybe, depending on deployment' (self-assessment.md:8) is not clearly Yes or No" in out
+    assert "| Security Provider | Maybe, depending on deployment |" in (gamma / "self-assessment.md").read_text(
+        encoding="utf-8"
+    )
+    questions = set(yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8")))
+    for answers in (alpha_answers, gamma_answers):
+        assert set(answers) - {"_src_path", "_commit"} <= questions
+
+
+def test_draft_and_in_progress_read_as_incomplete(tmp_path: Path, template: Path) -> None:
+    root = repository(tmp_path, "tag")
+    beta = root / "community/assessments/projects/beta"
+    assert adopt(beta, template) == 0
+    answers = yaml.safe_load((beta / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["assessment_stage"] == "Incomplete"
+    assert answers["security_provider"] is True
+
+
+# ---------------------------------------------------------------- documents and sections
+
+
+def test_joint_review_is_renamed_with_git_mv_and_its_content_is_untouched_in_the_index(
+    tmp_path: Path, template: Path
+) -> None:
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    original = (gamma / "joint-review.md").read_text(encoding="utf-8")
+
+    assert adopt(gamma, template) == 0
+
+    assert not (gamma / "joint-review.md").exists()
+    status = git(root, "status", "--porcelain")
+    assert "R  community/assessments/projects/gamma/joint-review.md -> " in status.replace("RM ", "R  ")
+    staged = git(root, "show", ":community/assessments/projects/gamma/joint-assessment.md")
+    assert staged == original
+
+
+def test_missing_sections_get_their_guide_at_their_place_and_topics_get_no_heading(
+    tmp_path: Path, template: Path
+) -> None:
+    root = repository(tmp_path, "tag")
+    beta = root / "community/assessments/projects/beta"
+    assert adopt(beta, template) == 0
+
+    text = (beta / "self-assessment.md").read_text(encoding="utf-8")
+    headings = [(heading.level, heading.text) for heading in parse(text).headings]
+    # Written as bullets and bold lead-ins: covered, no heading added.
+    for topic in ("Critical", "Security Relevant", "Development Pipeline", "Communication Channels", "Ecosystem"):
+        assert all(title != topic for _, title in headings), topic
+    # Added under its parent, right after the section before it in the outline, with its guide.
+    titles = [title for _, title in headings]
+    at = titles.index("Vulnerability Response Process")
+    assert titles[at - 1] == "Responsible Disclosures Process" and titles[at + 1] == "Incident Response"
+    assert (4, "Vulnerability Response Process") in headings
+    assert (
+        "<!-- guide: security-issue-resolution/responsible-disclosures-process/vulnerability-response-process" in text
+    )
+    # The team's own section stays where it was.
+    assert titles.index("Threat notes (our own section)") == titles.index("Incident Response") + 1
+
+    joint = parse((beta / "joint-assessment.md").read_text(encoding="utf-8"))
+    joint_titles = [heading.text for heading in joint.headings]
+    assert "Target users and use cases" not in joint_titles and "Design" not in joint_titles
+    analysis = joint_titles.index("Security analysis")
+    assert joint_titles[analysis + 1 : analysis + 3] == ["Attacker motivations", "Predisposing conditions"]
+
+
+def test_a_document_with_old_names_keeps_them_and_headings_follow_its_levels(tmp_path: Path, template: Path) -> None:
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    assert adopt(gamma, template) == 0
+    text = (gamma / "self-assessment.md").read_text(encoding="utf-8")
+    headings = [(heading.level, heading.text) for heading in parse(text).headings]
+    assert (1, "Self-review use") in headings and (2, "Goal") in headings and (2, "CII Best Practices") in headings
+    assert all(title not in ("Goals", "Self-assessment use", "OpenSSF Best Practices") for _, title in headings)
+    assert (2, "Security links") in headings  # under "# Metadata"
+
+
+def test_missing_documents_are_rendered_with_the_answers(tmp_path: Path, template: Path) -> None:
+    root = repository(tmp_path, "tag")
+    beta = root / "community/assessments/projects/beta"
+    assert adopt(beta, template) == 0
+    readme = (beta / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Beta Joint Security Assessment\n")
+    assert "Flibble" not in readme
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_dry_run_prints_every_change_and_changes_nothing(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    before = {path: path.read_bytes() for path in gamma.iterdir()}
+
+    assert adopt(gamma, template, "--dry-run") == 0
+
+    out = capsys.readouterr().out
+    assert {path: path.read_bytes() for path in gamma.iterdir()} == before
+    assert git(root, "status", "--porcelain") == ""
+    assert "rename from" in out and "joint-review.md" in out
+    assert "+++ b/" in out and ".copier-answers.yml" in out and "+_commit: v0.0.1" in out
+    assert "+## Security links" in out or "+### Security links" in out or "+#### Security links" in out
+    assert "Dry run: nothing was changed." in out
+
+
+def test_a_dirty_working_tree_is_refused(tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    with (gamma / "self-assessment.md").open("a", encoding="utf-8") as stream:
+        stream.write("\nNot committed yet.\n")
+
+    assert adopt(gamma, template) == 2
+
+    assert "has uncommitted changes" in capsys.readouterr().err
+    assert not (gamma / ".copier-answers.yml").exists() and (gamma / "joint-review.md").exists()
+
+
+def test_nothing_is_written_when_a_document_cannot_be_read(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    (gamma / "README.md").write_bytes(b"# Gamma\n\xff\xfe broken\n")
+    commit(root, "a README that is not UTF-8")
+
+    assert adopt(gamma, template) == 2
+
+    assert "README.md: is not UTF-8" in capsys.readouterr().err
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_failure_half_way_leaves_the_folder_as_it_was(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tssa.adopt
+
+    root = repository(tmp_path, "tag")
+    gamma = root / "community/assessments/projects/gamma"
+    before = {path.name: path.read_bytes() for path in gamma.iterdir()}
+    real = tssa.adopt._write_whole
+    calls: list[Path] = []
+
+    def failing(path: Path, text: str) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(tssa.adopt, "_write_whole", failing)
+
+    assert adopt(gamma, template) == 1
+
+    assert "the folder is as it was" in capsys.readouterr().err
+    assert {path.name: path.read_bytes() for path in gamma.iterdir()} == before
+    assert git(root, "status", "--porcelain") == ""
+
+
+# ---------------------------------------------------------------- many packages and odd layouts
+
+
+def test_all_adopts_every_package_and_continues_past_one_it_cannot(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path, "tag")
+    projects = root / "community/assessments/projects"
+    (projects / "delta/self-assessment.md").write_bytes(b"\x00\x01binary")
+    commit(root, "a broken package")
+
+    assert adopt(projects, template, "--all") == 1
+
+    out = capsys.readouterr().out.splitlines()
+    lines = {line.split(":")[0].rsplit("/", 1)[-1]: line for line in out if ": " in line}
+    assert "adopted: " in lines["beta"] and "adopted: " in lines["gamma"]
+    assert "not adopted: " in lines["delta"] and "binary" in lines["delta"]
+    assert out[-1] == "2 of 3 package(s) adopted"
+    assert (projects / "beta/.copier-answers.yml").is_file() and (projects / "gamma/.copier-answers.yml").is_file()
+    assert not (projects / "delta/.copier-answers.yml").exists()
+
+
+def test_odd_layouts_are_reported_and_renamed_only_when_asked(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path, "toc")
+    projects = root / "projects"
+
+    assert adopt(projects, template, "--all") == 0
+    out = capsys.readouterr().out
+    assert "'security assessment' has a space" in out and "'security-assesment' is misspelled" in out
+    assert "a lone self-assessment at the project's root" in out
+    assert (projects / "theta/security assessment/.copier-answers.yml").is_file()
+    # The project's own README beside a lone self-assessment is not touched.
+    assert git(root, "diff", "--", "projects/iota/README.md") == ""
+
+    root = repository(tmp_path / "renamed", "toc")
+    projects = root / "projects"
+    assert adopt(projects / "theta/security assessment", template, "--rename-folder") == 0
+    assert adopt(projects / "iota", template, "--rename-folder") == 0
+    assert not (projects / "theta/security assessment").exists()
+    assert (projects / "theta/security-assessment/self-assessment.md").is_file()
+    assert (projects / "theta/security-assessment/.copier-answers.yml").is_file()
+    assert (projects / "iota/security-assessment/self-assessment.md").is_file()
+    assert (projects / "iota/security-assessment/README.md").is_file()
+    assert (projects / "iota/README.md").read_text(encoding="utf-8").startswith("# Iota\n")
+    assert not (projects / "iota/self-assessment.md").exists()

@@ -60,7 +60,7 @@ def layout_of(folder: Path, files: list[PackageFile]) -> Layout:
     parent = folder.parent
     keys = {file.document.key for file in files if file.document.key != "readme" or _is_joint_readme(file.path)}
     lowered = name.casefold()
-    if parent.parent.name == "projects" and name != TOC_FOLDER and ("assess" in lowered or "review" in lowered):
+    if parent.parent.name == "projects" and name != TOC_FOLDER and re.search(r"secur|ass?ess?|review", lowered):
         why = "has a space" if " " in name else "is misspelled"
         return Layout(folder, f"the folder name {name!r} {why}; the TOC's home is {TOC_FOLDER}/", parent / TOC_FOLDER)
     if " " in name:
@@ -256,7 +256,7 @@ def _write(adoption: Adoption, package: Path) -> None:
     try:
         for old, new in moves:
             # A move into the new folder happens before the file rename that follows it.
-            git("mv", "--", str(old), str(new), cwd=package.parent if old == package else old.parent)
+            git("mv", "--", str(old.absolute()), str(new.absolute()), cwd=package.absolute().parent)
             done.append((old, new))
         for change in adoption.plan.changes:
             if not change.changed:
@@ -271,7 +271,7 @@ def _write(adoption: Adoption, package: Path) -> None:
             else:
                 _write_whole(path, before)
         for old, new in reversed(done):
-            git("mv", "--", str(new), str(old), cwd=old.parent, check=False)
+            git("mv", "--", str(new.absolute()), str(old.absolute()), cwd=package.absolute().parent, check=False)
         raise WriteFailedError(f"{package}: could not write ({error}); the folder is as it was") from error
     intend_to_add_new_files(target)
 
@@ -339,6 +339,12 @@ def one_line(adoption: Adoption, shown: str, dry_run: bool) -> str:
     return f"{shown}: {state}: {', '.join(parts)}{odd}"
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is below it, else as it is."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 70 else text[:67] + "..."
@@ -400,7 +406,7 @@ def run(args: argparse.Namespace) -> int:
         adoption = adopt_package(args.path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         shown = str(adoption.package)
         if args.dry_run:
-            sys.stdout.write(adoption.plan.diff(os.path.relpath(adoption.target)))
+            sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
             if adoption.target != adoption.package:
                 print(f"would move {adoption.package} to {adoption.target}")
         print("\n".join(summary(adoption, shown)))
@@ -422,7 +428,7 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
     folders = sorted({file.path.parent for file in files})
     failed = 0
     for folder in folders:
-        shown = os.path.relpath(folder)
+        shown = _shown(folder)
         try:
             adoption = adopt_package(folder, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         except TssaError as error:
@@ -430,7 +436,7 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
             print(f"{shown}: not adopted: {error}")
             continue
         if args.dry_run:
-            sys.stdout.write(adoption.plan.diff(os.path.relpath(adoption.target)))
+            sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
         print(one_line(adoption, shown, args.dry_run))
     print(f"{len(folders) - failed} of {len(folders)} package(s) adopted" + (" (dry run)" if args.dry_run else ""))
     return ExitCode.FINDINGS if failed else ExitCode.OK
