@@ -206,10 +206,17 @@ def test_answers_are_normalised_only_when_clear_and_each_names_its_source(
         assert set(answers) - {"_src_path", "_commit"} <= questions
 
 
-def test_draft_and_in_progress_read_as_incomplete(tmp_path: Path, template: Path) -> None:
+def test_html_and_free_text_metadata_are_read_and_in_progress_is_incomplete(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = repository(tmp_path, "tag")
     beta = root / "community/assessments/projects/beta"
+    delta = root / "community/assessments/projects/delta"
     assert adopt(beta, template) == 0
+    assert adopt(delta, template) == 0
+    out = capsys.readouterr().out
+    assert "assessment_stage: 'Incomplete' (self-assessment.md:6)" in out  # "In Progress", in an HTML table
+    assert "languages: ['C', 'Go'] (self-assessment.md:7)" in out  # a "* Languages: C, Go" bullet
     answers = yaml.safe_load((beta / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["assessment_stage"] == "Incomplete"
     assert answers["security_provider"] is True
