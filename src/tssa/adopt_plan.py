@@ -155,7 +155,7 @@ def plan_adoption(
                 plan.documents.append(DocumentOutcome(document.filename, created=True))
             continue
         file, text = texts[document.key]
-        plan.changes.append(_adopted(document, file, text, template_text, plan))
+        plan.changes.append(_adopted(document, file, text, parsed[document.key][1], template_text, plan))
     if recorded_answers is None:
         answers = rendered.get(ANSWERS_FILENAME)
         if answers is None:
@@ -165,13 +165,18 @@ def plan_adoption(
 
 
 def _adopted(
-    document: Document, file: PackageFile, text: str, template_text: str | None, plan: AdoptionPlan
+    document: Document,
+    file: PackageFile,
+    text: str,
+    parsed: MarkdownDocument,
+    template_text: str | None,
+    plan: AdoptionPlan,
 ) -> FileChange:
     renamed = file.path.name if file.path.name != document.filename else None
     if template_text is None:
         after, outcome = text, DocumentOutcome(document.filename, renamed_from=renamed)
     else:
-        changes = add_missing_sections(document, text, template_blocks(document, template_text))
+        changes = add_missing_sections(document, text, template_blocks(document, template_text), parsed)
         after = changes.text
         outcome = DocumentOutcome(document.filename, changes.added, changes.topics, renamed_from=renamed)
     plan.documents.append(outcome)

@@ -145,34 +145,49 @@ def template_blocks(document: Document, rendered: str) -> dict[str, list[str]]:
     return blocks
 
 
-def add_missing_sections(document: Document, text: str, blocks: dict[str, list[str]]) -> SectionChanges:
-    """Insert every required section `text` lacks, taking its lines from `blocks` (see `template_blocks`)."""
+def add_missing_sections(
+    document: Document, text: str, blocks: dict[str, list[str]], parsed: MarkdownDocument | None = None
+) -> SectionChanges:
+    """Insert every required section `text` lacks, taking its lines from `blocks` (see `template_blocks`).
+
+    Sections are added a level at a time: all whose parent the document has, in
+    one pass, then their missing children, so a document is parsed a few times,
+    not once per section. `parsed` is `text` parsed, when the caller has it.
+    """
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = lines_of(text)
-    added: list[str] = []
+    added: list[WalkedSection] = []
     walked = list(document.walk())
     while True:
-        parsed = parse(newline.join(lines) + newline)
+        parsed = parsed if parsed is not None and not added else parse(newline.join(lines) + newline)
         present = present_sections(document, parsed)
-        missing = next((item for item in walked if _should_add(item, present) and item.key in blocks), None)
-        if missing is None:
+        batch = [item for item in walked if _should_add(item, present) and item.key in blocks]
+        if not batch:
             break
-        level = _level(missing, walked, present, parsed)
-        at = _insertion_line(missing, walked, present, parsed, level, len(lines))
-        block = list(blocks[missing.key])
-        block[0] = "#" * level + " " + block[0].lstrip("#").strip()
-        before = [""] if at > 0 and lines[at - 1].strip() else []
-        after = [""] if at < len(lines) else []
-        lines[at:at] = [*before, *block, *after]
-        added.append(missing.section.title)
-    final = parse(newline.join(lines) + newline)
+        insertions: list[tuple[int, int, list[str]]] = []
+        for order, item in enumerate(batch):
+            level = _level(item, walked, present, parsed)
+            at = _insertion_line(item, walked, present, parsed, level, len(lines))
+            block = list(blocks[item.key])
+            block[0] = "#" * level + " " + block[0].lstrip("#").strip()
+            insertions.append((at, order, block))
+        # From the end, and at one place the later section first, so the earlier lands above it.
+        for at, _, block in sorted(insertions, key=lambda insertion: (-insertion[0], -insertion[1])):
+            before = [""] if at > 0 and lines[at - 1].strip() else []
+            after = [""] if at < len(lines) else []
+            lines[at:at] = [*before, *block, *after]
+        added.extend(batch)
+    place = {item.key: index for index, item in enumerate(walked)}
     topics = tuple(
-        (item.section.title, presence.line)
+        (item.section.title, present[item.key].line)
         for item in walked
-        if (presence := present_sections(document, final).get(item.key)) is not None and presence.as_topic
+        if item.key in present and present[item.key].as_topic
     )
-    result = newline.join(lines) + (newline if text.endswith(("\n", "\r")) or not text else "")
-    return SectionChanges(result if lines != lines_of(text) else text, tuple(added), topics)
+    titles = tuple(item.section.title for item in sorted(added, key=lambda item: place[item.key]))
+    if not added:
+        return SectionChanges(text, (), topics)
+    ending = newline if text.endswith(("\n", "\r")) or not text else ""
+    return SectionChanges(newline.join(lines) + ending, titles, topics)
 
 
 def _should_add(item: WalkedSection, present: dict[str, Presence]) -> bool:
