@@ -99,23 +99,21 @@ def _first(facts: PackageFacts, name: str) -> Fact[Any] | None:
     return None
 
 
+def _take_if_clear(result: ExtractedAnswers, key: str, fact: Fact[Any] | None, allowed: str) -> None:
+    """The normalised value when the text is clear; else a note, and the document keeps the team's text."""
+    if fact is not None and fact.value is not None:
+        result.take(key, fact.value, _where(fact))
+    elif fact is not None:
+        result.notes.append(
+            f"{key}: {fact.text!r} ({_where(fact)}) is not clearly {allowed}; "
+            "the answer stays at its default and the document keeps the team's text"
+        )
+
+
 def _metadata(facts: PackageFacts, result: ExtractedAnswers) -> None:
     stage = _first(facts, "stage")
-    if stage is not None and stage.value is not None:
-        result.take("assessment_stage", stage.value, _where(stage))
-    elif stage is not None:
-        result.notes.append(
-            f"assessment_stage: {stage.text!r} ({_where(stage)}) is not clearly Incomplete, Complete or Obsolete; "
-            "the answer stays at its default and the document keeps the team's text"
-        )
-    provider = _first(facts, "security_provider")
-    if provider is not None and provider.value is not None:
-        result.take("security_provider", provider.value, _where(provider))
-    elif provider is not None:
-        result.notes.append(
-            f"security_provider: {provider.text!r} ({_where(provider)}) is not clearly Yes or No; "
-            "the answer stays at its default and the document keeps the team's text"
-        )
+    _take_if_clear(result, "assessment_stage", stage, "Incomplete, Complete or Obsolete")
+    _take_if_clear(result, "security_provider", _first(facts, "security_provider"), "Yes or No")
     software = _first(facts, "software")
     if software is not None and software.value and _HTTPS.match(software.value):
         result.take("software_url", software.value, _where(software))
