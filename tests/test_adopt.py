@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -398,3 +399,36 @@ def test_odd_layouts_are_reported_and_renamed_only_when_asked(
     assert (projects / "iota/security-assessment/README.md").is_file()
     assert (projects / "iota/README.md").read_text(encoding="utf-8").startswith("# Iota\n")
     assert not (projects / "iota/self-assessment.md").exists()
+
+
+def test_crlf_documents_keep_their_line_endings(tmp_path: Path, template: Path) -> None:
+    root = repository(tmp_path, "toc")
+    kappa = root / "projects/kappa/security-assesment"
+    path = kappa / "self-assessment.md"
+    original = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(original.encode("utf-8"))
+    commit(root, "CRLF")
+
+    assert adopt(kappa, template) == 0
+
+    data = path.read_bytes()
+    assert data.startswith(original.encode("utf-8")[: original.index("## Overview")])
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert b"<!-- guide: overview/goals" in data
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(lambda root: root / "nowhere", "no such folder", id="missing"),
+        pytest.param(lambda root: root / "projects", "holds 4 packages; adopt each folder", id="many"),
+    ],
+)
+def test_a_path_that_is_not_one_package_is_one_line(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], Path], message: str
+) -> None:
+    root = repository(tmp_path, "toc")
+    assert adopt(make(root), template) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert git(root, "status", "--porcelain") == ""

@@ -18,8 +18,8 @@ from tssa.facts import (
     PackageFacts,
     project_folder,
     read_channels,
+    read_link_line,
     read_security_contact,
-    read_web_site,
 )
 from tssa.markdown import MarkdownDocument
 
@@ -79,10 +79,16 @@ def extract_answers(
     _metadata(facts, result)
     _readme(facts, result)
     _self_assessment(documents.get("self-assessment"), result)
+    taken = {answer.key for answer in result.answers}
     if "readme" in documents:
-        site = read_web_site(documents["readme"][1], documents["readme"][0])
+        filename, readme = documents["readme"]
+        site = read_link_line(readme, filename, "web site", "website")
         if site is not None and site.value and _HTTPS.match(site.value):
             result.take("website_url", site.value, _where(site))
+        source = read_link_line(readme, filename, "source code")
+        if "software_url" not in taken and source is not None and source.value and _HTTPS.match(source.value):
+            result.take("software_url", source.value, _where(source))
+            result.notes = [note for note in result.notes if not note.startswith("software_url:")]
     taken = {answer.key for answer in result.answers}
     for key in _EMPTY_UNLESS_FOUND:
         if key not in taken:
@@ -121,6 +127,8 @@ def _metadata(facts: PackageFacts, result: ExtractedAnswers) -> None:
         result.notes.append(
             f"software_url: {software.text!r} ({_where(software)}) is not an https:// address; default kept"
         )
+    else:
+        result.notes.append("software_url: no Software row; the template's sample address is kept")
     languages = _first(facts, "languages")
     if languages is not None and languages.value and all(_one_line(name, 100) for name in languages.value):
         result.take("languages", list(languages.value), _where(languages))
@@ -177,10 +185,16 @@ def _self_assessment(document: tuple[str, MarkdownDocument] | None, result: Extr
     if document is None:
         return
     filename, parsed = document
-    for name, fact in read_channels(parsed, filename).items():
-        text = fact.value or ""
+    channels = read_channels(parsed, filename)
+    for name in ("internal", "inbound", "outbound"):
+        text = (channels[name].value or "") if name in channels else ""
         if text.strip() and len(text) <= 5000 and not _CONTROL_MULTILINE.search(text):
-            result.take(f"channel_{name}", text, _where(fact))
+            result.take(f"channel_{name}", text, _where(channels[name]))
+        else:
+            result.notes.append(
+                f"channel_{name}: no {name.capitalize()} channel found; the template's sample stands in any "
+                f"section added: set it with `tssa update --data channel_{name}=...`"
+            )
     contact = read_security_contact(parsed, filename)
     if contact is not None and contact.value and _EMAIL.match(contact.value):
         result.take("security_contact", contact.value, _where(contact))

@@ -660,15 +660,14 @@ def read_security_contact(document: MarkdownDocument, filename: str) -> Fact[str
     return None
 
 
-_WEB_SITE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*)?web ?site(?:\*\*)?\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.MULTILINE
-)
-
-
-def read_web_site(document: MarkdownDocument, filename: str) -> Fact[str] | None:
-    """The joint README's `Web site:` line."""
+def read_link_line(document: MarkdownDocument, filename: str, *names: str) -> Fact[str] | None:
+    """A `Name: address` line of the joint README (`Web site:`, `Source code:`), its address as value."""
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s*") for name in names)
+    pattern = re.compile(
+        rf"^\s*(?:[-*+]\s+)?(?:\*\*)?(?:{alternatives})(?:\*\*)?\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.MULTILINE
+    )
     for block in document.blocks:
-        match = _WEB_SITE.search(block.source) if block.kind in ("list", "paragraph") else None
+        match = pattern.search(block.source) if block.kind in ("list", "paragraph") else None
         if match:
             line = block.line + block.source[: match.start()].count("\n")
             text = match.group("value").strip()
