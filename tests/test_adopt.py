@@ -329,12 +329,12 @@ def test_nothing_is_written_when_a_document_cannot_be_read(
 def test_a_failure_half_way_leaves_the_folder_as_it_was(
     tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import tssa.adopt
+    import tssa.adopt_command
 
     root = repository(tmp_path, "tag")
     gamma = root / "community/assessments/projects/gamma"
     before = {path.name: path.read_bytes() for path in gamma.iterdir()}
-    real = tssa.adopt._write_whole
+    real = tssa.adopt_command._write_whole
     calls: list[Path] = []
 
     def failing(path: Path, text: str) -> None:
@@ -343,7 +343,7 @@ def test_a_failure_half_way_leaves_the_folder_as_it_was(
             raise OSError(28, "No space left on device")
         real(path, text)
 
-    monkeypatch.setattr(tssa.adopt, "_write_whole", failing)
+    monkeypatch.setattr(tssa.adopt_command, "_write_whole", failing)
 
     assert adopt(gamma, template) == 1
 
