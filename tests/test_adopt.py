@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -432,3 +434,28 @@ def test_a_path_that_is_not_one_package_is_one_line(
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_other_subcommands_do_not_load_the_adopt_machinery() -> None:
+    code = (
+        "import sys; from tssa.cli import build_parser; build_parser(['check']).parse_args(['check']); "
+        "print(sorted(name for name in sys.modules if name.startswith(('tssa.adopt_', 'copier'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_default_template_is_the_checkout_tssa_runs_from_at_its_newest_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tssa.adopt_command import default_template, newest_tag
+
+    source = default_template()
+    if source is None:
+        pytest.skip("tssa is not installed from a checkout of the template")
+    root = repository(tmp_path, "toc")
+
+    assert main(["adopt", str(root / "projects/kappa/security-assesment"), "--dry-run"]) == 0
+
+    out = capsys.readouterr().out
+    assert f"+_src_path: {source}" in out and f"+_commit: {newest_tag(source)}" in out
