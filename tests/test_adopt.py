@@ -424,6 +424,7 @@ def test_crlf_documents_keep_their_line_endings(tmp_path: Path, template: Path) 
     [
         pytest.param(lambda root: root / "nowhere", "no such folder", id="missing"),
         pytest.param(lambda root: root / "projects", "holds 4 packages; adopt each folder", id="many"),
+        pytest.param(lambda root: root / "projects/iota/self-assessment.md", "a file; give the package's", id="file"),
     ],
 )
 def test_a_path_that_is_not_one_package_is_one_line(
@@ -459,3 +460,20 @@ def test_the_default_template_is_the_checkout_tssa_runs_from_at_its_newest_tag(
 
     out = capsys.readouterr().out
     assert f"+_src_path: {source}" in out and f"+_commit: {newest_tag(source)}" in out
+
+
+def test_a_linked_document_is_refused_and_nothing_is_written(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repository(tmp_path, "toc")
+    kappa = root / "projects/kappa/security-assesment"
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Elsewhere\n", encoding="utf-8")
+    (kappa / "joint-assessment.md").symlink_to(outside)
+    commit(root, "a linked joint assessment")
+
+    assert adopt(kappa, template) == 2
+
+    assert "joint-assessment.md: not a regular file" in capsys.readouterr().err
+    assert git(root, "status", "--porcelain") == ""
+    assert outside.read_text(encoding="utf-8") == "# Elsewhere\n"

@@ -173,6 +173,8 @@ def _package_files(folder: Path) -> list[PackageFile]:
     if not folder.is_dir():
         from tssa.update import PackageFolderNotFoundError
 
+        if folder.is_file():
+            raise PackageFolderNotFoundError(f"{folder}: a file; give the package's folder")
         raise PackageFolderNotFoundError(f"{folder}: no such folder")
     files = find_package_files([folder])
     folders = {file.path.parent for file in files}
