@@ -256,8 +256,8 @@ end guide: secure-development-practices/supply-chain -->
 """
 
 
-def release_v2(template: Path) -> None:
-    """The second version: a new section, reworded guidance, swapped sections, a new title line."""
+def add_section_and_reword(template: Path) -> None:
+    """Change the template: a new section (Supply chain, with its contents line) and reworded guidance."""
     edit(template, SELF, replace_once("### Ecosystem\n", SUPPLY_CHAIN))
     edit(
         template,
@@ -265,6 +265,11 @@ def release_v2(template: Path) -> None:
         replace_once("  - [Ecosystem](#ecosystem)", "  - [Supply chain](#supply-chain)\n  - [Ecosystem](#ecosystem)"),
     )
     edit(template, SELF, replace_once(OLD_GUIDANCE, NEW_GUIDANCE))
+
+
+def release_v2(template: Path) -> None:
+    """The second version: a new section, reworded guidance, swapped sections, a new title line."""
+    add_section_and_reword(template)
     edit(template, SELF, swap_blocks("### Actors", "### Actions"))
     edit(
         template,

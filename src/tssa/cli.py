@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tssa import __version__
+from tssa.adopt import register as register_adopt
 from tssa.errors import ExitCode, TssaError
 from tssa.index import register as register_index
 from tssa.insights import register as register_insights
@@ -88,6 +89,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     register_index(commands)
     register_prefill(commands)
     register_insights(commands)
+    register_adopt(commands)
     return parser
 
 

@@ -16,6 +16,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -23,7 +24,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from tssa.files import read_document
-from tssa.markdown import Block, DocumentSection, MarkdownDocument, parse
+from tssa.markdown import Block, DocumentSection, MarkdownDocument, Table, lines_of, parse
 from tssa.outline import CNCF_MATURITY, METADATA_ROWS, STAGES
 from tssa.package import PackageFile
 
@@ -192,7 +193,7 @@ def read_metadata(document: MarkdownDocument, filename: str) -> MetadataFacts:
     rows: dict[str, tuple[str, int]] = {}
     extra: list[SecurityLink] = []
     table_lines: set[int] = set()
-    for table in document.tables:
+    for table in [*document.tables, *_html_tables(document), *_metadata_lines(document)]:
         cells = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
         if sum(normalize_key(row[0]) in _ROW_KEYS for _, row in cells if row) < 2:
             continue
@@ -226,6 +227,72 @@ def read_metadata(document: MarkdownDocument, filename: str) -> MetadataFacts:
         sbom=Fact(_row_url(document, sbom[1], sbom[0]), sbom[0], filename, sbom[1]) if sbom else None,
         security_links=tuple(links),
     )
+
+
+class _HtmlTableReader(HTMLParser):
+    """The rows of HTML tables: each cell's text, and the 1-based line each row starts on."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[int, list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append((self.getpos()[0], []))
+        elif tag in ("td", "th") and self.rows:
+            self._cell = []
+        elif tag == "a" and self._cell is not None:
+            href = dict(attrs).get("href")
+            if href:
+                self._cell.append(f" {href} ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1][1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html_tables(document: MarkdownDocument) -> list[Table]:
+    """HTML tables written in the document (a metadata table is sometimes one), read as tables."""
+    tables: list[Table] = []
+    for block in document.blocks:
+        if block.kind != "html" or "<table" not in block.source.casefold():
+            continue
+        reader = _HtmlTableReader()
+        reader.feed(block.source)
+        reader.close()
+        rows = [(block.line + line - 1, tuple(cells)) for line, cells in reader.rows if cells]
+        if rows:
+            tables.append(Table(block.line, (), tuple(row for _, row in rows), tuple(line for line, _ in rows)))
+    return tables
+
+
+_NAME_VALUE = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
+)
+
+
+def _metadata_lines(document: MarkdownDocument) -> list[Table]:
+    """`Name: value` lines (bullets or a paragraph) in the Metadata section, read as a table's rows."""
+    section = find_section(document, "metadata")
+    if section is None:
+        return []
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    for block in section.blocks:
+        if block.kind not in ("list", "paragraph"):
+            continue
+        for offset, line in enumerate(lines_of(block.source)):
+            match = _NAME_VALUE.match(line)
+            if match:
+                rows.append((block.line + offset, (match.group("name"), match.group("value").strip())))
+    if not rows:
+        return []
+    return [Table(rows[0][0], (), tuple(row for _, row in rows), tuple(line for line, _ in rows))]
 
 
 def _row_url(document: MarkdownDocument, line: int, text: str) -> str | None:
@@ -525,3 +592,85 @@ def _read_answers(path: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(key): str(value) for key, value in data.items() if isinstance(value, str | int | float)}
+
+
+# --- channels and the disclosure contact (read from a whole, parsed self-assessment) -----------------------------
+
+_CHANNELS = ("internal", "inbound", "outbound")
+_LEAD_IN = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
+
+
+def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[str]]:
+    """The Internal, Inbound and Outbound channels: a heading's paragraphs, or a bullet or lead-in naming one."""
+    found: dict[str, Fact[str]] = {}
+    for name in _CHANNELS:
+        section = find_section(document, name)
+        paragraphs = _paragraphs(section.blocks) if section is not None else []
+        if paragraphs:
+            text = "\n\n".join(block.text.strip() for block in paragraphs)
+            found[name] = Fact(text, text, filename, paragraphs[0].line)
+    channels = find_section(document, "communication channels", "communication channel") or find_section(
+        document, "secure development practices"
+    )
+    blocks = _subtree_blocks(channels) if channels is not None else []
+    for block in blocks:
+        if block.kind not in ("list", "paragraph"):
+            continue
+        for offset, line in enumerate(lines_of(block.source)):
+            match = _LEAD_IN.match(line)
+            name = match.group("name").casefold() if match else ""
+            if match and name not in found:
+                value = match.group("value").strip()
+                found[name] = Fact(value, value, filename, block.line + offset)
+    return found
+
+
+def _subtree_blocks(section: DocumentSection) -> list[Block]:
+    blocks = list(section.blocks)
+    for child in section.children:
+        blocks.extend(_subtree_blocks(child))
+    return blocks
+
+
+def read_security_contact(document: MarkdownDocument, filename: str) -> Fact[str] | None:
+    """The first e-mail address (or mailto link) of the security issue resolution or disclosure sections."""
+    for names in (
+        ("responsible disclosures process", "responsible disclosure process", "vulnerability response process"),
+        ("security issue resolution",),
+    ):
+        section = find_section(document, *names)
+        if section is None:
+            continue
+        start, end = section.heading.line, _section_end(document, section)
+        for link in document.links:
+            if start <= link.line <= end and link.href.casefold().startswith("mailto:"):
+                address = link.href[len("mailto:") :].split("?")[0].strip()
+                if _EMAIL.fullmatch(address):
+                    return Fact(address, link.text or link.href, filename, link.line)
+        for block in document.blocks:
+            if (
+                start <= block.line <= end
+                and block.kind in ("paragraph", "list")
+                and (match := _EMAIL.search(block.source))
+            ):
+                return Fact(match.group(0), match.group(0), filename, block.line)
+    return None
+
+
+def read_link_line(document: MarkdownDocument, filename: str, *names: str) -> Fact[str] | None:
+    """A `Name: address` line of the joint README (`Web site:`, `Source code:`), its address as value."""
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s*") for name in names)
+    pattern = re.compile(
+        rf"^\s*(?:[-*+]\s+)?(?:\*\*)?(?:{alternatives})(?:\*\*)?\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.MULTILINE
+    )
+    for block in document.blocks:
+        match = pattern.search(block.source) if block.kind in ("list", "paragraph") else None
+        if match:
+            line = block.line + block.source[: match.start()].count("\n")
+            text = match.group("value").strip()
+            return Fact(_row_url(document, line, text), text, filename, line)
+    return None

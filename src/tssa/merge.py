@@ -20,6 +20,8 @@ and each section is merged on its own:
 - a guide comment the author deleted stays deleted, even if the new version
   rewords it;
 - a section the author deleted stays deleted;
+- a section whose body the authors wrote themselves, keeping no line of the
+  template's (as in an adopted hand-written package), keeps their text;
 - a section the new version drops, but the author wrote in, is kept where it
   was (after the section that came before it) and reported in `kept`;
 - `renames` maps old section keys to new ones, so a renamed heading keeps
@@ -87,6 +89,16 @@ def _drop_deleted_guide(ours: Piece, base: Piece, theirs: Piece) -> tuple[Piece,
     )
 
 
+def _rewritten(ours: Piece, base: Piece) -> bool:
+    """The authors wrote the section's body themselves: no line of the template's body is left in it.
+
+    So it is in a package adopted from hand-written documents (`tssa adopt`):
+    the template's change to a body the authors never had is not theirs to merge.
+    """
+    body = {line for line in base.lines[1:] if line.strip()}
+    return bool(body) and not body & set(ours.lines[1:])
+
+
 def _text(lines: tuple[str, ...]) -> str:
     return "".join(line + "\n" for line in lines)
 
@@ -101,7 +113,7 @@ def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch:
         if theirs.lines == base.lines:
             return ours, False
         base, theirs = _drop_deleted_guide(ours, base, theirs)
-        if theirs.lines == base.lines:
+        if theirs.lines == base.lines or _rewritten(ours, base):
             return ours, False
         if ours.lines[: len(base.lines)] == base.lines:
             # the author only added text at the end: it follows the template's new version
