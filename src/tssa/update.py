@@ -7,38 +7,44 @@ through moved, swapped, added and renamed sections where a line merge
 conflicts. A file the new version renames moves with its text; a file it
 drops is kept when the author wrote in it. Conflicts left are listed as
 `file:line`, and the command fails until they are resolved.
+
+All of it happens on a private copy (`tssa.staging`); the package changes
+only at the end, all at once (`tssa.movein`), under a lock that keeps a
+second update of the same repository out (`tssa.updatelock`).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import tempfile
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
-import copier
-from copier.errors import CopierError, InteractiveSessionError
 from packaging.version import InvalidVersion, Version
 
 from tssa import __version__
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
-from tssa.gitrepo import intend_to_add_new_files, top_level, uncommitted
-from tssa.versions import (
-    ANSWERS_FILE,
-    UnknownVersionError,
-    first_line,
-    missing_version,
-    read_files,
-    read_recorded,
-    render,
-    versions_phrase,
+from tssa.gitrepo import (
+    copy_blob,
+    git_dir,
+    intend_to_add_new_files,
+    set_unmerged,
+    top_level,
+    uncommitted,
+    unmerged_stages,
 )
-
-CONTEXT_LINES = 3
+from tssa.movein import Change, move_in, undo_interrupted
+from tssa.packagefiles import PackageFiles, read_package
+from tssa.recorded import ANSWERS_FILE, read_recorded
+from tssa.staging import stage_package, staging_area
+from tssa.textfiles import UTF8, Encoding, encode, read_bytes
+from tssa.updatelock import repository_lock
+from tssa.versions import check_versions_exist
 
 
 class PackageFolderNotFoundError(TssaError):
@@ -65,8 +71,26 @@ class UnresolvedConflictsError(TssaError):
     exit_code = 2
 
 
-class CopierUpdateError(TssaError):
-    """Copier refused or failed to update (bad answer, unknown version, downgrade, ...)."""
+class NotMergeableError(TssaError):
+    """A document in another encoding could not be merged by sections; copier's line merge would lose it."""
+
+    exit_code = 2
+
+
+class ChangedMeanwhileError(TssaError):
+    """A file of the package changed while the update ran."""
+
+    exit_code = 2
+
+
+class UpdateInterruptedError(TssaError):
+    """Ctrl-C or SIGTERM stopped the update."""
+
+    exit_code = 130
+
+
+class UpdateFailedError(TssaError):
+    """Something outside tssa failed (disk full, no permission, ...); the package is as it was."""
 
 
 class ConflictsRemainError(TssaError):
@@ -94,16 +118,21 @@ class UpdateOutcome:
     """The paths the update changed, as `git status` names them."""
 
 
-def _check_ready(folder: Path) -> PackageFolder:
-    """Refuse, with one clear line, to update what cannot be updated safely."""
-    if not folder.is_dir():
-        raise PackageFolderNotFoundError(f"{folder}: no such folder")
-    top = top_level(folder)
-    if top is None:
-        raise NotInGitRepositoryError(
-            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
-        )
-    read_recorded(folder)
+@dataclass(frozen=True)
+class _StagedPackage(PackageFolder):
+    """The staged copy, where documents are written back in their own encoding."""
+
+    encodings: dict[str, Encoding] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(encode(text, self.encodings.get(relative, UTF8)))
+        self.written.add(relative)
+
+
+def _check_clean(folder: Path) -> None:
     changed = uncommitted(folder)
     if changed:
         shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
@@ -111,34 +140,20 @@ def _check_ready(folder: Path) -> PackageFolder:
             f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
             "so the update can be reviewed and undone"
         )
+
+
+def _check_ready(folder: Path, package: PackageFolder) -> PackageFiles:
+    """Refuse, with one clear line, to update what cannot be updated safely; the package's files."""
+    files = read_package(package.folder, folder)
+    read_recorded(folder)
+    _check_clean(folder)
     left = find_conflicts(folder)
     if left:
         raise UnresolvedConflictsError(
             f"{folder / left[0].path}:{left[0].line} still holds a conflict marker from an earlier update; "
             "resolve it and commit first"
         )
-    return PackageFolder(folder.resolve(), top)
-
-
-def _run_copier(folder: Path, options: UpdateOptions) -> None:
-    try:
-        copier.run_update(
-            folder,
-            data=dict(options.data),
-            defaults=not options.interactive,
-            vcs_ref=options.vcs_ref,
-            overwrite=True,
-            quiet=True,
-            conflict="inline",
-            context_lines=CONTEXT_LINES,
-        )
-    except InteractiveSessionError as error:
-        raise CopierUpdateError(
-            "no terminal to ask the questions; leave out --interactive "
-            "(and give --data KEY=VALUE for the answers to change)"
-        ) from error
-    except (CopierError, ValueError) as error:
-        raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
+    return files
 
 
 def _shown(value: Any) -> str:
@@ -182,39 +197,111 @@ def _version_note(version: str) -> list[str]:
     return []
 
 
-def _check_versions_exist(source: str, recorded: str, wanted: str | None, answers_file: Path) -> None:
-    """Refuse, before anything is rendered, a recorded version or a --vcs-ref the template does not have."""
-    tags = missing_version(source, recorded)
-    if tags is not None:
-        raise UnknownVersionError(
-            f"{answers_file}: _commit {recorded!r}: the template {source} has no such version "
-            f"({versions_phrase(tags)}); set _commit to the version that made the package, commit, and run again"
+def _check_merged(folder: Path, files: PackageFiles, staged: _StagedPackage, theirs: dict[str, str]) -> None:
+    """Refuse when a document that is not plain UTF-8 was left to copier's line merge, which mangles it."""
+    for relative, encoding in files.encodings.items():
+        plain = encoding == UTF8 and not any("\udc80" <= char <= "\udcff" for char in files.texts[relative])
+        if plain or relative in staged.written or not relative.lower().endswith(".md") or relative not in theirs:
+            continue
+        raise NotMergeableError(
+            f"{folder / relative}: written in {encoding.name}, and its sections could not be told apart; "
+            "save it as UTF-8, commit, and run again"
         )
-    tags = missing_version(source, wanted) if wanted else None
-    if tags is not None:
-        raise UnknownVersionError(
-            f"--vcs-ref {wanted}: the template {source} has no such version ({versions_phrase(tags)})"
-        )
+
+
+def _staged_result(folder: Path) -> dict[str, bytes]:
+    result: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if relative.parts[0] == ".git" or path.is_dir():
+            continue
+        result[relative.as_posix()] = read_bytes(path)
+    return result
+
+
+def _changes(package: PackageFolder, before: dict[str, bytes], after: dict[str, bytes]) -> list[Change]:
+    changes = [
+        Change(package.git_path(relative), content, before.get(relative))
+        for relative, content in after.items()
+        if before.get(relative) != content
+    ]
+    changes.extend(
+        Change(package.git_path(relative), None, content)
+        for relative, content in before.items()
+        if relative not in after
+    )
+    return changes
+
+
+def _check_unchanged(folder: Path, package: PackageFolder, files: PackageFiles) -> None:
+    """The package must still be what was staged: an edit made during the update would be overwritten."""
+    for relative, content in files.content.items():
+        try:
+            same = read_bytes(package.folder / relative) == content
+        except (OSError, TssaError):
+            same = False
+        if not same:
+            raise ChangedMeanwhileError(
+                f"{folder / relative} changed while the update ran; nothing was changed: run again"
+            )
+    _check_clean(folder)
+
+
+def _record_in_index(package: PackageFolder, staged: Path) -> None:
+    """Copy the staged index's unmerged entries into the repository; add new files with --intent-to-add."""
+    for relative, stages in unmerged_stages(staged).items():
+        copied = [(stage, copy_blob(staged, blob, package.top)) for stage, blob in stages]
+        set_unmerged(package.top, package.git_path(relative), copied)
+    intend_to_add_new_files(package.folder)  # the folder had no untracked file before: these are the update's
 
 
 def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
-    package = _check_ready(folder)
-    old = read_recorded(package.folder)
-    _check_versions_exist(old.source, old.version, options.vcs_ref, package.folder / ANSWERS_FILE)
-    before = read_files(package.folder)
-    with tempfile.TemporaryDirectory(prefix="tssa-update-") as scratch:
-        base = render(old, Path(scratch) / "base")
-        _run_copier(package.folder, options)
-        new = read_recorded(package.folder)
-        theirs = render(new, Path(scratch) / "theirs")
-    outcome = UpdateOutcome(old.version, new.version)
-    outcome.notes.extend(carry_documents(package, before, base, theirs))
-    intend_to_add_new_files(package.folder)  # the folder had no untracked file before: these are the update's
-    outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
-    outcome.notes.extend(_version_note(new.version))
+    if not folder.is_dir():
+        raise PackageFolderNotFoundError(f"{folder}: no such folder")
+    top = top_level(folder)
+    if top is None:
+        raise NotInGitRepositoryError(
+            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
+        )
+    package = PackageFolder(folder.resolve(), top)
+    git_folder = git_dir(folder)
+    with repository_lock(git_folder):
+        notes = []
+        undone = undo_interrupted(top, git_folder)
+        if undone:
+            notes.append(f"an earlier tssa update was interrupted; its changes to {len(undone)} file(s) were undone")
+        files = _check_ready(folder, package)
+        outcome = _update_staged(folder, package, git_folder, files, options)
+    outcome.notes[:0] = notes
     outcome.conflicts = find_conflicts(package.folder)
     outcome.changed = uncommitted(package.folder)
+    return outcome
+
+
+def _update_staged(
+    folder: Path, package: PackageFolder, git_folder: Path, files: PackageFiles, options: UpdateOptions
+) -> UpdateOutcome:
+    """Update a copy of the package, then move the result into place."""
+    from tssa import copierrun  # copier takes a while to load: only an update needs it
+
+    old = read_recorded(package.folder)
+    check_versions_exist(old.source, old.version, options.vcs_ref, package.folder / ANSWERS_FILE)
+    with staging_area() as staging:
+        copy = stage_package(staging, files.content)
+        base = copierrun.render(old, staging.room("base"))
+        copierrun.update(copy, options.data, options.interactive, options.vcs_ref)
+        new = read_recorded(copy)
+        theirs = copierrun.render(new, staging.room("theirs"))
+        staged = _StagedPackage(copy, copy, files.encodings)
+        outcome = UpdateOutcome(old.version, new.version)
+        outcome.notes.extend(carry_documents(staged, files.texts, base, theirs))
+        _check_merged(folder, files, staged, theirs)
+        changes = _changes(package, files.content, _staged_result(copy))
+        _check_unchanged(folder, package, files)
+        move_in(package.top, git_folder, changes, lambda: _record_in_index(package, copy))
+    outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
+    outcome.notes.extend(_version_note(new.version))
     return outcome
 
 
@@ -264,10 +351,27 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _stop(number: int, frame: FrameType | None) -> None:
+    """SIGTERM and SIGHUP stop an update the way Ctrl-C does: cleaned up, nothing half-written."""
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     """The `update` subcommand: update, print notes and conflicts, fail while conflicts remain."""
     options = UpdateOptions(dict(args.data), args.interactive, args.vcs_ref)
-    outcome = update_package(args.path, options)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _stop)
+    try:
+        outcome = update_package(args.path, options)
+    except KeyboardInterrupt:
+        raise UpdateInterruptedError(
+            f"interrupted; {args.path} is as it was (if not, `git checkout HEAD -- {args.path}` restores it)"
+        ) from None
+    except OSError as error:
+        raise UpdateFailedError(
+            f"{error.filename or args.path}: {error.strerror or error}; the package is as it was "
+            f"(if not, `git checkout HEAD -- {args.path}` restores it)"
+        ) from error
     if outcome.old_version == outcome.new_version:
         print(f"{args.path}: the template is already at {outcome.new_version}; answers applied again.")
     else:
