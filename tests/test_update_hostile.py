@@ -332,9 +332,7 @@ def test_two_updates_started_together_never_both_run(template: Path, tmp_path: P
     assert codes in ([0, 2], [0, 0]), results
     assert not any("Traceback" in err for _, _, err in results)
     refused = [err for code, _, err in results if code == 2]
-    assert all(
-        "another tssa update" in err or "uncommitted changes" in err for err in refused
-    ), refused
+    assert all("another tssa update" in err or "uncommitted changes" in err for err in refused), refused
     assert missing_or_misplaced(package, lines) == []
     assert not list(package.rglob("*.rej"))
 
@@ -351,7 +349,7 @@ def _interrupt(package: Path, tmp: Path, after: float, number: signal.Signals) -
     return run.returncode, err
 
 
-@pytest.mark.parametrize("after", [0.05, 1.5, 3.0])
+@pytest.mark.parametrize("after", [0.05, 0.8, 1.6])
 def test_ctrl_c_leaves_the_old_documents_or_the_whole_result_and_one_line(
     template: Path, tmp_path: Path, after: float
 ) -> None:
@@ -362,14 +360,14 @@ def test_ctrl_c_leaves_the_old_documents_or_the_whole_result_and_one_line(
 
     code, err = _interrupt(package, tmp, after, signal.SIGINT)
 
-    assert "Traceback" not in err
-    if code == 130:
-        assert err.startswith("tssa: interrupted") and len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err and code in (0, 130), err
+    assert code == 0 or (err.startswith("tssa: interrupted") and len(err.strip().splitlines()) == 1), err
+    if code == 130 and "after the update was written" not in err:
         assert snapshot(package) == head
         assert git(package, "status", "--porcelain") == ""
     else:
-        assert code == 0, err
         assert "_commit: v0.0.2" in (package / ".copier-answers.yml").read_text(encoding="utf-8")
+        assert NEW_GUIDANCE in (package / "self-assessment.md").read_text(encoding="utf-8")
     assert missing_or_misplaced(package, lines) == []
     assert list(tmp.iterdir()) == []
     assert not (package / ".git" / LOCK_NAME).exists()

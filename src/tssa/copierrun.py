@@ -19,8 +19,6 @@ from tssa.gitrepo import LITERAL_ENVIRONMENT
 from tssa.recorded import ANSWERS_FILE, Recorded
 from tssa.textfiles import read_files
 
-CONTEXT_LINES = 3
-
 
 class RenderError(TssaError):
     """A template version could not be rendered with the recorded answers."""
@@ -65,19 +63,27 @@ def render(recorded: Recorded, destination: Path) -> dict[str, str]:
     return read_files(destination, frozenset({ANSWERS_FILE}))
 
 
-def update(folder: Path, data: dict[str, str], interactive: bool, vcs_ref: str | None) -> None:
-    """`copier update` of the package in `folder`: three lines of context, inline conflicts."""
+def render_new_version(
+    answers: bytes, destination: Path, data: dict[str, str], interactive: bool, vcs_ref: str | None
+) -> dict[str, str]:
+    """Render the new version with the answers the package records, as `copier update` would answer.
+
+    Copier reads the recorded answers from the answers file in `destination`,
+    drops those the new version refuses, applies `data`, and asks (with
+    `interactive`) or takes defaults for the rest; it writes the new answers
+    file there. Returns the files it wrote except the answers file.
+    """
+    destination.mkdir(parents=True)
+    (destination / ANSWERS_FILE).write_bytes(answers)
     try:
         with _literal_paths():
-            copier.run_update(
-                folder,
+            copier.run_recopy(
+                destination,
                 data=dict(data),
                 defaults=not interactive,
                 vcs_ref=vcs_ref,
                 overwrite=True,
                 quiet=True,
-                conflict="inline",
-                context_lines=CONTEXT_LINES,
             )
     except InteractiveSessionError as error:
         raise CopierUpdateError(
@@ -86,3 +92,4 @@ def update(folder: Path, data: dict[str, str], interactive: bool, vcs_ref: str |
         ) from error
     except (CopierError, ValueError) as error:
         raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
+    return read_files(destination, frozenset({ANSWERS_FILE}))

@@ -106,8 +106,13 @@ def _order(change: Change) -> tuple[bool, str]:
     return change.path.lower().endswith(".md"), change.path
 
 
-def move_in(top: Path, git_folder: Path, changes: list[Change], record: Callable[[], None]) -> None:
-    """Put the changes in place, documents last, then `record` them in the index; all or nothing."""
+def move_in(
+    top: Path, git_folder: Path, changes: list[Change], record: Callable[[], None], done: Callable[[], None]
+) -> None:
+    """Put the changes in place, documents last, then `record` them in the index; all or nothing.
+
+    `done` is called once all is in place, before a held-back Ctrl-C can arrive.
+    """
     journal = git_folder / JOURNAL_NAME
     with _signals_held():
         _write_journal(journal, changes)
@@ -123,6 +128,7 @@ def move_in(top: Path, git_folder: Path, changes: list[Change], record: Callable
             undo_interrupted(top, git_folder)
             raise
         journal.unlink()
+        done()
 
 
 def _tracked_at_head(top: Path, paths: list[str]) -> set[str]:

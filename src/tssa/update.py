@@ -1,8 +1,9 @@
 """`tssa update`: bring a package to a newer template version without losing a written line.
 
-Copier does the update itself (answers, questions, the answers file) with
-three lines of context and inline conflicts. Then every package document is
-merged again by sections (see `tssa.merge`), which carries the author's text
+Copier renders the old version with the recorded answers and the new one
+with the answers it asks for (or keeps), as `copier update` does; each file
+is merged from the three (`tssa.newversion`), and every package document is
+merged by sections (see `tssa.merge`), which carries the author's text
 through moved, swapped, added and renamed sections where a line merge
 conflicts. A file the new version renames moves with its text; a file it
 drops is kept when the author wrote in it. Conflicts left are listed as
@@ -39,12 +40,13 @@ from tssa.gitrepo import (
     unmerged_stages,
 )
 from tssa.movein import Change, move_in, undo_interrupted
+from tssa.newversion import apply_new_version
 from tssa.packagefiles import PackageFiles, read_package
 from tssa.recorded import ANSWERS_FILE, read_recorded
 from tssa.staging import stage_package, staging_area
 from tssa.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.updatelock import repository_lock
-from tssa.versions import check_versions_exist
+from tssa.versions import check_no_downgrade, check_versions_exist
 
 
 class PackageFolderNotFoundError(TssaError):
@@ -116,6 +118,11 @@ class UpdateOutcome:
     conflicts: list[Conflict] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     """The paths the update changed, as `git status` names them."""
+    written: bool = False
+    """Whether the result is in the package (an interruption after this leaves the update done)."""
+
+    def mark_written(self) -> None:
+        self.written = True
 
 
 @dataclass(frozen=True)
@@ -266,22 +273,43 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
         )
     package = PackageFolder(folder.resolve(), top)
     git_folder = git_dir(folder)
-    with repository_lock(git_folder):
-        notes = []
-        undone = undo_interrupted(top, git_folder)
-        if undone:
-            notes.append(f"an earlier tssa update was interrupted; its changes to {len(undone)} file(s) were undone")
-        files = _check_ready(folder, package)
-        outcome = _update_staged(folder, package, git_folder, files, options)
-    outcome.notes[:0] = notes
-    outcome.conflicts = find_conflicts(package.folder)
-    outcome.changed = uncommitted(package.folder)
+    outcome = UpdateOutcome("", "")
+    try:
+        with repository_lock(git_folder):
+            undone = undo_interrupted(top, git_folder)
+            if undone:
+                outcome.notes.append(
+                    f"an earlier tssa update was interrupted; its changes to {len(undone)} file(s) were undone"
+                )
+            files = _check_ready(folder, package)
+            _update_staged(folder, package, git_folder, files, options, outcome)
+        outcome.conflicts = find_conflicts(package.folder)
+        outcome.changed = uncommitted(package.folder)
+    except KeyboardInterrupt:
+        if outcome.written:
+            raise UpdateInterruptedError(
+                f"interrupted after the update was written into {folder}; review it with `git diff` "
+                "and `tssa check`, then commit"
+            ) from None
+        raise UpdateInterruptedError(f"interrupted; nothing changed in {folder}") from None
+    except OSError as error:
+        if outcome.written:
+            raise
+        raise UpdateFailedError(
+            f"{error.filename or folder}: {error.strerror or error}; the package is as it was "
+            f"(if not, `git checkout HEAD -- {folder}` restores it)"
+        ) from error
     return outcome
 
 
 def _update_staged(
-    folder: Path, package: PackageFolder, git_folder: Path, files: PackageFiles, options: UpdateOptions
-) -> UpdateOutcome:
+    folder: Path,
+    package: PackageFolder,
+    git_folder: Path,
+    files: PackageFiles,
+    options: UpdateOptions,
+    outcome: UpdateOutcome,
+) -> None:
     """Update a copy of the package, then move the result into place."""
     from tssa import copierrun  # copier takes a while to load: only an update needs it
 
@@ -290,19 +318,21 @@ def _update_staged(
     with staging_area() as staging:
         copy = stage_package(staging, files.content)
         base = copierrun.render(old, staging.room("base"))
-        copierrun.update(copy, options.data, options.interactive, options.vcs_ref)
-        new = read_recorded(copy)
-        theirs = copierrun.render(new, staging.room("theirs"))
+        answers = read_bytes(package.folder / ANSWERS_FILE)
+        rendered = staging.room("theirs")
+        theirs = copierrun.render_new_version(answers, rendered, options.data, options.interactive, options.vcs_ref)
+        new = read_recorded(rendered)
+        check_no_downgrade(old.version, new.version)
         staged = _StagedPackage(copy, copy, files.encodings)
-        outcome = UpdateOutcome(old.version, new.version)
+        apply_new_version(staged, files.texts, base, theirs, read_bytes(rendered / ANSWERS_FILE))
+        outcome.old_version, outcome.new_version = old.version, new.version
         outcome.notes.extend(carry_documents(staged, files.texts, base, theirs))
         _check_merged(folder, files, staged, theirs)
         changes = _changes(package, files.content, _staged_result(copy))
         _check_unchanged(folder, package, files)
-        move_in(package.top, git_folder, changes, lambda: _record_in_index(package, copy))
+        move_in(package.top, git_folder, changes, lambda: _record_in_index(package, copy), outcome.mark_written)
     outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
     outcome.notes.extend(_version_note(new.version))
-    return outcome
 
 
 # ---------------------------------------------------------------- command line
@@ -361,17 +391,7 @@ def run(args: argparse.Namespace) -> int:
     options = UpdateOptions(dict(args.data), args.interactive, args.vcs_ref)
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, _stop)
-    try:
-        outcome = update_package(args.path, options)
-    except KeyboardInterrupt:
-        raise UpdateInterruptedError(
-            f"interrupted; {args.path} is as it was (if not, `git checkout HEAD -- {args.path}` restores it)"
-        ) from None
-    except OSError as error:
-        raise UpdateFailedError(
-            f"{error.filename or args.path}: {error.strerror or error}; the package is as it was "
-            f"(if not, `git checkout HEAD -- {args.path}` restores it)"
-        ) from error
+    outcome = update_package(args.path, options)
     if outcome.old_version == outcome.new_version:
         print(f"{args.path}: the template is already at {outcome.new_version}; answers applied again.")
     else:

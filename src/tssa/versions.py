@@ -63,3 +63,21 @@ def check_versions_exist(source: str, recorded: str, wanted: str | None, answers
         raise UnknownVersionError(
             f"--vcs-ref {wanted}: the template {source} has no such version ({versions_phrase(tags)})"
         )
+
+
+class DowngradeError(TssaError):
+    """The version to update to is older than the one the package records."""
+
+    exit_code = 2
+
+
+def check_no_downgrade(recorded: str, wanted: str) -> None:
+    """Refuse a version older than the recorded one (a commit id or branch name is not compared)."""
+    try:
+        older = Version(wanted) < Version(recorded)
+    except InvalidVersion:
+        return
+    if older:
+        raise DowngradeError(
+            f"the package is at template {recorded}, and {wanted} is older; tssa update does not go back a version"
+        )
