@@ -96,11 +96,10 @@ def as_utf8_copy(package: Path, destination: Path) -> Path:
 # ---------------------------------------------------------------- 1. UTF-16
 
 
-@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
-def test_a_utf16_document_is_merged_and_stays_utf16(template: Path, tmp_path: Path, codec: str) -> None:
+def test_a_utf16_document_is_merged_and_stays_utf16(template: Path, tmp_path: Path) -> None:
     package, lines = written(template, tmp_path / "flibble")
     path = package / "self-assessment.md"
-    mark = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    mark, codec = codecs.BOM_UTF16_BE, "utf-16-be"  # the property test draws little-endian too
     path.write_bytes(mark + path.read_text(encoding="utf-8").encode(codec))
     commit(package, "saved as UTF-16")
 
@@ -162,6 +161,9 @@ def test_a_conflict_in_a_document_with_a_latin1_byte_fails_and_is_listed(
     assert captured.err.startswith("tssa: 1 conflict(s) left in self-assessment.md")
     assert "self-assessment.md" in git(package, "ls-files", "--unmerged")
     assert missing_or_misplaced(as_utf8_copy(package, tmp_path / "decoded"), lines) == []
+    # what the docs tell the author to run before committing (git itself would commit the markers)
+    assert main(["check", str(package)]) == 1
+    assert "TSSA402" in capsys.readouterr().out
 
 
 def test_a_document_with_a_nul_byte_is_refused_by_file_and_line(
@@ -228,50 +230,32 @@ def test_a_fifo_in_the_package_is_refused_by_name(
 
 
 def _conflicting_package(template: Path, folder: Path) -> Path:
-    """A package in `folder` of the repository at tmp/repo whose authors reworded a guide line."""
-    package = folder
-    make_package(template, package)
-    shutil.rmtree(package / ".git")
-    edit(package, "self-assessment.md", replace_once(OLD_GUIDANCE, OWN_WORDS))
-    return package
+    """A package in `folder`, inside a repository above it, whose authors reworded a guide line."""
+    make_package(template, folder)
+    shutil.rmtree(folder / ".git")
+    edit(folder, "self-assessment.md", replace_once(OLD_GUIDANCE, OWN_WORDS))
+    return folder
 
 
-def test_a_folder_named_like_a_pattern_touches_no_other_package(
+def test_a_folder_name_git_quotes_or_reads_as_a_pattern_is_updated_alone(
     template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repository = tmp_path / "repo"
     repository.mkdir()
     git(repository, "init", "--quiet")
-    odd = _conflicting_package(template, repository / "pkg[x]")
-    other = _conflicting_package(template, repository / "pkgx")
+    name = '"pkg[x]\nodd'  # a leading quote and a newline make git quote it; [x] matches "pkgx\nodd
+    odd = _conflicting_package(template, repository / name)
+    other = _conflicting_package(template, repository / '"pkgx\nodd')
     commit(repository, "two packages")
     other_before = snapshot(other)
 
     assert main(["update", str(odd)]) == 1
 
-    unmerged = {line.split("\t", 1)[1] for line in git(repository, "ls-files", "--unmerged").splitlines()}
-    assert unmerged == {"pkg[x]/self-assessment.md"}
+    entries = [entry for entry in git(repository, "ls-files", "--unmerged", "-z").split("\0") if entry]
+    assert sorted(entry.split("\t", 1)[0].split(" ")[2] for entry in entries) == ["1", "2", "3"]
+    assert {entry.split("\t", 1)[1] for entry in entries} == {f"{name}/self-assessment.md"}
     assert snapshot(other) == other_before
-    assert f"{odd / 'self-assessment.md'}:" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("name", ['"quoted', "new\nline"], ids=["leading-quote", "newline"])
-def test_a_folder_name_git_would_quote_is_updated(
-    template: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    repository = tmp_path / "repo"
-    repository.mkdir()
-    git(repository, "init", "--quiet")
-    package = _conflicting_package(template, repository / name)
-    commit(repository, "a package with an odd name")
-
-    assert main(["update", str(package)]) == 1
-
-    entries = git(repository, "ls-files", "--unmerged", "-z").split("\0")
-    stages = sorted(entry.split("\t", 1)[0].split(" ")[2] for entry in entries if entry)
-    assert stages == ["1", "2", "3"]
-    assert all(entry.endswith(f"{name}/self-assessment.md") for entry in entries if entry)
-    assert NEW_GUIDANCE in (package / "self-assessment.md").read_text(encoding="utf-8")
+    assert NEW_GUIDANCE in (odd / "self-assessment.md").read_text(encoding="utf-8")
     assert "1 conflict(s) left in self-assessment.md" in capsys.readouterr().err
 
 
@@ -292,20 +276,6 @@ def test_a_second_update_while_one_runs_is_refused(
         other.wait()
     assert f"another tssa update (process {other.pid}) is updating this repository" in message
     assert snapshot(package) == before
-
-
-def test_a_lock_left_by_a_dead_update_is_taken_over(template: Path, tmp_path: Path) -> None:
-    package = make_package(template, tmp_path / "flibble")
-    dead = subprocess.run(["true"], check=True)
-    assert dead.returncode == 0
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    (package / ".git" / LOCK_NAME).write_text(f"{gone.pid}\n", encoding="ascii")
-
-    assert main(["update", str(package)]) == 0
-
-    assert "_commit: v0.0.2" in (package / ".copier-answers.yml").read_text(encoding="utf-8")
-    assert not (package / ".git" / LOCK_NAME).exists()
 
 
 def _tssa(package: Path, tmp: Path) -> subprocess.Popen[str]:
@@ -349,7 +319,7 @@ def _interrupt(package: Path, tmp: Path, after: float, number: signal.Signals) -
     return run.returncode, err
 
 
-@pytest.mark.parametrize("after", [0.05, 0.8, 1.6])
+@pytest.mark.parametrize("after", [0.05, 1.0])
 def test_ctrl_c_leaves_the_old_documents_or_the_whole_result_and_one_line(
     template: Path, tmp_path: Path, after: float
 ) -> None:
@@ -421,6 +391,9 @@ def test_an_update_killed_while_moving_in_is_undone_by_the_next_run(
     assert git(package, "status", "--porcelain") != ""  # half of the result is in place
     monkeypatch.setattr(movein, "_replace", real_replace)
     monkeypatch.setattr(movein, "undo_interrupted", real_undo)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (package / ".git" / LOCK_NAME).write_text(f"{gone.pid}\n", encoding="ascii")  # as a killed run leaves it
 
     assert main(["update", str(package)]) == 0
 
@@ -430,6 +403,7 @@ def test_an_update_killed_while_moving_in_is_undone_by_the_next_run(
     assert NEW_GUIDANCE in (package / "self-assessment.md").read_text(encoding="utf-8")
     assert missing_or_misplaced(package, lines) == []
     assert not (package / ".git" / movein.JOURNAL_NAME).exists()
+    assert not (package / ".git" / LOCK_NAME).exists()
 
 
 # ---------------------------------------------------------------- 8. the docs
@@ -440,17 +414,3 @@ def test_the_docs_say_git_commits_markers_and_to_run_tssa_check_first() -> None:
     assert "refuses to commit" not in docs
     assert "git commit -a" in docs and "commits the markers" in docs
     assert "tssa check" in docs and "pre-commit" in docs
-
-
-def test_tssa_check_finds_the_markers_an_update_leaves(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    package, _ = written(template, tmp_path / "flibble")
-    edit(package, "self-assessment.md", replace_once(OLD_GUIDANCE, OWN_WORDS))
-    commit(package, "the authors reword a guide line")
-    assert main(["update", str(package)]) == 1
-    capsys.readouterr()
-
-    assert main(["check", str(package)]) == 1
-
-    assert "TSSA402" in capsys.readouterr().out

@@ -6,15 +6,10 @@ import os
 import signal
 import sys
 
+from tssa import quiet_interrupts_while_starting
 
-def _interrupted_while_starting(number: int, frame: object) -> None:
-    """Ctrl-C before `main` runs: one line, no traceback (nothing has been done yet)."""
-    sys.stderr.write("tssa: interrupted\n")
-    os._exit(130)
-
-
-# Installed before the heavy imports below, so Ctrl-C while they load gives one line too.
-signal.signal(signal.SIGINT, _interrupted_while_starting)
+# Before the heavy imports below, so Ctrl-C while they load gives one line too.
+quiet_interrupts_while_starting()
 
 import argparse  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
