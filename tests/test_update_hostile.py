@@ -26,6 +26,7 @@ from updating import (
     NEW_GUIDANCE,
     OLD_GUIDANCE,
     Key,
+    as_utf8_copy,
     commit,
     edit,
     git,
@@ -76,21 +77,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if ".git" not in path.relative_to(folder).parts and path.is_file() and not path.is_symlink()
     }
-
-
-def as_utf8_copy(package: Path, destination: Path) -> Path:
-    """The package's documents decoded from whatever they are in, written as UTF-8, for the line checks."""
-    destination.mkdir()
-    for path in package.glob("*.md"):
-        data = path.read_bytes()
-        for mark, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-            if data.startswith(mark):
-                text = data[len(mark) :].decode(codec)
-                break
-        else:
-            text = data.decode("utf-8", "replace")
-        (destination / path.name).write_text(text, encoding="utf-8")
-    return destination
 
 
 # ---------------------------------------------------------------- 1. UTF-16
