@@ -15,7 +15,7 @@ from copier.errors import CopierError, InteractiveSessionError
 from plumbum import local
 
 from tssa.errors import TssaError
-from tssa.gitrepo import LITERAL_ENVIRONMENT
+from tssa.gitrepo import LITERAL_ENVIRONMENT, REPOSITORY_VARIABLES
 from tssa.recorded import ANSWERS_FILE, Recorded
 from tssa.textfiles import read_files
 
@@ -36,7 +36,11 @@ def first_line(error: BaseException) -> str:
 
 @contextmanager
 def _literal_paths() -> Iterator[None]:
+    """Copier's git commands take paths literally and find their repository by folder."""
     with local.env(**LITERAL_ENVIRONMENT):
+        for name in REPOSITORY_VARIABLES:
+            if name in local.env:
+                del local.env[name]
         yield
 
 

@@ -28,6 +28,23 @@ class GitCommandError(TssaError):
 
 # Pathspecs are paths, never patterns; messages are not translated, so they read the same everywhere.
 LITERAL_ENVIRONMENT = {"GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C"}
+# Set by a git hook or a wrapper, these would point every command at one repository, whatever
+# its folder: the staging copy's commands would change the user's index.
+REPOSITORY_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+)
+
+
+def environment() -> dict[str, str]:
+    """The environment of every git command: this one, pathspecs literal, no repository forced."""
+    kept = {name: value for name, value in os.environ.items() if name not in REPOSITORY_VARIABLES}
+    return {**kept, **LITERAL_ENVIRONMENT}
 
 
 def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -42,7 +59,7 @@ def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> 
             encoding="utf-8",
             errors="surrogateescape",
             check=False,
-            env={**os.environ, **LITERAL_ENVIRONMENT},
+            env=environment(),
         )
     except FileNotFoundError as error:
         raise GitNotFoundError("git is not installed or not on PATH; install git and run again") from error
@@ -153,7 +170,7 @@ def git_bytes(*args: str, cwd: Path, stdin: bytes | None = None) -> bytes:
             input=stdin,
             capture_output=True,
             check=False,
-            env={**os.environ, **LITERAL_ENVIRONMENT},
+            env=environment(),
         )
     except FileNotFoundError as error:
         raise GitNotFoundError("git is not installed or not on PATH; install git and run again") from error
