@@ -47,26 +47,29 @@ def environment() -> dict[str, str]:
     return {**kept, **LITERAL_ENVIRONMENT}
 
 
-def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run one git command in `cwd` and return its result, text in and out."""
+def _run(args: tuple[str, ...], cwd: Path, stdin: bytes | None, check: bool) -> subprocess.CompletedProcess[bytes]:
     try:
         result = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            check=False,
-            env=environment(),
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False, env=environment()
         )
     except FileNotFoundError as error:
         raise GitNotFoundError("git is not installed or not on PATH; install git and run again") from error
     if check and result.returncode != 0:
-        message = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()[0]
-        raise GitCommandError(f"git {args[0]}: {message}")
+        said = result.stderr.strip() or result.stdout.strip() or b"failed"
+        raise GitCommandError(f"git {args[0]}: {said.decode('utf-8', 'replace').splitlines()[0]}")
     return result
+
+
+def _text(data: bytes) -> str:
+    """Output as text, line endings made `\\n` (as Python's text mode does); other bytes kept as escapes."""
+    return data.decode("utf-8", "surrogateescape").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run one git command in `cwd` and return its result, text in and out."""
+    data = None if stdin is None else stdin.encode("utf-8", "surrogateescape")
+    result = _run(args, cwd, data, check)
+    return subprocess.CompletedProcess(result.args, result.returncode, _text(result.stdout), _text(result.stderr))
 
 
 def top_level(folder: Path) -> Path | None:
@@ -163,21 +166,7 @@ def copy_blob(source: Path, blob: str, destination: Path) -> str:
 
 def git_bytes(*args: str, cwd: Path, stdin: bytes | None = None) -> bytes:
     """Run one git command that must work, bytes in and out (no newline translation)."""
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            check=False,
-            env=environment(),
-        )
-    except FileNotFoundError as error:
-        raise GitNotFoundError("git is not installed or not on PATH; install git and run again") from error
-    if result.returncode != 0:
-        message = (result.stderr.decode("utf-8", "replace").strip() or "failed").splitlines()[0]
-        raise GitCommandError(f"git {args[0]}: {message}")
-    return result.stdout
+    return _run(args, cwd, stdin, check=True).stdout
 
 
 def mark_resolved(top: Path, relpath: str) -> None:
