@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import os
-import signal
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
-from tssa import quiet_interrupts_while_starting
-
-# Before the heavy imports below, so Ctrl-C while they load gives one line too.
-quiet_interrupts_while_starting()
-
-import argparse  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from tssa import __version__  # noqa: E402
-from tssa.check import check_files  # noqa: E402
-from tssa.errors import TssaError  # noqa: E402
-from tssa.package import find_package_files  # noqa: E402
-from tssa.report import as_json, as_text, is_failure  # noqa: E402
-from tssa.update import register as register_update  # noqa: E402
+from tssa import __version__
+from tssa.check import check_files
+from tssa.errors import TssaError
+from tssa.package import find_package_files
+from tssa.report import as_json, as_text, is_failure
+from tssa.update import register as register_update
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C cleans up as it goes
     try:
         return int(handler(args))
     except TssaError as error:
