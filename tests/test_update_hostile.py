@@ -242,7 +242,11 @@ def test_a_folder_name_git_quotes_or_reads_as_a_pattern_is_updated_alone(
     assert {entry.split("\t", 1)[1] for entry in entries} == {f"{name}/self-assessment.md"}
     assert snapshot(other) == other_before
     assert NEW_GUIDANCE in (odd / "self-assessment.md").read_text(encoding="utf-8")
-    assert "1 conflict(s) left in self-assessment.md" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "1 conflict(s) left in self-assessment.md" in captured.err
+    # the newline is shown escaped, so the name cannot start a line of its own
+    assert '"pkg[x]\\nodd/self-assessment.md:' in captured.out
+    assert not any(line.startswith("odd/") for line in captured.out.splitlines())
 
 
 # ---------------------------------------------------------------- 5. two updates at once

@@ -381,6 +381,11 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _printable(value: object) -> str:
+    """A path or note as one line: a newline or other control character in a name is shown escaped."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
+
+
 def _stop(number: int, frame: FrameType | None) -> None:
     """SIGTERM and SIGHUP stop an update the way Ctrl-C does: cleaned up, nothing half-written."""
     raise KeyboardInterrupt
@@ -393,15 +398,15 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(number, _stop)
     outcome = update_package(args.path, options)
     if outcome.old_version == outcome.new_version:
-        print(f"{args.path}: the template is already at {outcome.new_version}; answers applied again.")
+        print(f"{_printable(args.path)}: the template is already at {outcome.new_version}; answers applied again.")
     else:
-        print(f"Updated {args.path} from template {outcome.old_version} to {outcome.new_version}.")
+        print(f"Updated {_printable(args.path)} from template {outcome.old_version} to {outcome.new_version}.")
     for note in outcome.notes:
-        print(f"note: {note}")
+        print(f"note: {_printable(note)}")
     if outcome.conflicts:
         print("Conflicts to resolve (keep the right lines, delete the <<<<<<< ======= >>>>>>> markers):")
         for conflict in outcome.conflicts:
-            print(f"{args.path / conflict.path}:{conflict.line}")
+            print(f"{_printable(args.path / conflict.path)}:{conflict.line}")
         files = sorted({conflict.path.as_posix() for conflict in outcome.conflicts})
         raise ConflictsRemainError(
             f"{len(outcome.conflicts)} conflict(s) left in {', '.join(files)}; resolve them, then commit"
