@@ -11,21 +11,19 @@ so HEAD holds exactly what was there.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import TssaError
 from tssa.gitrepo import git
+from tssa.interrupts import signals_held
 from tssa.textfiles import read_bytes
 
 JOURNAL_NAME = "tssa-update.journal"
-_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 class InterruptedUpdateError(TssaError):
@@ -89,19 +87,6 @@ def _write_journal(journal: Path, changes: list[Change]) -> None:
     os.replace(temporary, journal)
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold back Ctrl-C and SIGTERM while the block runs; they arrive after it."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def _order(change: Change) -> tuple[bool, str]:
     return change.path.lower().endswith(".md"), change.path
 
@@ -114,7 +99,7 @@ def move_in(
     `done` is called once all is in place, before a held-back Ctrl-C can arrive.
     """
     journal = git_folder / JOURNAL_NAME
-    with _signals_held():
+    with signals_held():
         _write_journal(journal, changes)
         try:
             for change in sorted(changes, key=_order):

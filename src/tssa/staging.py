@@ -5,7 +5,7 @@ Nothing in the package changes until the result is complete (see
 repository of its own, so copier sees no other package of the user's
 repository. Every temporary folder of the run, copier's included, lives in
 one folder named `tssa-update-<pid>-...` in the system's temporary folder;
-it is removed at the end, and a later run removes those of runs that died.
+it is removed at the end, and a later run removes those of runs that were killed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.gitrepo import git
+from tssa.interrupts import signals_held
 from tssa.updatelock import process_alive
 
 PREFIX = "tssa-update-"
@@ -49,17 +50,21 @@ def remove_stale(parent: Path | None = None) -> None:
 
 @contextmanager
 def staging_area() -> Iterator[Staging]:
-    """A fresh staging folder; while it is open, every temporary folder is made inside it."""
-    remove_stale()
-    root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    """A fresh staging folder; while it is open, every temporary folder is made inside it.
+
+    Made and removed with Ctrl-C held back, so an interrupt cannot leave half of it.
+    """
     previous = tempfile.tempdir
-    (root / "tmp").mkdir()
-    tempfile.tempdir = str(root / "tmp")
+    with signals_held():
+        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+        (root / "tmp").mkdir()
+        tempfile.tempdir = str(root / "tmp")
     try:
         yield Staging(root)
     finally:
-        tempfile.tempdir = previous
-        shutil.rmtree(root, ignore_errors=True)
+        with signals_held():
+            tempfile.tempdir = previous
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def stage_package(staging: Staging, files: dict[str, bytes]) -> Path:

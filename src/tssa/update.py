@@ -43,7 +43,7 @@ from tssa.movein import Change, move_in, undo_interrupted
 from tssa.newversion import apply_new_version
 from tssa.packagefiles import PackageFiles, read_package
 from tssa.recorded import ANSWERS_FILE, read_recorded
-from tssa.staging import stage_package, staging_area
+from tssa.staging import remove_stale, stage_package, staging_area
 from tssa.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.updatelock import repository_lock
 from tssa.versions import check_no_downgrade, check_versions_exist
@@ -69,12 +69,6 @@ class UncommittedChangesError(TssaError):
 
 class UnresolvedConflictsError(TssaError):
     """The package still holds conflict markers from an earlier update."""
-
-    exit_code = 2
-
-
-class NotMergeableError(TssaError):
-    """A document in another encoding could not be merged by sections; copier's line merge would lose it."""
 
     exit_code = 2
 
@@ -130,13 +124,11 @@ class _StagedPackage(PackageFolder):
     """The staged copy, where documents are written back in their own encoding."""
 
     encodings: dict[str, Encoding] = field(default_factory=dict)
-    written: set[str] = field(default_factory=set)
 
     def write(self, relative: str, text: str) -> None:
         path = self.folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(encode(text, self.encodings.get(relative, UTF8)))
-        self.written.add(relative)
 
 
 def _check_clean(folder: Path) -> None:
@@ -204,18 +196,6 @@ def _version_note(version: str) -> list[str]:
     return []
 
 
-def _check_merged(folder: Path, files: PackageFiles, staged: _StagedPackage, theirs: dict[str, str]) -> None:
-    """Refuse when a document that is not plain UTF-8 was left to copier's line merge, which mangles it."""
-    for relative, encoding in files.encodings.items():
-        plain = encoding == UTF8 and not any("\udc80" <= char <= "\udcff" for char in files.texts[relative])
-        if plain or relative in staged.written or not relative.lower().endswith(".md") or relative not in theirs:
-            continue
-        raise NotMergeableError(
-            f"{folder / relative}: written in {encoding.name}, and its sections could not be told apart; "
-            "save it as UTF-8, commit, and run again"
-        )
-
-
 def _staged_result(folder: Path) -> dict[str, bytes]:
     result: dict[str, bytes] = {}
     for path in sorted(folder.rglob("*")):
@@ -276,6 +256,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     outcome = UpdateOutcome("", "")
     try:
         with repository_lock(git_folder):
+            remove_stale()
             undone = undo_interrupted(top, git_folder)
             if undone:
                 outcome.notes.append(
@@ -327,7 +308,6 @@ def _update_staged(
         apply_new_version(staged, files.texts, base, theirs, read_bytes(rendered / ANSWERS_FILE))
         outcome.old_version, outcome.new_version = old.version, new.version
         outcome.notes.extend(carry_documents(staged, files.texts, base, theirs))
-        _check_merged(folder, files, staged, theirs)
         changes = _changes(package, files.content, _staged_result(copy))
         _check_unchanged(folder, package, files)
         move_in(package.top, git_folder, changes, lambda: _record_in_index(package, copy), outcome.mark_written)
