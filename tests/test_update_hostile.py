@@ -20,7 +20,7 @@ import pytest
 
 from tssa import movein
 from tssa.cli import main
-from tssa.updatelock import LOCK_NAME
+from tssa.updatelock import LOCK_NAME, UpdateRunningError, repository_lock
 from updating import (
     CONFLICT_OPENING,
     NEW_GUIDANCE,
@@ -414,3 +414,19 @@ def test_the_docs_say_git_commits_markers_and_to_run_tssa_check_first() -> None:
     assert "refuses to commit" not in docs
     assert "git commit -a" in docs and "commits the markers" in docs
     assert "tssa check" in docs and "pre-commit" in docs
+
+
+def test_the_lock_lets_one_holder_in_and_takes_over_an_old_empty_one(tmp_path: Path) -> None:
+    with (
+        repository_lock(tmp_path),
+        pytest.raises(UpdateRunningError, match="another tssa update"),
+        repository_lock(tmp_path),
+    ):
+        pass
+    assert not (tmp_path / LOCK_NAME).exists()
+    empty = tmp_path / LOCK_NAME
+    empty.write_text("", encoding="ascii")  # a run killed between creating the lock and writing its id
+    os.utime(empty, (time.time() - 3600, time.time() - 3600))
+    with repository_lock(tmp_path):
+        assert (tmp_path / LOCK_NAME).read_text(encoding="ascii").strip() == str(os.getpid())
+    assert not (tmp_path / LOCK_NAME).exists()

@@ -68,7 +68,7 @@ def _replace(path: Path, content: bytes) -> None:
         mode = 0o644
     temporary = _temporary(path)
     temporary.unlink(missing_ok=True)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     with os.fdopen(descriptor, "wb") as file:
         file.write(content)
         file.flush()

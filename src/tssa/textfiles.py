@@ -88,8 +88,10 @@ def kind_of(mode: int) -> str:
 def read_bytes(path: Path, shown: str | None = None) -> bytes:
     """A regular file's bytes, never through a link, never more than the size limit."""
     name = shown or str(path)
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
+        raise NotAFileError(f"{name} is a symbolic link; it is never followed")
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         if os.path.islink(path):
             raise NotAFileError(f"{name} is a symbolic link; it is never followed") from error

@@ -39,6 +39,7 @@ from tssa.gitrepo import (
     uncommitted,
     unmerged_stages,
 )
+from tssa.interrupts import STOPPING
 from tssa.movein import Change, move_in, undo_interrupted
 from tssa.newversion import apply_new_version
 from tssa.packagefiles import PackageFiles, read_package
@@ -374,8 +375,9 @@ def _stop(number: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """The `update` subcommand: update, print notes and conflicts, fail while conflicts remain."""
     options = UpdateOptions(dict(args.data), args.interactive, args.vcs_ref)
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, _stop)
+    for number in STOPPING:
+        if number != signal.SIGINT:
+            signal.signal(number, _stop)
     outcome = update_package(args.path, options)
     if outcome.old_version == outcome.new_version:
         print(f"{_printable(args.path)}: the template is already at {outcome.new_version}; answers applied again.")

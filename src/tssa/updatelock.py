@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tssa.errors import TssaError
@@ -59,29 +59,50 @@ def _is_stale(path: Path) -> bool:
         return True
 
 
+def _running(path: Path) -> UpdateRunningError:
+    holder = _holder(path)
+    running = f"process {holder}" if holder is not None else "a run that is starting"
+    return UpdateRunningError(
+        f"another tssa update ({running}) is updating this repository; wait for it to end (if none runs, delete {path})"
+    )
+
+
+def _take_over(path: Path, judged: int) -> None:
+    """Move a stale lock aside; of two runs taking over, one wins the rename.
+
+    If another run took the stale lock over between our look and our rename,
+    the file moved aside is that run's live lock: it goes back, and we wait.
+    """
+    aside = path.with_name(f"{LOCK_NAME}.stale-{os.getpid()}")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return
+    if aside.stat().st_ino != judged:
+        with suppress(FileExistsError):
+            os.link(aside, path)
+        aside.unlink()
+        raise _running(path)
+    aside.unlink()
+
+
 def _take(path: Path) -> None:
     for _ in range(3):
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
-            if not _is_stale(path):
-                holder = _holder(path)
-                running = f"process {holder}" if holder is not None else "a run that is starting"
-                raise UpdateRunningError(
-                    f"another tssa update ({running}) is updating this repository; wait for it to end "
-                    f"(if none runs, delete {path})"
-                ) from None
-            aside = path.with_name(f"{LOCK_NAME}.stale-{os.getpid()}")
             try:
-                os.rename(path, aside)  # of two runs taking over, one wins the rename
-                aside.unlink()
+                judged = path.stat().st_ino
             except FileNotFoundError:
-                pass
+                continue
+            if not _is_stale(path):
+                raise _running(path) from None
+            _take_over(path, judged)
             continue
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(f"{os.getpid()}\n")
         return
-    raise UpdateRunningError(f"another tssa update is updating this repository; wait for it to end (or delete {path})")
+    raise _running(path)
 
 
 @contextmanager
