@@ -26,7 +26,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from tssa import __version__
+from tssa import __version__, copierrun
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
@@ -293,8 +293,6 @@ def _update_staged(
     outcome: UpdateOutcome,
 ) -> None:
     """Update a copy of the package, then move the result into place."""
-    from tssa import copierrun  # copier takes a while to load: only an update needs it
-
     old = read_recorded(package.folder)
     check_versions_exist(old.source, old.version, options.vcs_ref, package.folder / ANSWERS_FILE)
     with staging_area() as staging:
