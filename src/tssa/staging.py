@@ -84,6 +84,8 @@ def stage_package(staging: Staging, files: dict[str, bytes]) -> Path:
         "user.email=tssa@localhost",
         "-c",
         "commit.gpgsign=false",
+        "-c",
+        f"core.hooksPath={os.devnull}",  # the user's hooks are for the user's repositories
         "commit",
         "--quiet",
         "--no-verify",
