@@ -430,3 +430,14 @@ def test_the_lock_lets_one_holder_in_and_takes_over_an_old_empty_one(tmp_path: P
     with repository_lock(tmp_path):
         assert (tmp_path / LOCK_NAME).read_text(encoding="ascii").strip() == str(os.getpid())
     assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_an_unreadable_journal_is_refused_with_the_way_out(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    (package / ".git" / movein.JOURNAL_NAME).write_text("{not json", encoding="utf-8")
+
+    message = one_line_refusal(capsys, package)
+
+    assert "cannot be read" in message and "git checkout HEAD --" in message

@@ -131,7 +131,14 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
     except FileNotFoundError:
         return []
     except (OSError, ValueError):
-        entries = []
+        entries = None
+    if not isinstance(entries, list) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries
+    ):
+        raise InterruptedUpdateError(
+            f"{journal}: an interrupted tssa update left this list of its changes, and it cannot be read; "
+            "restore the package with `git checkout HEAD -- <package folder>`, delete the list, and run again"
+        )
     paths = [entry["path"] for entry in entries]
     edited = []
     for entry in entries:
