@@ -175,3 +175,19 @@ def test_interactive_without_a_terminal(template: Path, tmp_path: Path) -> None:
 )
 def test_a_template_newer_than_tssa_is_warned_about(recorded: str, warned: bool) -> None:
     assert bool(_version_note(recorded)) is warned
+
+
+def test_an_older_version_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    own = make_template(tmp_path / "template")
+    package = make_package(own, tmp_path / "flibble")
+    answers = package / ".copier-answers.yml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("_commit: v0.0.1", "_commit: v0.0.9"))
+    commit(package, "recorded as a later version")
+    git(own, "commit", "--quiet", "--allow-empty", "-m", "v0.0.9")
+    git(own, "tag", "v0.0.9")
+    before = answers.read_text(encoding="utf-8")
+
+    message = refused(capsys, str(package), "--vcs-ref", "v0.0.1")
+
+    assert "the package is at template v0.0.9, and v0.0.1 is older" in message
+    assert answers.read_text(encoding="utf-8") == before

@@ -8,6 +8,7 @@ package updated.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import shutil
@@ -199,6 +200,24 @@ def missing_or_misplaced(
         inside = text.split("\n")[start:end]
         problems.extend(f"{name} {'/'.join(section)}: {line!r}" for line in lines if line and line not in inside)
     return problems
+
+
+def as_utf8_copy(package: Path, destination: Path) -> Path:
+    """The package's documents decoded from UTF-16 (with its mark) or UTF-8, written as UTF-8 into `destination`.
+
+    Bytes that are not UTF-8 become U+FFFD, so the line checks can read the copy.
+    """
+    destination.mkdir()
+    for path in package.glob("*.md"):
+        data = path.read_bytes()
+        for mark, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+            if data.startswith(mark):
+                text = data[len(mark) :].decode(codec)
+                break
+        else:
+            text = data.decode("utf-8", "replace")
+        (destination / path.name).write_text(text, encoding="utf-8")
+    return destination
 
 
 def conflict_markers(package: Path) -> list[str]:

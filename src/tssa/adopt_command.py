@@ -108,7 +108,7 @@ def copier_renderer(source: str, version: str, recorded: dict[str, Any] | None =
     import copier
     from copier.errors import CopierError
 
-    from tssa.versions import RenderError, first_line
+    from tssa.copierrun import RenderError, first_line
 
     def render(data: dict[str, Any]) -> dict[str, str]:
         with tempfile.TemporaryDirectory(prefix="tssa-adopt-") as scratch:
@@ -204,7 +204,7 @@ def adopt_package(
     recorded: dict[str, Any] | None = None
     answers_path = package / ANSWERS_FILENAME
     if answers_path.is_file():
-        from tssa.versions import read_recorded
+        from tssa.recorded import read_recorded
 
         old = read_recorded(package)
         recorded_text = answers_path.read_text(encoding="utf-8")

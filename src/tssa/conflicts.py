@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tssa.errors import TssaError
 from tssa.markdown import lines_of
+from tssa.textfiles import decode, read_bytes
 
 # The labels copier gives its own conflict markers; our section merge uses the same, so both read alike.
 LABELS = ("before updating", "last update", "after updating")
@@ -62,15 +64,15 @@ def conflict_lines(text: str) -> list[int]:
 
 
 def find_conflicts(folder: Path) -> list[Conflict]:
-    """Every conflict in the text files below `folder`, by path and line."""
+    """Every conflict in the regular files below `folder`, by path and line, whatever their encoding."""
     found: list[Conflict] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(name for name in dirs if name not in _SKIPPED_FOLDERS)
         for name in sorted(files):
             path = Path(root) / name
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = decode(read_bytes(path))[0]
+            except (OSError, TssaError):
                 continue
             relative = path.relative_to(folder)
             found.extend(Conflict(relative, line) for line in conflict_lines(text))

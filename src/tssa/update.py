@@ -1,44 +1,53 @@
 """`tssa update`: bring a package to a newer template version without losing a written line.
 
-Copier does the update itself (answers, questions, the answers file) with
-three lines of context and inline conflicts. Then every package document is
-merged again by sections (see `tssa.merge`), which carries the author's text
+Copier renders the old version with the recorded answers and the new one
+with the answers it asks for (or keeps), as `copier update` does; each file
+is merged from the three (`tssa.newversion`), and every package document is
+merged by sections (see `tssa.merge`), which carries the author's text
 through moved, swapped, added and renamed sections where a line merge
 conflicts. A file the new version renames moves with its text; a file it
 drops is kept when the author wrote in it. Conflicts left are listed as
 `file:line`, and the command fails until they are resolved.
+
+All of it happens on a private copy (`tssa.staging`); the package changes
+only at the end, all at once (`tssa.movein`), under a lock that keeps a
+second update of the same repository out (`tssa.updatelock`).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import tempfile
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
-import copier
-from copier.errors import CopierError, InteractiveSessionError
 from packaging.version import InvalidVersion, Version
 
-from tssa import __version__
+from tssa import __version__, copierrun
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import TssaError
-from tssa.gitrepo import intend_to_add_new_files, top_level, uncommitted
-from tssa.versions import (
-    ANSWERS_FILE,
-    UnknownVersionError,
-    first_line,
-    missing_version,
-    read_files,
-    read_recorded,
-    render,
-    versions_phrase,
+from tssa.gitrepo import (
+    copy_blob,
+    git_dir,
+    intend_to_add_new_files,
+    set_unmerged,
+    top_level,
+    uncommitted,
+    unmerged_stages,
 )
-
-CONTEXT_LINES = 3
+from tssa.interrupts import STOPPING
+from tssa.movein import Change, move_in, undo_interrupted
+from tssa.newversion import apply_new_version
+from tssa.packagefiles import PackageFiles, read_package
+from tssa.recorded import ANSWERS_FILE, read_recorded
+from tssa.staging import remove_stale, stage_package, staging_area
+from tssa.textfiles import UTF8, Encoding, encode, read_bytes
+from tssa.updatelock import repository_lock
+from tssa.versions import check_no_downgrade, check_versions_exist
 
 
 class PackageFolderNotFoundError(TssaError):
@@ -65,8 +74,20 @@ class UnresolvedConflictsError(TssaError):
     exit_code = 2
 
 
-class CopierUpdateError(TssaError):
-    """Copier refused or failed to update (bad answer, unknown version, downgrade, ...)."""
+class ChangedMeanwhileError(TssaError):
+    """A file of the package changed while the update ran."""
+
+    exit_code = 2
+
+
+class UpdateInterruptedError(TssaError):
+    """Ctrl-C or SIGTERM stopped the update."""
+
+    exit_code = 130
+
+
+class UpdateFailedError(TssaError):
+    """Something outside tssa failed (disk full, no permission, ...); the package is as it was."""
 
 
 class ConflictsRemainError(TssaError):
@@ -92,18 +113,26 @@ class UpdateOutcome:
     conflicts: list[Conflict] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     """The paths the update changed, as `git status` names them."""
+    written: bool = False
+    """Whether the result is in the package (an interruption after this leaves the update done)."""
+
+    def mark_written(self) -> None:
+        self.written = True
 
 
-def _check_ready(folder: Path) -> PackageFolder:
-    """Refuse, with one clear line, to update what cannot be updated safely."""
-    if not folder.is_dir():
-        raise PackageFolderNotFoundError(f"{folder}: no such folder")
-    top = top_level(folder)
-    if top is None:
-        raise NotInGitRepositoryError(
-            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
-        )
-    read_recorded(folder)
+@dataclass(frozen=True)
+class _StagedPackage(PackageFolder):
+    """The staged copy, where documents are written back in their own encoding."""
+
+    encodings: dict[str, Encoding] = field(default_factory=dict)
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(encode(text, self.encodings.get(relative, UTF8)))
+
+
+def _check_clean(folder: Path) -> None:
     changed = uncommitted(folder)
     if changed:
         shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
@@ -111,34 +140,20 @@ def _check_ready(folder: Path) -> PackageFolder:
             f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
             "so the update can be reviewed and undone"
         )
+
+
+def _check_ready(folder: Path, package: PackageFolder) -> PackageFiles:
+    """Refuse, with one clear line, to update what cannot be updated safely; the package's files."""
+    files = read_package(package.folder, folder)
+    read_recorded(folder)
+    _check_clean(folder)
     left = find_conflicts(folder)
     if left:
         raise UnresolvedConflictsError(
             f"{folder / left[0].path}:{left[0].line} still holds a conflict marker from an earlier update; "
             "resolve it and commit first"
         )
-    return PackageFolder(folder.resolve(), top)
-
-
-def _run_copier(folder: Path, options: UpdateOptions) -> None:
-    try:
-        copier.run_update(
-            folder,
-            data=dict(options.data),
-            defaults=not options.interactive,
-            vcs_ref=options.vcs_ref,
-            overwrite=True,
-            quiet=True,
-            conflict="inline",
-            context_lines=CONTEXT_LINES,
-        )
-    except InteractiveSessionError as error:
-        raise CopierUpdateError(
-            "no terminal to ask the questions; leave out --interactive "
-            "(and give --data KEY=VALUE for the answers to change)"
-        ) from error
-    except (CopierError, ValueError) as error:
-        raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
+    return files
 
 
 def _shown(value: Any) -> str:
@@ -182,40 +197,121 @@ def _version_note(version: str) -> list[str]:
     return []
 
 
-def _check_versions_exist(source: str, recorded: str, wanted: str | None, answers_file: Path) -> None:
-    """Refuse, before anything is rendered, a recorded version or a --vcs-ref the template does not have."""
-    tags = missing_version(source, recorded)
-    if tags is not None:
-        raise UnknownVersionError(
-            f"{answers_file}: _commit {recorded!r}: the template {source} has no such version "
-            f"({versions_phrase(tags)}); set _commit to the version that made the package, commit, and run again"
-        )
-    tags = missing_version(source, wanted) if wanted else None
-    if tags is not None:
-        raise UnknownVersionError(
-            f"--vcs-ref {wanted}: the template {source} has no such version ({versions_phrase(tags)})"
-        )
+def _staged_result(folder: Path) -> dict[str, bytes]:
+    result: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if relative.parts[0] == ".git" or path.is_dir():
+            continue
+        result[relative.as_posix()] = read_bytes(path)
+    return result
+
+
+def _changes(package: PackageFolder, before: dict[str, bytes], after: dict[str, bytes]) -> list[Change]:
+    changes = [
+        Change(package.git_path(relative), content, before.get(relative))
+        for relative, content in after.items()
+        if before.get(relative) != content
+    ]
+    changes.extend(
+        Change(package.git_path(relative), None, content)
+        for relative, content in before.items()
+        if relative not in after
+    )
+    return changes
+
+
+def _check_unchanged(folder: Path, package: PackageFolder, files: PackageFiles) -> None:
+    """The package must still be what was staged: an edit made during the update would be overwritten."""
+    for relative, content in files.content.items():
+        try:
+            same = read_bytes(package.folder / relative) == content
+        except (OSError, TssaError):
+            same = False
+        if not same:
+            raise ChangedMeanwhileError(
+                f"{folder / relative} changed while the update ran; nothing was changed: run again"
+            )
+    _check_clean(folder)
+
+
+def _record_in_index(package: PackageFolder, staged: Path) -> None:
+    """Copy the staged index's unmerged entries into the repository; add new files with --intent-to-add."""
+    for relative, stages in unmerged_stages(staged).items():
+        copied = [(stage, copy_blob(staged, blob, package.top)) for stage, blob in stages]
+        set_unmerged(package.top, package.git_path(relative), copied)
+    intend_to_add_new_files(package.folder)  # the folder had no untracked file before: these are the update's
 
 
 def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
-    package = _check_ready(folder)
+    if not folder.is_dir():
+        raise PackageFolderNotFoundError(f"{folder}: no such folder")
+    top = top_level(folder)
+    if top is None:
+        raise NotInGitRepositoryError(
+            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
+        )
+    package = PackageFolder(folder.resolve(), top)
+    git_folder = git_dir(folder)
+    outcome = UpdateOutcome("", "")
+    try:
+        with repository_lock(git_folder):
+            remove_stale()
+            undone = undo_interrupted(top, git_folder)
+            if undone:
+                outcome.notes.append(
+                    f"an earlier tssa update was interrupted; its changes to {len(undone)} file(s) were undone"
+                )
+            files = _check_ready(folder, package)
+            _update_staged(folder, package, git_folder, files, options, outcome)
+        outcome.conflicts = find_conflicts(package.folder)
+        outcome.changed = uncommitted(package.folder)
+    except KeyboardInterrupt:
+        if outcome.written:
+            raise UpdateInterruptedError(
+                f"interrupted after the update was written into {folder}; review it with `git diff` "
+                "and `tssa check`, then commit"
+            ) from None
+        raise UpdateInterruptedError(f"interrupted; nothing changed in {folder}") from None
+    except OSError as error:
+        if outcome.written:
+            raise
+        raise UpdateFailedError(
+            f"{error.filename or folder}: {error.strerror or error}; the package is as it was "
+            f"(if not, `git checkout HEAD -- {folder}` restores it)"
+        ) from error
+    return outcome
+
+
+def _update_staged(
+    folder: Path,
+    package: PackageFolder,
+    git_folder: Path,
+    files: PackageFiles,
+    options: UpdateOptions,
+    outcome: UpdateOutcome,
+) -> None:
+    """Update a copy of the package, then move the result into place."""
     old = read_recorded(package.folder)
-    _check_versions_exist(old.source, old.version, options.vcs_ref, package.folder / ANSWERS_FILE)
-    before = read_files(package.folder)
-    with tempfile.TemporaryDirectory(prefix="tssa-update-") as scratch:
-        base = render(old, Path(scratch) / "base")
-        _run_copier(package.folder, options)
-        new = read_recorded(package.folder)
-        theirs = render(new, Path(scratch) / "theirs")
-    outcome = UpdateOutcome(old.version, new.version)
-    outcome.notes.extend(carry_documents(package, before, base, theirs))
-    intend_to_add_new_files(package.folder)  # the folder had no untracked file before: these are the update's
+    check_versions_exist(old.source, old.version, options.vcs_ref, package.folder / ANSWERS_FILE)
+    with staging_area() as staging:
+        copy = stage_package(staging, files.content)
+        base = copierrun.render(old, staging.room("base"))
+        answers = read_bytes(package.folder / ANSWERS_FILE)
+        rendered = staging.room("theirs")
+        theirs = copierrun.render_new_version(answers, rendered, options.data, options.interactive, options.vcs_ref)
+        new = read_recorded(rendered)
+        check_no_downgrade(old.version, new.version)
+        staged = _StagedPackage(copy, copy, files.encodings)
+        apply_new_version(staged, files.texts, base, theirs, read_bytes(rendered / ANSWERS_FILE))
+        outcome.old_version, outcome.new_version = old.version, new.version
+        outcome.notes.extend(carry_documents(staged, files.texts, base, theirs))
+        changes = _changes(package, files.content, _staged_result(copy))
+        _check_unchanged(folder, package, files)
+        move_in(package.top, git_folder, changes, lambda: _record_in_index(package, copy), outcome.mark_written)
     outcome.notes.extend(_answer_notes(old.answers, new.answers, options.data))
     outcome.notes.extend(_version_note(new.version))
-    outcome.conflicts = find_conflicts(package.folder)
-    outcome.changed = uncommitted(package.folder)
-    return outcome
 
 
 # ---------------------------------------------------------------- command line
@@ -264,20 +360,33 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _printable(value: object) -> str:
+    """A path or note as one line: a newline or other control character in a name is shown escaped."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
+
+
+def _stop(number: int, frame: FrameType | None) -> None:
+    """SIGTERM and SIGHUP stop an update the way Ctrl-C does: cleaned up, nothing half-written."""
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     """The `update` subcommand: update, print notes and conflicts, fail while conflicts remain."""
     options = UpdateOptions(dict(args.data), args.interactive, args.vcs_ref)
+    for number in STOPPING:
+        if number != signal.SIGINT:
+            signal.signal(number, _stop)
     outcome = update_package(args.path, options)
     if outcome.old_version == outcome.new_version:
-        print(f"{args.path}: the template is already at {outcome.new_version}; answers applied again.")
+        print(f"{_printable(args.path)}: the template is already at {outcome.new_version}; answers applied again.")
     else:
-        print(f"Updated {args.path} from template {outcome.old_version} to {outcome.new_version}.")
+        print(f"Updated {_printable(args.path)} from template {outcome.old_version} to {outcome.new_version}.")
     for note in outcome.notes:
-        print(f"note: {note}")
+        print(f"note: {_printable(note)}")
     if outcome.conflicts:
         print("Conflicts to resolve (keep the right lines, delete the <<<<<<< ======= >>>>>>> markers):")
         for conflict in outcome.conflicts:
-            print(f"{args.path / conflict.path}:{conflict.line}")
+            print(f"{_printable(args.path / conflict.path)}:{conflict.line}")
         files = sorted({conflict.path.as_posix() for conflict in outcome.conflicts})
         raise ConflictsRemainError(
             f"{len(outcome.conflicts)} conflict(s) left in {', '.join(files)}; resolve them, then commit"
