@@ -95,3 +95,11 @@ def test_a_path_that_holds_no_package_fails_the_step(tmp_path: Path) -> None:
     finished, _ = run_step("check", {"paths": "empty"}, tmp_path)
     assert finished.returncode == 2
     assert "holds no" in finished.stderr
+
+
+def test_the_outline_input_fails_an_older_document(tmp_path: Path) -> None:
+    shutil.copytree(TEMPLATE_ROOT / "tests" / "fixtures" / "check" / "shape-2021" / "community", tmp_path / "community")
+    finished, _ = run_step("check", {"paths": "community/", "outline": "2023", "select": "TSSA109"}, tmp_path)
+    annotations = [line for line in finished.stdout.splitlines() if line.startswith("::error ")]
+    assert finished.returncode == 1
+    assert annotations and all("TSSA109" in line for line in annotations)

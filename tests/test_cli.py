@@ -19,7 +19,8 @@ import tssa.check_command
 from tssa.cli import main
 from tssa.errors import ExitCode
 
-WRITTEN = Path(__file__).parent / "fixtures" / "check" / "written"
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+WRITTEN = FIXTURES / "written"
 # Libraries only `tssa update` or `--lint` may load.
 HEAVY = {"copier", "questionary", "prompt_toolkit", "jinja2", "pymarkdown"}
 
@@ -169,3 +170,20 @@ def test_ctrl_c_during_a_parallel_check_is_one_line(tmp_path: Path, delay: float
     # (-SIGINT: the signal came after the work was done, as the interpreter shut down.)
     assert err in {"", "tssa: interrupted\n"}
     assert process.returncode in {ExitCode.OK, ExitCode.INTERRUPTED, -signal.SIGINT}
+
+
+def test_outline_fails_a_document_written_for_an_older_outline(capsys: pytest.CaptureFixture[str]) -> None:
+    package = FIXTURES / "shape-2021"
+    assert main(["check", "--outline", "2021", "--select", "TSSA109", str(package)]) == ExitCode.OK
+    capsys.readouterr()
+    assert main(["check", "--outline", "2023", "--select", "TSSA109", str(package)]) == ExitCode.FINDINGS
+    out = capsys.readouterr().out
+    assert "self-assessment.md:1: error TSSA109 outline-too-old: written for the guide's 2021 outline" in out
+    assert "--outline asks for 2023 or newer" in out
+
+
+def test_an_unknown_outline_version_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--outline", "2031", str(FIXTURES / "shape-2021")]) == ExitCode.USAGE
+    assert capsys.readouterr().err.strip() == (
+        "tssa: --outline: '2031' is not an outline version; allowed: 2019, 2021, 2023, 2024"
+    )

@@ -35,6 +35,8 @@ class DocumentReport:
     findings: list[Finding] = field(default_factory=list)
     sections_written: int = 0
     sections_total: int = 0
+    outline: str = "current"
+    """The guide outline version the document was judged against ("2019", ..., "current")."""
 
 
 _DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
@@ -76,6 +78,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     judged = not _is_other_readme(file.document, parsed, resolution)
     if not judged:
         resolution = Resolution(resolution.outline, ())
+    report.outline = resolution.outline.outline
     counted = [entry for entry in resolution.entries if entry.counts_for_progress]
     report.sections_total = len(counted)
     report.sections_written = sum(entry.status is Status.WRITTEN for entry in counted)

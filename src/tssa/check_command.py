@@ -10,11 +10,12 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from tssa.check import check_files
+from tssa.check import DocumentReport, check_files
 from tssa.errors import ExitCode, TssaError, UsageError
+from tssa.outline import GUIDE_VERSIONS, guide_order
 from tssa.package import find_package_files
 from tssa.report import as_markdown, present, rules_listing
-from tssa.rules import Selection
+from tssa.rules import Finding, Selection
 
 
 def run(args: argparse.Namespace) -> ExitCode:
@@ -27,15 +28,38 @@ def run(args: argparse.Namespace) -> ExitCode:
         raise UsageError("check: give at least one PATH: a document, a package folder or a folder of packages")
     if args.lint:
         _require_linter()
+    oldest = _oldest_outline(args.outline)
+    checked = check_files(find_package_files(args.paths), lint=args.lint)
     reports = [
-        replace(report, findings=[finding for finding in report.findings if selection.reports(finding)])
-        for report in check_files(find_package_files(args.paths), lint=args.lint)
+        replace(
+            report,
+            findings=[
+                finding
+                for finding in [*_outline_findings(report, oldest), *report.findings]
+                if selection.reports(finding)
+            ],
+        )
+        for report in checked
     ]
     print(present(args.format, reports, selection))
     if args.summary is not None:
         _append_summary(args.summary, as_markdown(reports, selection))
     failed = selection.fails(finding for report in reports for finding in report.findings)
     return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+def _oldest_outline(wanted: str | None) -> str | None:
+    if wanted is None or wanted in GUIDE_VERSIONS:
+        return wanted
+    raise UsageError(f"--outline: {wanted!r} is not an outline version; allowed: {', '.join(GUIDE_VERSIONS)}")
+
+
+def _outline_findings(report: DocumentReport, oldest: str | None) -> list[Finding]:
+    """With `--outline`, a document written for an older outline fails (TSSA109)."""
+    if oldest is None or guide_order(report.outline) >= guide_order(oldest):
+        return []
+    message = f"written for the guide's {report.outline} outline; --outline asks for {oldest} or newer"
+    return [Finding(report.file.path, 1, "TSSA109", message)]
 
 
 class LinterMissingError(TssaError):

@@ -59,6 +59,11 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help="also append a Markdown summary to FILE, such as $GITHUB_STEP_SUMMARY",
     )
+    check.add_argument(
+        "--outline",
+        metavar="VERSION",
+        help="the oldest guide outline a document may follow (2019, 2021, 2023, 2024); older ones fail (TSSA109)",
+    )
     check.add_argument("--list-rules", action="store_true", help="list every rule (in --format) and exit")
     check.set_defaults(handler=run_check)
 

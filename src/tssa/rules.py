@@ -113,6 +113,12 @@ RULES: tuple[Rule, ...] = (
         _W,
         "the package was made with an older template version: run `tssa update`",
     ),
+    Rule(
+        "TSSA109",
+        "outline-too-old",
+        _E,
+        "with `--outline`: the document follows an older outline than the one asked for",
+    ),
     Rule("TSSA201", "missing-metadata", _E, "no metadata table", _METADATA),
     Rule("TSSA202", "missing-metadata-row", _E, "a metadata row is missing", _METADATA),
     Rule("TSSA203", "invalid-stage", _E, "Assessment Stage is not Incomplete, Complete or Obsolete", _METADATA),
