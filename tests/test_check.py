@@ -445,3 +445,14 @@ def test_a_rejected_file_given_by_name_reports_its_document(written: Path, capsy
     out = capsys.readouterr().out
     assert "self-assessment.md:1: error TSSA403 rejected-changes" in out
     assert "TSSA101" not in out
+
+
+def test_a_link_to_a_package_document_not_written_yet_is_no_error(
+    written: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The OpenSSF copy of the guide links its joint assessment to ./README.md, written last.
+    (written / "README.md").unlink()
+    path = written / "joint-assessment.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nSee the [summary](./README.md).\n", encoding="utf-8")
+    main(["check", "--select", "TSSA302", str(written)])
+    assert "TSSA302" not in capsys.readouterr().out

@@ -18,7 +18,7 @@ from tssa.conflicts import is_conflict_marker
 from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
 from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
-from tssa.package import PACKAGE_FILENAMES, PackageFile
+from tssa.package import PackageFile
 from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
 from tssa.workers import run_in_workers
@@ -353,12 +353,13 @@ def _judged(target: Path, folder: Path, root: Path | None) -> bool:
     """Whether a missing link target is a defect we can tell from here.
 
     In a repository, any target inside it. Outside one, where the package will
-    live decides what its links reach: only the package's own documents and
-    the folders below it are judged.
+    live decides what its links reach: only the folders below it are judged. A
+    link to one of the package's documents that is not there yet (the joint
+    README is written last) is not a defect of the document that links to it.
     """
     if root is not None:
         return root == target or root in target.parents
-    return (target.name in PACKAGE_FILENAMES and target.parent == folder) or folder in target.parent.parents
+    return folder in target.parent.parents
 
 
 def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
