@@ -192,14 +192,14 @@ def _self_assessment(document: tuple[str, MarkdownDocument] | None, result: Extr
             result.take(f"channel_{name}", text, _where(channels[name]))
         else:
             result.notes.append(
-                f"channel_{name}: no {name.capitalize()} channel found; the template's sample stands in any "
-                f"section added: set it with `tssa update --data channel_{name}=...`"
+                f"channel_{name}: no {name.capitalize()} channel found; left empty, so a section added shows "
+                f"guidance: set it with `tssa update --data channel_{name}=...`"
             )
     contact = read_security_contact(parsed, filename)
     if contact is not None and contact.value and _EMAIL.match(contact.value):
         result.take("security_contact", contact.value, _where(contact))
     else:
         result.notes.append(
-            "security_contact: no e-mail address for reports found; the template's sample stands in any "
-            "section added: set it with `tssa update --data security_contact=...`"
+            "security_contact: no e-mail address for reports found; left empty, so a section added shows "
+            "guidance: set it with `tssa update --data security_contact=...`"
         )
