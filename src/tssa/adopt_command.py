@@ -35,7 +35,7 @@ TOC_FOLDER = "security-assessment"
 class NoTemplateError(TssaError):
     """No template source was given and this tssa is not installed from a checkout of the template."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class WriteFailedError(TssaError):

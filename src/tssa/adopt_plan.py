@@ -15,7 +15,7 @@ from typing import Any
 
 from tssa.adopt_answers import ExtractedAnswers, extract_answers
 from tssa.adopt_sections import add_missing_sections, template_blocks
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.facts import ANSWERS_FILENAME, read_package_facts
 from tssa.files import read_document
 from tssa.markdown import MarkdownDocument, parse
@@ -31,13 +31,13 @@ Renderer = Callable[[dict[str, Any]], dict[str, str]]
 class UnreadableDocumentError(TssaError):
     """A document of the package cannot be read as UTF-8 text, so adopt would not know what it keeps."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class AmbiguousPackageError(TssaError):
     """The package cannot be adopted as it is: two files for one document, or many packages in one folder."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

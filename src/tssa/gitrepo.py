@@ -13,13 +13,13 @@ import os
 import subprocess
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 
 
 class GitNotFoundError(TssaError):
     """The git command is not installed or not on PATH."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class GitCommandError(TssaError):

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 
 HTML_MARKER = '<meta name="generator" content="tssa index">'
 
@@ -26,7 +26,7 @@ class NotOursError(TssaError):
 class NotAFolderError(TssaError):
     """ROOT is a file: the index lists the packages under a folder."""
 
-    exit_code = 2
+    exit_code = ExitCode.NOT_FOUND
 
 
 class OutputError(TssaError):
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{packages} {'package' if packages == 1 else 'packages'} ({summary}) -> {', '.join(map(str, outputs))}")
     for problem in index["problems"]:
         print(f"  {problem['path']}: {problem['message']}")
-    return 0
+    return ExitCode.OK
 
 
 def render_json(index: dict[str, Any]) -> str:

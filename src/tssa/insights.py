@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError, UsageError
 
 TOC_HOME = "https://github.com/cncf/toc/blob/main/projects/{slug}/security-assessment/self-assessment.md"
 TAG_HOME = "https://github.com/cncf/tag-security/blob/main/community/assessments/projects/{slug}/self-assessment.md"
@@ -24,13 +24,11 @@ _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 class NoSelfAssessmentError(TssaError):
     """The package path holds no self-assessment to point at."""
 
-    exit_code = 2
+    exit_code = ExitCode.NOT_FOUND
 
 
-class BadOptionError(TssaError):
+class BadOptionError(UsageError):
     """An option value is not in the form the command allows."""
-
-    exit_code = 2
 
 
 def register(commands: Any) -> None:
@@ -60,7 +58,7 @@ def run_insights(args: argparse.Namespace) -> int:
     entry = build_entry(args.package, evidence=args.evidence, date=args.date, today=datetime.date.today())
     if args.write is None:
         print(render_entry(entry), end="")
-        return 0
+        return ExitCode.OK
     update_file(args.write, entry)
     print(f"Updated {'.'.join(ENTRY_PATH)} in {args.write}.")
-    return 0
+    return ExitCode.OK

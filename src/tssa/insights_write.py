@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.insights import ENTRY_PATH
 
 MAX_BYTES = 1024 * 1024
@@ -34,7 +34,7 @@ MAX_VALUES = 200_000
 class InsightsFileError(TssaError):
     """The Security Insights file cannot be updated (missing, not YAML, or a layout that cannot be kept)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 def render_entry(entry: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.gitrepo import git
 from tssa.interrupts import signals_held
 from tssa.textfiles import read_bytes
@@ -29,7 +29,7 @@ JOURNAL_NAME = "tssa-update.journal"
 class InterruptedUpdateError(TssaError):
     """An earlier update was killed while it moved its result in, and files changed since."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

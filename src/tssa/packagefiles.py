@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.gitrepo import tracked_modes
 from tssa.textfiles import Encoding, NotAFileError, decode, kind_of, read_bytes
 
@@ -25,7 +25,7 @@ _SUBMODULE_MODE = "160000"
 class UnsafeFileError(TssaError):
     """The package holds a link, a special file, or a document that is not text."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.textfiles import read_bytes
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -26,13 +26,13 @@ _URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|git@)")
 class NoAnswersFileError(TssaError):
     """The folder has no answers file, so copier never made it (or it was deleted)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class BadAnswersFileError(TssaError):
     """The answers file cannot be used to update: unreadable, or missing the template source."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest file an update reads or copies; real documents are about 100 KB."""
@@ -23,13 +23,13 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 class NotAFileError(TssaError):
     """A path that should be a regular file is a link, FIFO, device, socket or folder."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class FileTooLargeError(TssaError):
     """A file is larger than an update reads."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

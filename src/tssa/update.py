@@ -29,7 +29,7 @@ from packaging.version import InvalidVersion, Version
 from tssa import __version__, copierrun
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 from tssa.gitrepo import (
     copy_blob,
     git_dir,
@@ -53,37 +53,37 @@ from tssa.versions import check_no_downgrade, check_versions_exist
 class PackageFolderNotFoundError(TssaError):
     """The path to update is not an existing folder."""
 
-    exit_code = 2
+    exit_code = ExitCode.NOT_FOUND
 
 
 class NotInGitRepositoryError(TssaError):
     """The package is not inside a git repository, so an update could not be reviewed or undone."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class UncommittedChangesError(TssaError):
     """The package has changes that are not committed; an update would mix with them."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class UnresolvedConflictsError(TssaError):
     """The package still holds conflict markers from an earlier update."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class ChangedMeanwhileError(TssaError):
     """A file of the package changed while the update ran."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class UpdateInterruptedError(TssaError):
     """Ctrl-C or SIGTERM stopped the update."""
 
-    exit_code = 130
+    exit_code = ExitCode.INTERRUPTED
 
 
 class UpdateFailedError(TssaError):
@@ -395,4 +395,4 @@ def run(args: argparse.Namespace) -> int:
         print("Review the changes with `git diff`, then commit them.")
     else:
         print("Nothing changed.")
-    return 0
+    return ExitCode.OK

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 
 LOCK_NAME = "tssa-update.lock"
 # A lock file without a process id yet is being written by a run that just started.
@@ -22,7 +22,7 @@ _STARTING_SECONDS = 10.0
 class UpdateRunningError(TssaError):
     """Another `tssa update` holds the repository's lock."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 def process_alive(pid: int) -> bool:

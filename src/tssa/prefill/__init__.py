@@ -10,19 +10,19 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, TssaError
 
 
 class CheckoutNotFoundError(TssaError):
     """The checkout to read is not an existing folder."""
 
-    exit_code = 2
+    exit_code = ExitCode.NOT_FOUND
 
 
 class OutputExistsError(TssaError):
     """An output file exists already and --force was not given."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 def register(commands: Any) -> None:

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from tssa.errors import ExitCode
 from tssa.prefill import CheckoutNotFoundError, OutputExistsError
 from tssa.prefill.detect import detect
 from tssa.prefill.output import answers_yaml, build_draft, draft_markdown, summary_table
@@ -43,4 +44,4 @@ def write_prefill(checkout: Path, output: Path, force: bool = False) -> int:
     print()
     print(f"Wrote {targets[0]} and {targets[1]}.")
     print(f"Next: copier copy --data-file {targets[0]} TEMPLATE DESTINATION")
-    return 0
+    return ExitCode.OK
