@@ -45,6 +45,7 @@ from tssa.newversion import apply_new_version
 from tssa.packagefiles import PackageFiles, read_package
 from tssa.recorded import ANSWERS_FILE, read_recorded
 from tssa.staging import remove_stale, stage_package, staging_area
+from tssa.terminal import printable
 from tssa.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.updatelock import repository_lock
 from tssa.versions import check_no_downgrade, check_versions_exist
@@ -360,11 +361,6 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _printable(value: object) -> str:
-    """A path or note as one line: a newline or other control character in a name is shown escaped."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
-
-
 def _stop(number: int, frame: FrameType | None) -> None:
     """SIGTERM and SIGHUP stop an update the way Ctrl-C does: cleaned up, nothing half-written."""
     raise KeyboardInterrupt
@@ -378,15 +374,15 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(number, _stop)
     outcome = update_package(args.path, options)
     if outcome.old_version == outcome.new_version:
-        print(f"{_printable(args.path)}: the template is already at {outcome.new_version}; answers applied again.")
+        print(f"{printable(str(args.path))}: the template is already at {outcome.new_version}; answers applied again.")
     else:
-        print(f"Updated {_printable(args.path)} from template {outcome.old_version} to {outcome.new_version}.")
+        print(f"Updated {printable(str(args.path))} from template {outcome.old_version} to {outcome.new_version}.")
     for note in outcome.notes:
-        print(f"note: {_printable(note)}")
+        print(f"note: {printable(note)}")
     if outcome.conflicts:
         print("Conflicts to resolve (keep the right lines, delete the <<<<<<< ======= >>>>>>> markers):")
         for conflict in outcome.conflicts:
-            print(f"{_printable(args.path / conflict.path)}:{conflict.line}")
+            print(f"{printable(str(args.path / conflict.path))}:{conflict.line}")
         files = sorted({conflict.path.as_posix() for conflict in outcome.conflicts})
         raise ConflictsRemainError(
             f"{len(outcome.conflicts)} conflict(s) left in {', '.join(files)}; resolve them, then commit"
