@@ -28,6 +28,7 @@ from tssa.errors import ExitCode, TssaError, UsageError
 from tssa.facts import ANSWERS_FILENAME
 from tssa.gitrepo import git, intend_to_add_new_files, top_level, uncommitted
 from tssa.package import PackageFile, find_package_files
+from tssa.safewrite import write_whole
 
 TOC_FOLDER = "security-assessment"
 
@@ -264,35 +265,18 @@ def _write(adoption: Adoption, package: Path) -> None:
             if not change.changed:
                 continue
             path = target / change.path
-            _write_whole(path, change.after)
+            write_whole(path, change.after)
             written.append((path, change.before))
     except (OSError, TssaError) as error:
         for path, before in reversed(written):
             if before is None:
                 path.unlink(missing_ok=True)
             else:
-                _write_whole(path, before)
+                write_whole(path, before)
         for old, new in reversed(done):
             git("mv", "--", str(new.absolute()), str(old.absolute()), cwd=package.absolute().parent, check=False)
         raise WriteFailedError(f"{package}: could not write ({error}); the folder is as it was") from error
     intend_to_add_new_files(target)
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, renamed over it: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------- reporting

@@ -14,7 +14,6 @@ import copy
 import io
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from ruamel.yaml.error import YAMLError
 
 from tssa.errors import ExitCode, TssaError
 from tssa.insights import ENTRY_PATH
+from tssa.safewrite import write_whole
 
 MAX_BYTES = 1024 * 1024
 DEFAULT_STEP = 2
@@ -53,7 +53,7 @@ def update_file(path: Path, entry: dict[str, str]) -> None:
     newline = "\r\n" if "\r\n" in text else "\n"
     updated = splice(text, entry, newline, str(path))
     _verify(text, updated, entry, str(path))
-    _replace(path, bom + updated)
+    write_whole(path, bom + updated)
 
 
 def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file") -> str:
@@ -255,16 +255,3 @@ def _verify(old: str, new: str, entry: dict[str, str], name: str) -> None:
         ) from error
     if actual != expected:
         raise InsightsFileError(f"{name}: the entry could not be set without changing other keys; edit it by hand")
-
-
-def _replace(path: Path, text: str) -> None:
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
