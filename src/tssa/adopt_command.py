@@ -26,6 +26,7 @@ import tssa
 from tssa.adopt_plan import AdoptionPlan, Renderer, plan_adoption
 from tssa.errors import ExitCode, TssaError, UsageError
 from tssa.facts import ANSWERS_FILENAME
+from tssa.files import read_head
 from tssa.gitrepo import git, intend_to_add_new_files, top_level, uncommitted
 from tssa.package import PackageFile, find_package_files
 from tssa.safewrite import write_whole
@@ -232,8 +233,8 @@ def adopt_package(
 def _is_joint_readme(readme: Path) -> bool:
     """A README that is a joint assessment's summary, not a project's own page."""
     try:
-        head = readme.read_bytes()[:2000].decode("utf-8", errors="replace").casefold()
-    except OSError:
+        head = read_head(readme, 2000)[0].decode("utf-8", errors="replace").casefold()
+    except OSError:  # FileRefusedError too: not a regular file
         return False
     return "assessment" in head or "review" in head
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tssa.files import FileRefusedError, read_regular
+
 ANSWERS_FILE = ".copier-answers.yml"
 _ANSWERS_LIMIT = 256 * 1024
 _VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)")
@@ -40,11 +42,10 @@ def read_answers(folder: Path) -> RecordedTemplate:
     """The template version and project name a package's answers file records, if it has one."""
     path = folder / ANSWERS_FILE
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > _ANSWERS_LIMIT:
-            return RecordedTemplate()
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        data = read_regular(path, _ANSWERS_LIMIT, follow_links=False)
+    except FileRefusedError:
         return RecordedTemplate()
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     commit = _answer(text, "_commit")
     version = _VERSION.match(commit) if commit else None
     return RecordedTemplate(version.group(1) if version else None, commit, _answer(text, "project_name"))

@@ -31,8 +31,6 @@ from tssa.package import PackageFile
 T = TypeVar("T")
 
 ANSWERS_FILENAME = ".copier-answers.yml"
-# Facts are read from the top of real documents; a file beyond this is not read for them.
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -139,12 +137,7 @@ _METADATA_END = re.compile(r"^#{1,6}[ \t]+(?:[\d.]+[ \t]*)?overview\b", re.IGNOR
 
 
 def _read_file(path: Path) -> str | None:
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return None
-    except OSError:
-        return None
-    return read_document(path).text
+    return read_document(path).text  # None for no regular file, or one over the size limit
 
 
 # --- the project's name -------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import io
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from tssa.errors import ExitCode, TssaError
+from tssa.files import FileRefusedError, Problem, read_regular
 from tssa.insights import ENTRY_PATH
 from tssa.safewrite import write_whole
 
@@ -215,22 +215,18 @@ def _indent(block: str, column: int) -> str:
 
 def _read(path: Path) -> str:
     try:
-        status = os.lstat(path)
-    except OSError as error:
-        raise InsightsFileError(
-            f"{path}: {error.strerror or 'cannot be read'}; give an existing Security Insights file"
-        ) from error
-    if stat.S_ISLNK(status.st_mode):
-        raise InsightsFileError(f"{path} is a link; give the file it points to")
-    if not stat.S_ISREG(status.st_mode):
-        raise InsightsFileError(f"{path} is not a regular file")
-    if status.st_size > MAX_BYTES:
-        raise InsightsFileError(f"{path} is larger than {MAX_BYTES // 1024} KiB; not a Security Insights file")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise InsightsFileError(f"{path}: {error.strerror or 'cannot be read'}") from error
+        data = read_regular(path, MAX_BYTES, follow_links=False)
+    except FileRefusedError as error:
+        if error.original is not None:
+            reason = error.original.strerror or "cannot be read"
+            raise InsightsFileError(f"{path}: {reason}; give an existing Security Insights file") from None
+        if error.refusal.problem is Problem.TOO_LARGE:
+            raise InsightsFileError(
+                f"{path} is larger than {MAX_BYTES // 1024} KiB; not a Security Insights file"
+            ) from None
+        if os.path.islink(path):
+            raise InsightsFileError(f"{path} is a link; give the file it points to") from None
+        raise InsightsFileError(f"{path} is not a regular file") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

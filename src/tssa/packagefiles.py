@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tssa.errors import ExitCode, TssaError
+from tssa.files import describe_mode
 from tssa.gitrepo import tracked_modes
-from tssa.textfiles import Encoding, NotAFileError, decode, kind_of, read_bytes
+from tssa.textfiles import Encoding, NotAFileError, decode, read_bytes
 
 _LINK_MODE = "120000"
 _SUBMODULE_MODE = "160000"
@@ -56,7 +57,7 @@ def _refuse_special(folder: Path, shown: Path) -> None:
             elif not stat.S_ISREG(mode):
                 name = shown / Path(entry.path).relative_to(folder)
                 raise UnsafeFileError(
-                    f"{name} is {kind_of(mode)}; tssa update reads regular files only: "
+                    f"{name} is {describe_mode(mode)}; tssa update reads regular files only: "
                     "remove it (or replace it by the file itself), commit, and run again"
                 )
 
