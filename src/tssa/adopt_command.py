@@ -24,8 +24,8 @@ from typing import Any
 
 import tssa
 from tssa.adopt_plan import AdoptionPlan, Renderer, plan_adoption
+from tssa.answers import ANSWERS_FILE
 from tssa.errors import ExitCode, TssaError, UsageError
-from tssa.facts import ANSWERS_FILENAME
 from tssa.files import read_head
 from tssa.gitrepo import git, intend_to_add_new_files, top_level, uncommitted
 from tssa.package import PackageFile, find_package_files
@@ -204,7 +204,7 @@ def adopt_package(
         _check_clean(package)
     recorded_text: str | None = None
     recorded: dict[str, Any] | None = None
-    answers_path = package / ANSWERS_FILENAME
+    answers_path = package / ANSWERS_FILE
     if answers_path.is_file():
         from tssa.recorded import read_recorded
 

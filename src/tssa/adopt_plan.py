@@ -15,8 +15,9 @@ from typing import Any
 
 from tssa.adopt_answers import ExtractedAnswers, extract_answers
 from tssa.adopt_sections import add_missing_sections, template_blocks
+from tssa.answers import ANSWERS_FILE
 from tssa.errors import ExitCode, TssaError
-from tssa.facts import ANSWERS_FILENAME, read_package_facts
+from tssa.facts import read_package_facts
 from tssa.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, ReadResult, decode, read_regular
 from tssa.markdown import MarkdownDocument, parse
 from tssa.outline import DOCUMENTS, Document
@@ -161,10 +162,10 @@ def plan_adoption(
         file, text = texts[document.key]
         plan.changes.append(_adopted(document, file, text, parsed[document.key][1], template_text, plan))
     if recorded_answers is None:
-        answers = rendered.get(ANSWERS_FILENAME)
+        answers = rendered.get(ANSWERS_FILE)
         if answers is None:
-            raise TssaError(f"the template wrote no {ANSWERS_FILENAME}; it cannot be adopted from")
-        plan.changes.append(FileChange(ANSWERS_FILENAME, None, answers))
+            raise TssaError(f"the template wrote no {ANSWERS_FILE}; it cannot be adopted from")
+        plan.changes.append(FileChange(ANSWERS_FILE, None, answers))
     return plan
 
 

@@ -20,17 +20,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Generic, TypeVar
 
-import yaml
 from markdown_it import MarkdownIt
 
+from tssa.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
 from tssa.files import read_document
 from tssa.markdown import Block, DocumentSection, MarkdownDocument, Table, lines_of, parse
 from tssa.outline import CNCF_MATURITY, METADATA_ROWS, STAGES
 from tssa.package import PackageFile
 
 T = TypeVar("T")
-
-ANSWERS_FILENAME = ".copier-answers.yml"
 
 
 @dataclass(frozen=True)
@@ -109,18 +107,18 @@ def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
             metadata[key] = read_metadata(document, file.path.name)
         parsed[key] = (file, document)
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
-    answers = _read_answers(folder / ANSWERS_FILENAME)
+    answers = _read_answers(folder)
     maturity = readme.maturity if readme is not None else None
-    if maturity is None and answers.get("cncf_maturity"):
-        text = answers["cncf_maturity"]
-        maturity = Fact(normalize_maturity(text), text, ANSWERS_FILENAME, 0)
-    version = answers.get("_commit")
+    if maturity is None and answers.get(MATURITY_KEY):
+        text = answers[MATURITY_KEY]
+        maturity = Fact(normalize_maturity(text), text, ANSWERS_FILE, 0)
+    version = answers.get(COMMIT_KEY)
     return PackageFacts(
         folder=folder,
         project=_project(parsed, folder),
         metadata=metadata,
         readme=readme,
-        template_version=Fact(version, version, ANSWERS_FILENAME, 0) if version else None,
+        template_version=Fact(version, version, ANSWERS_FILE, 0) if version else None,
         maturity=maturity,
     )
 
@@ -574,16 +572,9 @@ def normalize_date(text: str) -> str | None:
 # --- the answers file -------------------------------------------------------------------------------------------
 
 
-def _read_answers(path: Path) -> dict[str, str]:
+def _read_answers(folder: Path) -> dict[str, str]:
     """The answers file's plain string values (a file that is missing, too large or not YAML gives none)."""
-    try:
-        if not path.is_file() or path.stat().st_size > 256 * 1024:
-            return {}
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
+    data = read_answer_values(folder)
     return {str(key): str(value) for key, value in data.items() if isinstance(value, str | int | float)}
 
 

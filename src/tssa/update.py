@@ -27,6 +27,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from tssa import __version__, copierrun
+from tssa.answers import ANSWERS_FILE
 from tssa.carry import PackageFolder, carry_documents
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import ExitCode, TssaError
@@ -43,7 +44,7 @@ from tssa.interrupts import STOPPING
 from tssa.movein import Change, move_in, undo_interrupted
 from tssa.newversion import apply_new_version
 from tssa.packagefiles import PackageFiles, read_package
-from tssa.recorded import ANSWERS_FILE, read_recorded
+from tssa.recorded import read_recorded
 from tssa.staging import remove_stale, stage_package, staging_area
 from tssa.terminal import printable
 from tssa.textfiles import UTF8, Encoding, encode, read_bytes
