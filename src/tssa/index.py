@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from tssa.commands import Commands, add_command
 from tssa.errors import ExitCode, TssaError
 from tssa.safewrite import NEW_FILE_MODE, write_whole
 
@@ -33,10 +34,12 @@ class OutputError(TssaError):
     """An output file cannot be written."""
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add the `index` subcommand to the CLI's subparsers."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "index",
+        "tssa.index:run",
         help="list every package under a folder: index.json, a Markdown listing, an HTML page",
         description=(
             "Index every TSSA package under ROOT (both homes, any depth): write ROOT/index.json and a Markdown "
@@ -54,7 +57,6 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a file differs from what would be written"
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

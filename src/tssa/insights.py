@@ -11,8 +11,8 @@ import argparse
 import datetime
 import re
 from pathlib import Path
-from typing import Any
 
+from tssa.commands import Commands, add_command
 from tssa.errors import ExitCode, TssaError, UsageError
 
 TOC_HOME = "https://github.com/cncf/toc/blob/main/projects/{slug}/security-assessment/self-assessment.md"
@@ -31,10 +31,12 @@ class BadOptionError(UsageError):
     """An option value is not in the form the command allows."""
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add `insights` to the CLI's subcommands."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "insights",
+        "tssa.insights:run_insights",
         help="print (or write) the Security Insights entry for a package's self-assessment",
         description=(
             "Print the Security Insights v2 repository.security.assessments.self entry for a package: "
@@ -46,7 +48,6 @@ def register(commands: Any) -> None:
     parser.add_argument("--write", type=Path, metavar="FILE", help="the Security Insights file to update")
     parser.add_argument("--evidence", metavar="URL", help="the self-assessment's https:// address (default: its home)")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the assessment date (default: its last commit)")
-    parser.set_defaults(handler=run_insights)
 
 
 def run_insights(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from packaging.version import InvalidVersion, Version
 from tssa import __version__, copierrun
 from tssa.answers import ANSWERS_FILE
 from tssa.carry import PackageFolder, carry_documents
+from tssa.commands import UPDATE_HELP, Commands, add_command
 from tssa.conflicts import Conflict, find_conflicts
 from tssa.errors import ExitCode, TssaError
 from tssa.gitrepo import (
@@ -326,11 +327,13 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add the `update` subcommand to the CLI's subparsers."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "update",
-        help="bring a package to a newer template version, keeping every written line",
+        "tssa.update:run",
+        help=UPDATE_HELP,
         description=(
             "Update a TSSA package made with copier to a newer template version (or change its answers), "
             "merging by sections so every line the authors wrote stays in its section. "
@@ -359,7 +362,6 @@ def register(commands: Any) -> None:
         metavar="REF",
         help="the template version to update to, such as v0.2.0 (default: the latest)",
     )
-    parser.set_defaults(handler=run)
 
 
 def _stop(number: int, frame: FrameType | None) -> None:
