@@ -27,7 +27,7 @@ from tssa.adopt_plan import AdoptionPlan, Renderer, plan_adoption
 from tssa.answers import ANSWERS_FILE
 from tssa.errors import ExitCode, TssaError, UsageError
 from tssa.files import read_head
-from tssa.gitrepo import git, intend_to_add_new_files, top_level, uncommitted
+from tssa.gitrepo import git, intend_to_add_new_files, require_committed, require_top_level
 from tssa.package import PackageFile, find_package_files
 from tssa.safewrite import write_whole
 
@@ -154,19 +154,8 @@ class Adoption:
 
 
 def _check_clean(folder: Path) -> None:
-    from tssa.update import NotInGitRepositoryError, UncommittedChangesError
-
-    if top_level(folder) is None:
-        raise NotInGitRepositoryError(
-            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
-        )
-    changed = uncommitted(folder)
-    if changed:
-        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
-        raise UncommittedChangesError(
-            f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
-            "so the adoption can be reviewed and undone"
-        )
+    require_top_level(folder)
+    require_committed(folder, "the adoption")
 
 
 def _package_files(folder: Path) -> list[PackageFile]:

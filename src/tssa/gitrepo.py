@@ -72,6 +72,18 @@ def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> 
     return subprocess.CompletedProcess(result.args, result.returncode, _text(result.stdout), _text(result.stderr))
 
 
+class NotInGitRepositoryError(TssaError):
+    """The package is not inside a git repository, so a change to it could not be reviewed or undone."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UncommittedChangesError(TssaError):
+    """The package has changes that are not committed; a change tssa makes would mix with them."""
+
+    exit_code = ExitCode.USAGE
+
+
 def top_level(folder: Path) -> Path | None:
     """The top folder of the git work tree that holds `folder`, or None outside one."""
     result = git("rev-parse", "--show-toplevel", cwd=folder, check=False)
@@ -202,3 +214,24 @@ def remote_refs(source: str) -> list[str] | None:
     if result.returncode != 0:
         return None
     return [line.split("\t", 1)[1] for line in result.stdout.splitlines() if "\t" in line]
+
+
+def require_top_level(folder: Path) -> Path:
+    """The top folder of the git work tree that holds `folder`; refused outside one."""
+    top = top_level(folder)
+    if top is None:
+        raise NotInGitRepositoryError(
+            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
+        )
+    return top
+
+
+def require_committed(folder: Path, change: str) -> None:
+    """Refuse when `folder` holds uncommitted changes, so that `change` ("the update") can be reviewed and undone."""
+    changed = uncommitted(folder)
+    if changed:
+        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
+        raise UncommittedChangesError(
+            f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
+            f"so {change} can be reviewed and undone"
+        )

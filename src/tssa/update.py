@@ -36,8 +36,9 @@ from tssa.gitrepo import (
     copy_blob,
     git_dir,
     intend_to_add_new_files,
+    require_committed,
+    require_top_level,
     set_unmerged,
-    top_level,
     uncommitted,
     unmerged_stages,
 )
@@ -57,18 +58,6 @@ class PackageFolderNotFoundError(TssaError):
     """The path to update is not an existing folder."""
 
     exit_code = ExitCode.NOT_FOUND
-
-
-class NotInGitRepositoryError(TssaError):
-    """The package is not inside a git repository, so an update could not be reviewed or undone."""
-
-    exit_code = ExitCode.USAGE
-
-
-class UncommittedChangesError(TssaError):
-    """The package has changes that are not committed; an update would mix with them."""
-
-    exit_code = ExitCode.USAGE
 
 
 class UnresolvedConflictsError(TssaError):
@@ -136,13 +125,7 @@ class _StagedPackage(PackageFolder):
 
 
 def _check_clean(folder: Path) -> None:
-    changed = uncommitted(folder)
-    if changed:
-        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
-        raise UncommittedChangesError(
-            f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
-            "so the update can be reviewed and undone"
-        )
+    require_committed(folder, "the update")
 
 
 def _check_ready(folder: Path, package: PackageFolder) -> PackageFiles:
@@ -250,11 +233,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
     if not folder.is_dir():
         raise PackageFolderNotFoundError(f"{folder}: no such folder")
-    top = top_level(folder)
-    if top is None:
-        raise NotInGitRepositoryError(
-            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
-        )
+    top = require_top_level(folder)
     package = PackageFolder(folder.resolve(), top)
     git_folder = git_dir(folder)
     outcome = UpdateOutcome("", "")
