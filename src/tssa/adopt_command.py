@@ -25,7 +25,7 @@ from typing import Any
 import tssa
 from tssa.adopt_plan import AdoptionPlan, Renderer, plan_adoption
 from tssa.answers import ANSWERS_FILE
-from tssa.errors import ExitCode, TssaError, UsageError
+from tssa.errors import ExitCode, RefusedError, TssaError, UsageError
 from tssa.files import read_head
 from tssa.gitrepo import git, intend_to_add_new_files, require_committed, require_top_level
 from tssa.package import PackageFile, find_package_files
@@ -34,10 +34,8 @@ from tssa.safewrite import write_whole
 TOC_FOLDER = "security-assessment"
 
 
-class NoTemplateError(TssaError):
+class NoTemplateError(RefusedError):
     """No template source was given and this tssa is not installed from a checkout of the template."""
-
-    exit_code = ExitCode.USAGE
 
 
 class WriteFailedError(TssaError):

@@ -16,7 +16,7 @@ from typing import Any
 from tssa.adopt_answers import ExtractedAnswers, extract_answers
 from tssa.adopt_sections import add_missing_sections, template_blocks
 from tssa.answers import ANSWERS_FILE
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError, TssaError
 from tssa.facts import read_package_facts
 from tssa.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, ReadResult, decode, read_regular
 from tssa.markdown import MarkdownDocument, parse
@@ -27,16 +27,12 @@ Renderer = Callable[[dict[str, Any]], dict[str, str]]
 """Renders the template with answers: every file by relative path, the answers file included."""
 
 
-class UnreadableDocumentError(TssaError):
+class UnreadableDocumentError(RefusedError):
     """A document of the package cannot be read as UTF-8 text, so adopt would not know what it keeps."""
 
-    exit_code = ExitCode.USAGE
 
-
-class AmbiguousPackageError(TssaError):
+class AmbiguousPackageError(RefusedError):
     """The package cannot be adopted as it is: two files for one document, or many packages in one folder."""
-
-    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,11 @@ import os
 import subprocess
 from pathlib import Path
 
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError, TssaError
 
 
-class GitNotFoundError(TssaError):
+class GitNotFoundError(RefusedError):
     """The git command is not installed or not on PATH."""
-
-    exit_code = ExitCode.USAGE
 
 
 class GitCommandError(TssaError):
@@ -72,16 +70,12 @@ def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> 
     return subprocess.CompletedProcess(result.args, result.returncode, _text(result.stdout), _text(result.stderr))
 
 
-class NotInGitRepositoryError(TssaError):
+class NotInGitRepositoryError(RefusedError):
     """The package is not inside a git repository, so a change to it could not be reviewed or undone."""
 
-    exit_code = ExitCode.USAGE
 
-
-class UncommittedChangesError(TssaError):
+class UncommittedChangesError(RefusedError):
     """The package has changes that are not committed; a change tssa makes would mix with them."""
-
-    exit_code = ExitCode.USAGE
 
 
 def top_level(folder: Path) -> Path | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tssa.commands import Commands, add_command
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import ExitCode, NotFoundError, TssaError
 from tssa.safewrite import NEW_FILE_MODE, write_whole
 
 HTML_MARKER = '<meta name="generator" content="tssa index">'
@@ -24,10 +24,8 @@ class NotOursError(TssaError):
     """An output path holds a file that `tssa index` did not write: it is never overwritten."""
 
 
-class NotAFolderError(TssaError):
+class NotAFolderError(NotFoundError):
     """ROOT is a file: the index lists the packages under a folder."""
-
-    exit_code = ExitCode.NOT_FOUND
 
 
 class OutputError(TssaError):

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from tssa.commands import Commands, add_command
-from tssa.errors import ExitCode, TssaError, UsageError
+from tssa.errors import ExitCode, NotFoundError, UsageError
 
 TOC_HOME = "https://github.com/cncf/toc/blob/main/projects/{slug}/security-assessment/self-assessment.md"
 TAG_HOME = "https://github.com/cncf/tag-security/blob/main/community/assessments/projects/{slug}/self-assessment.md"
@@ -21,10 +21,8 @@ ENTRY_PATH = ("repository", "security", "assessments", "self")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
-class NoSelfAssessmentError(TssaError):
+class NoSelfAssessmentError(NotFoundError):
     """The package path holds no self-assessment to point at."""
-
-    exit_code = ExitCode.NOT_FOUND
 
 
 class BadOptionError(UsageError):

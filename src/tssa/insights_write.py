@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError
 from tssa.files import FileRefusedError, Problem, read_regular
 from tssa.insights import ENTRY_PATH
 from tssa.safewrite import write_whole
@@ -31,10 +31,8 @@ DEFAULT_STEP = 2
 MAX_VALUES = 200_000
 
 
-class InsightsFileError(TssaError):
+class InsightsFileError(RefusedError):
     """The Security Insights file cannot be updated (missing, not YAML, or a layout that cannot be kept)."""
-
-    exit_code = ExitCode.USAGE
 
 
 def render_entry(entry: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError, TssaError
 from tssa.gitrepo import git
 from tssa.interrupts import signals_held
 from tssa.safewrite import write_whole
@@ -26,10 +26,8 @@ from tssa.textfiles import read_bytes
 JOURNAL_NAME = "tssa-update.journal"
 
 
-class InterruptedUpdateError(TssaError):
+class InterruptedUpdateError(RefusedError):
     """An earlier update was killed while it moved its result in, and files changed since."""
-
-    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError
 from tssa.files import describe_mode
 from tssa.gitrepo import tracked_modes
 from tssa.textfiles import Encoding, NotAFileError, decode, read_bytes
@@ -23,10 +23,8 @@ _LINK_MODE = "120000"
 _SUBMODULE_MODE = "160000"
 
 
-class UnsafeFileError(TssaError):
+class UnsafeFileError(RefusedError):
     """The package holds a link, a special file, or a document that is not text."""
-
-    exit_code = ExitCode.USAGE
 
 
 @dataclass

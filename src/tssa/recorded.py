@@ -17,22 +17,18 @@ from typing import Any
 import yaml
 
 from tssa.answers import ANSWERS_FILE, COMMIT_KEY, SOURCE_KEY
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError, TssaError
 from tssa.textfiles import read_bytes
 
 _URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|git@)")
 
 
-class NoAnswersFileError(TssaError):
+class NoAnswersFileError(RefusedError):
     """The folder has no answers file, so copier never made it (or it was deleted)."""
 
-    exit_code = ExitCode.USAGE
 
-
-class BadAnswersFileError(TssaError):
+class BadAnswersFileError(RefusedError):
     """The answers file cannot be used to update: unreadable, or missing the template source."""
-
-    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

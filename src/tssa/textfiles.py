@@ -13,23 +13,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import RefusedError, TssaError
 from tssa.files import FileRefusedError, Problem, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest file an update reads or copies; real documents are about 100 KB."""
 
 
-class NotAFileError(TssaError):
+class NotAFileError(RefusedError):
     """A path that should be a regular file is a link, FIFO, device, socket or folder."""
 
-    exit_code = ExitCode.USAGE
 
-
-class FileTooLargeError(TssaError):
+class FileTooLargeError(RefusedError):
     """A file is larger than an update reads."""
-
-    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

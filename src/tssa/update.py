@@ -31,7 +31,7 @@ from tssa.answers import ANSWERS_FILE
 from tssa.carry import PackageFolder, carry_documents
 from tssa.commands import UPDATE_HELP, Commands, add_command
 from tssa.conflicts import Conflict, find_conflicts
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import ExitCode, NotFoundError, RefusedError, TssaError
 from tssa.gitrepo import (
     copy_blob,
     git_dir,
@@ -54,22 +54,16 @@ from tssa.updatelock import repository_lock
 from tssa.versions import check_no_downgrade, check_versions_exist
 
 
-class PackageFolderNotFoundError(TssaError):
+class PackageFolderNotFoundError(NotFoundError):
     """The path to update is not an existing folder."""
 
-    exit_code = ExitCode.NOT_FOUND
 
-
-class UnresolvedConflictsError(TssaError):
+class UnresolvedConflictsError(RefusedError):
     """The package still holds conflict markers from an earlier update."""
 
-    exit_code = ExitCode.USAGE
 
-
-class ChangedMeanwhileError(TssaError):
+class ChangedMeanwhileError(RefusedError):
     """A file of the package changed while the update ran."""
-
-    exit_code = ExitCode.USAGE
 
 
 class UpdateInterruptedError(TssaError):

@@ -10,19 +10,15 @@ import argparse
 from pathlib import Path
 
 from tssa.commands import Commands, add_command
-from tssa.errors import ExitCode, TssaError
+from tssa.errors import NotFoundError, RefusedError
 
 
-class CheckoutNotFoundError(TssaError):
+class CheckoutNotFoundError(NotFoundError):
     """The checkout to read is not an existing folder."""
 
-    exit_code = ExitCode.NOT_FOUND
 
-
-class OutputExistsError(TssaError):
+class OutputExistsError(RefusedError):
     """An output file exists already and --force was not given."""
-
-    exit_code = ExitCode.USAGE
 
 
 def register(commands: Commands[argparse.ArgumentParser]) -> None:
