@@ -30,6 +30,7 @@ from tssa.outline import (
     JOINT_README,
     METADATA_ROWS,
     README_CLOSING,
+    README_FIELDS,
     SELF_ASSESSMENT,
     STAGES,
     Document,
@@ -396,14 +397,18 @@ def split_languages(text: str) -> list[str] | None:
 
 # --- the joint README -------------------------------------------------------------------------------------------
 
+# The README's lines by fact: the outline's names, and the short forms hand-written READMEs use.
 _README_LINES = {
-    "completed": "completed",
-    "security reviewers": "reviewers",
+    **{
+        normalize_key(name): key
+        for name, key in zip(
+            (*README_FIELDS, README_CLOSING),
+            ("completed", "reviewers", "security_lead", "project_team", "tracking_issue"),
+            strict=True,
+        )
+    },
     "reviewers": "reviewers",
-    "project security lead": "security_lead",
     "security lead": "security_lead",
-    "project team": "project_team",
-    "tracking issue": "tracking_issue",
 }
 _LINE_NAME = re.compile(r"^\s*(?:[-*+]\s+)?(?P<name>[A-Za-z][A-Za-z ]{2,30}?)\s*:\s*(?P<value>.*)$")
 # The README's recommendation lists, by outline key (their old names are the outline's aliases).

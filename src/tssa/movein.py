@@ -109,10 +109,10 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
     """Undo what a journal lists, from HEAD; the paths undone. Refuses when one changed since."""
     journal = git_folder / JOURNAL_NAME
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))
+        entries = json.loads(read_bytes(journal).decode("utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError):
+    except (OSError, ValueError, TssaError):  # a journal that is a link or a FIFO is never read
         entries = None
     if not isinstance(entries, list) or not all(
         isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries
