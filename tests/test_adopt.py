@@ -332,11 +332,12 @@ def test_a_failure_half_way_leaves_the_folder_as_it_was(
     tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import tssa.adopt_command
+    import tssa.safewrite
 
     root = repository(tmp_path, "tag")
     gamma = root / "community/assessments/projects/gamma"
     before = {path.name: path.read_bytes() for path in gamma.iterdir()}
-    real = tssa.adopt_command._write_whole
+    real = tssa.safewrite.write_whole
     calls: list[Path] = []
 
     def failing(path: Path, text: str) -> None:
@@ -345,7 +346,7 @@ def test_a_failure_half_way_leaves_the_folder_as_it_was(
             raise OSError(28, "No space left on device")
         real(path, text)
 
-    monkeypatch.setattr(tssa.adopt_command, "_write_whole", failing)
+    monkeypatch.setattr(tssa.adopt_command, "write_whole", failing)
 
     assert adopt(gamma, template) == 1
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+
+from tssa.commands import Commands, add_command
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add the `adopt` subcommand to the CLI's subparsers."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "adopt",
+        "tssa.adopt_command:run",
         help="bring a hand-written package under the template, changing no word it has",
         description=(
             "Adopt a hand-written TSSA package: read its answers from the documents, write "
@@ -38,11 +41,3 @@ def register(commands: Any) -> None:
         action="store_true",
         help="move an oddly named package folder (or a lone self-assessment) to security-assessment/",
     )
-    parser.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    """The `adopt` subcommand."""
-    from tssa.adopt_command import run as run_adopt
-
-    return run_adopt(args)

@@ -24,18 +24,18 @@ from typing import Any
 
 import tssa
 from tssa.adopt_plan import AdoptionPlan, Renderer, plan_adoption
-from tssa.errors import ExitCode, TssaError, UsageError
-from tssa.facts import ANSWERS_FILENAME
-from tssa.gitrepo import git, intend_to_add_new_files, top_level, uncommitted
+from tssa.answers import ANSWERS_FILE
+from tssa.errors import ExitCode, RefusedError, TssaError, UsageError
+from tssa.files import read_head
+from tssa.gitrepo import git, intend_to_add_new_files, require_committed, require_top_level
 from tssa.package import PackageFile, find_package_files
+from tssa.safewrite import write_whole
 
 TOC_FOLDER = "security-assessment"
 
 
-class NoTemplateError(TssaError):
+class NoTemplateError(RefusedError):
     """No template source was given and this tssa is not installed from a checkout of the template."""
-
-    exit_code = 2
 
 
 class WriteFailedError(TssaError):
@@ -152,19 +152,8 @@ class Adoption:
 
 
 def _check_clean(folder: Path) -> None:
-    from tssa.update import NotInGitRepositoryError, UncommittedChangesError
-
-    if top_level(folder) is None:
-        raise NotInGitRepositoryError(
-            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
-        )
-    changed = uncommitted(folder)
-    if changed:
-        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
-        raise UncommittedChangesError(
-            f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
-            "so the adoption can be reviewed and undone"
-        )
+    require_top_level(folder)
+    require_committed(folder, "the adoption")
 
 
 def _package_files(folder: Path) -> list[PackageFile]:
@@ -202,7 +191,7 @@ def adopt_package(
         _check_clean(package)
     recorded_text: str | None = None
     recorded: dict[str, Any] | None = None
-    answers_path = package / ANSWERS_FILENAME
+    answers_path = package / ANSWERS_FILE
     if answers_path.is_file():
         from tssa.recorded import read_recorded
 
@@ -231,8 +220,8 @@ def adopt_package(
 def _is_joint_readme(readme: Path) -> bool:
     """A README that is a joint assessment's summary, not a project's own page."""
     try:
-        head = readme.read_bytes()[:2000].decode("utf-8", errors="replace").casefold()
-    except OSError:
+        head = read_head(readme, 2000)[0].decode("utf-8", errors="replace").casefold()
+    except OSError:  # FileRefusedError too: not a regular file
         return False
     return "assessment" in head or "review" in head
 
@@ -264,35 +253,18 @@ def _write(adoption: Adoption, package: Path) -> None:
             if not change.changed:
                 continue
             path = target / change.path
-            _write_whole(path, change.after)
+            write_whole(path, change.after)
             written.append((path, change.before))
     except (OSError, TssaError) as error:
         for path, before in reversed(written):
             if before is None:
                 path.unlink(missing_ok=True)
             else:
-                _write_whole(path, before)
+                write_whole(path, before)
         for old, new in reversed(done):
             git("mv", "--", str(new.absolute()), str(old.absolute()), cwd=package.absolute().parent, check=False)
         raise WriteFailedError(f"{package}: could not write ({error}); the folder is as it was") from error
     intend_to_add_new_files(target)
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, renamed over it: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------- reporting

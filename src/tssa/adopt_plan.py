@@ -15,29 +15,24 @@ from typing import Any
 
 from tssa.adopt_answers import ExtractedAnswers, extract_answers
 from tssa.adopt_sections import add_missing_sections, template_blocks
-from tssa.errors import TssaError
-from tssa.facts import ANSWERS_FILENAME, read_package_facts
-from tssa.files import read_document
+from tssa.answers import ANSWERS_FILE
+from tssa.errors import RefusedError, TssaError
+from tssa.facts import read_package_facts
+from tssa.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, ReadResult, decode, read_regular
 from tssa.markdown import MarkdownDocument, parse
 from tssa.outline import DOCUMENTS, Document
 from tssa.package import PackageFile
-
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 Renderer = Callable[[dict[str, Any]], dict[str, str]]
 """Renders the template with answers: every file by relative path, the answers file included."""
 
 
-class UnreadableDocumentError(TssaError):
+class UnreadableDocumentError(RefusedError):
     """A document of the package cannot be read as UTF-8 text, so adopt would not know what it keeps."""
 
-    exit_code = 2
 
-
-class AmbiguousPackageError(TssaError):
+class AmbiguousPackageError(RefusedError):
     """The package cannot be adopted as it is: two files for one document, or many packages in one folder."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -105,11 +100,16 @@ def read_documents(files: Sequence[PackageFile]) -> dict[str, tuple[PackageFile,
     texts: dict[str, tuple[PackageFile, str]] = {}
     for file in files:
         path = file.path
-        if path.is_symlink() or not path.is_file():
-            raise UnreadableDocumentError(f"{path}: not a regular file; adopt writes only regular files")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise UnreadableDocumentError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not adopted")
-        result = read_document(path)
+        try:
+            result = decode(read_regular(path, follow_links=False))
+        except FileRefusedError as error:
+            if error.refusal.problem is Problem.NOT_REGULAR:
+                raise UnreadableDocumentError(f"{path}: not a regular file; adopt writes only regular files") from None
+            if error.refusal.problem is Problem.TOO_LARGE:
+                raise UnreadableDocumentError(
+                    f"{path}: larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; not adopted"
+                ) from None
+            result = ReadResult(None, error.refusal.message)
         if result.text is None or result.problem is not None:
             raise UnreadableDocumentError(f"{path}: {result.problem}; save it as UTF-8 and run again")
         key = file.document.key
@@ -158,10 +158,10 @@ def plan_adoption(
         file, text = texts[document.key]
         plan.changes.append(_adopted(document, file, text, parsed[document.key][1], template_text, plan))
     if recorded_answers is None:
-        answers = rendered.get(ANSWERS_FILENAME)
+        answers = rendered.get(ANSWERS_FILE)
         if answers is None:
-            raise TssaError(f"the template wrote no {ANSWERS_FILENAME}; it cannot be adopted from")
-        plan.changes.append(FileChange(ANSWERS_FILENAME, None, answers))
+            raise TssaError(f"the template wrote no {ANSWERS_FILE}; it cannot be adopted from")
+        plan.changes.append(FileChange(ANSWERS_FILE, None, answers))
     return plan
 
 

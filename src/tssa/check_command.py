@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tssa.check import DocumentReport, check_files
-from tssa.errors import ExitCode, TssaError, UsageError
+from tssa.errors import ExitCode, RefusedError, UsageError
 from tssa.outline import GUIDE_VERSIONS, guide_order
 from tssa.package import find_package_files
 from tssa.report import as_markdown, present, rules_listing
@@ -62,10 +62,8 @@ def _outline_findings(report: DocumentReport, oldest: str | None) -> list[Findin
     return [Finding(report.file.path, 1, "TSSA109", message)]
 
 
-class LinterMissingError(TssaError):
+class LinterMissingError(RefusedError):
     """`--lint` was given, but the lint library is not installed."""
-
-    exit_code = ExitCode.USAGE
 
 
 def _require_linter() -> None:
@@ -75,10 +73,8 @@ def _require_linter() -> None:
         raise LinterMissingError("--lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt") from None
 
 
-class SummaryFileError(TssaError):
+class SummaryFileError(RefusedError):
     """The --summary file cannot be written."""
-
-    exit_code = ExitCode.USAGE
 
 
 def _append_summary(path: Path, summary: str) -> None:

@@ -17,20 +17,21 @@ from pathlib import Path
 
 from tssa import __version__
 from tssa.adopt import register as register_adopt
+from tssa.commands import UPDATE_HELP, Commands, add_command
 from tssa.errors import ExitCode, TssaError
 from tssa.index import register as register_index
 from tssa.insights import register as register_insights
 from tssa.prefill import register as register_prefill
 from tssa.terminal import printable
 
-_UPDATE_HELP = "bring a package to a newer template version, keeping every written line"
 
-
-def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     from tssa.report import FORMATS
 
-    check = commands.add_parser(
+    check = add_command(
+        commands,
         "check",
+        "tssa.check_command:run",
         help="report what is missing, unfilled or wrong in packages",
         description="Check TSSA packages: files, folders of one package, or folders of many.",
     )
@@ -65,7 +66,6 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the oldest guide outline a document may follow (2019, 2021, 2023, 2024); older ones fail (TSSA109)",
     )
     check.add_argument("--list-rules", action="store_true", help="list every rule (in --format) and exit")
-    check.set_defaults(handler=run_check)
 
 
 def _chosen_command(argv: Sequence[str]) -> str | None:
@@ -73,13 +73,13 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     return next((word for word in argv if not word.startswith("-")), None)
 
 
-def _add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser], argv: Sequence[str]) -> None:
+def _add_update(commands: Commands[argparse.ArgumentParser], argv: Sequence[str]) -> None:
     if _chosen_command(argv) == "update":
         from tssa.update import register  # copier is slow to import: only for `tssa update`
 
         register(commands)
     else:
-        commands.add_parser("update", help=_UPDATE_HELP, add_help=False)
+        commands.add_parser("update", help=UPDATE_HELP, add_help=False)
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -96,12 +96,6 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     register_insights(commands)
     register_adopt(commands)
     return parser
-
-
-def run_check(args: argparse.Namespace) -> ExitCode:
-    from tssa.check_command import run
-
-    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

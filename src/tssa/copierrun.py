@@ -14,9 +14,10 @@ import copier
 from copier.errors import CopierError, InteractiveSessionError
 from plumbum import local
 
+from tssa.answers import ANSWERS_FILE
 from tssa.errors import TssaError
 from tssa.gitrepo import LITERAL_ENVIRONMENT, REPOSITORY_VARIABLES
-from tssa.recorded import ANSWERS_FILE, Recorded
+from tssa.recorded import Recorded
 from tssa.textfiles import read_files
 
 

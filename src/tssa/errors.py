@@ -33,7 +33,17 @@ class TssaError(Exception):
     exit_code: int = ExitCode.FINDINGS
 
 
-class UsageError(TssaError):
-    """An option's value is not one the command accepts."""
+class RefusedError(TssaError):
+    """tssa refused before it changed anything: bad input, or a state it cannot safely work in."""
 
     exit_code = ExitCode.USAGE
+
+
+class NotFoundError(TssaError):
+    """A path given does not exist or holds no package."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class UsageError(RefusedError):
+    """An option's value is not one the command accepts."""

@@ -20,19 +20,25 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Generic, TypeVar
 
-import yaml
 from markdown_it import MarkdownIt
 
+from tssa.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
 from tssa.files import read_document
 from tssa.markdown import Block, DocumentSection, MarkdownDocument, Table, lines_of, parse
-from tssa.outline import CNCF_MATURITY, METADATA_ROWS, STAGES
+from tssa.outline import (
+    CNCF_MATURITY,
+    JOINT_README,
+    METADATA_ROWS,
+    README_CLOSING,
+    README_FIELDS,
+    SELF_ASSESSMENT,
+    STAGES,
+    Document,
+)
 from tssa.package import PackageFile
+from tssa.resolve import resolve
 
 T = TypeVar("T")
-
-ANSWERS_FILENAME = ".copier-answers.yml"
-# Facts are read from the top of real documents; a file beyond this is not read for them.
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -105,24 +111,24 @@ def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
         # unless a document puts it elsewhere.
         head = _METADATA_END.search(text)
         document = parse(text[: head.start()]) if head else parse(text)
-        metadata[key] = read_metadata(document, file.path.name)
+        metadata[key] = read_metadata(document, file.path.name, file.document)
         if head and metadata[key] == MetadataFacts():
             document = parse(text)
-            metadata[key] = read_metadata(document, file.path.name)
+            metadata[key] = read_metadata(document, file.path.name, file.document)
         parsed[key] = (file, document)
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
-    answers = _read_answers(folder / ANSWERS_FILENAME)
+    answers = _read_answers(folder)
     maturity = readme.maturity if readme is not None else None
-    if maturity is None and answers.get("cncf_maturity"):
-        text = answers["cncf_maturity"]
-        maturity = Fact(normalize_maturity(text), text, ANSWERS_FILENAME, 0)
-    version = answers.get("_commit")
+    if maturity is None and answers.get(MATURITY_KEY):
+        text = answers[MATURITY_KEY]
+        maturity = Fact(normalize_maturity(text), text, ANSWERS_FILE, 0)
+    version = answers.get(COMMIT_KEY)
     return PackageFacts(
         folder=folder,
         project=_project(parsed, folder),
         metadata=metadata,
         readme=readme,
-        template_version=Fact(version, version, ANSWERS_FILENAME, 0) if version else None,
+        template_version=Fact(version, version, ANSWERS_FILE, 0) if version else None,
         maturity=maturity,
     )
 
@@ -139,12 +145,7 @@ _METADATA_END = re.compile(r"^#{1,6}[ \t]+(?:[\d.]+[ \t]*)?overview\b", re.IGNOR
 
 
 def _read_file(path: Path) -> str | None:
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return None
-    except OSError:
-        return None
-    return read_document(path).text
+    return read_document(path).text  # None for no regular file, or one over the size limit
 
 
 # --- the project's name -------------------------------------------------------------------------------------
@@ -188,12 +189,12 @@ _ROW_KEYS = {normalize_key(name): row.name for row in METADATA_ROWS for name in 
 _URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)
 
 
-def read_metadata(document: MarkdownDocument, filename: str) -> MetadataFacts:
-    """The metadata rows and the security links of one assessment document."""
+def read_metadata(document: MarkdownDocument, filename: str, outline: Document = SELF_ASSESSMENT) -> MetadataFacts:
+    """The metadata rows and the security links of one assessment document, judged by its `outline`."""
     rows: dict[str, tuple[str, int]] = {}
     extra: list[SecurityLink] = []
     table_lines: set[int] = set()
-    for table in [*document.tables, *_html_tables(document), *_metadata_lines(document)]:
+    for table in [*document.tables, *_html_tables(document), *_metadata_lines(document, outline)]:
         cells = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
         if sum(normalize_key(row[0]) in _ROW_KEYS for _, row in cells if row) < 2:
             continue
@@ -207,7 +208,7 @@ def read_metadata(document: MarkdownDocument, filename: str) -> MetadataFacts:
             elif url := _row_url(document, line, row[1]):
                 extra.append(SecurityLink(row[0].strip(), url, filename, line))
         break
-    links = [*_security_links(document, filename, table_lines), *extra]
+    links = [*_security_links(document, outline, filename, table_lines), *extra]
 
     def fact(name: str) -> tuple[str, int] | None:
         return rows.get(name)
@@ -277,9 +278,9 @@ _NAME_VALUE = re.compile(
 )
 
 
-def _metadata_lines(document: MarkdownDocument) -> list[Table]:
+def _metadata_lines(document: MarkdownDocument, outline: Document) -> list[Table]:
     """`Name: value` lines (bullets or a paragraph) in the Metadata section, read as a table's rows."""
-    section = find_section(document, "metadata")
+    section = outline_section(document, outline, "metadata")
     if section is None:
         return []
     rows: list[tuple[int, tuple[str, ...]]] = []
@@ -304,8 +305,8 @@ def _row_url(document: MarkdownDocument, line: int, text: str) -> str | None:
     return match.group(0).rstrip(".,;)") if match else None
 
 
-def _security_links(document: MarkdownDocument, filename: str, skip: set[int]) -> list[SecurityLink]:
-    section = find_section(document, "security links")
+def _security_links(document: MarkdownDocument, outline: Document, filename: str, skip: set[int]) -> list[SecurityLink]:
+    section = outline_section(document, outline, "metadata/security-links")
     if section is None:
         return []
     start = section.heading.line
@@ -396,21 +397,25 @@ def split_languages(text: str) -> list[str] | None:
 
 # --- the joint README -------------------------------------------------------------------------------------------
 
+# The README's lines by fact: the outline's names, and the short forms hand-written READMEs use.
 _README_LINES = {
-    "completed": "completed",
-    "security reviewers": "reviewers",
+    **{
+        normalize_key(name): key
+        for name, key in zip(
+            (*README_FIELDS, README_CLOSING),
+            ("completed", "reviewers", "security_lead", "project_team", "tracking_issue"),
+            strict=True,
+        )
+    },
     "reviewers": "reviewers",
-    "project security lead": "security_lead",
     "security lead": "security_lead",
-    "project team": "project_team",
-    "tracking issue": "tracking_issue",
 }
 _LINE_NAME = re.compile(r"^\s*(?:[-*+]\s+)?(?P<name>[A-Za-z][A-Za-z ]{2,30}?)\s*:\s*(?P<value>.*)$")
-# Old and new names of the README's recommendation lists.
+# The README's recommendation lists, by outline key (their old names are the outline's aliases).
 _RECOMMENDATION_LISTS = {
-    "cncf": ("cncf recommendations", "recommendations to cncf", "recommendations to the cncf"),
-    "project": ("project recommendations", "recommendations to the project", "recommendations to project"),
-    "additional": ("additional recommendations",),
+    "cncf": "recommendations/cncf-recommendations",
+    "project": "recommendations/project-recommendations",
+    "additional": "recommendations/additional-recommendations",
 }
 _LIST_PARSER = MarkdownIt("commonmark")
 _MAY_BE_LINE = re.compile(
@@ -458,7 +463,7 @@ def split_people(text: str) -> list[str] | None:
 
 
 def _maturity(document: MarkdownDocument, filename: str) -> Fact[str] | None:
-    section = find_section(document, "maturity")
+    section = outline_section(document, JOINT_README, "background/maturity")
     if section is None:
         return None
     for block in _paragraphs(section.blocks):
@@ -490,7 +495,7 @@ def _tracking_issue(document: MarkdownDocument, filename: str, line: tuple[str, 
     if line is not None:
         text, number = line
         return Fact(_row_url(document, number, text), text, filename, number)
-    section = find_section(document, "tracking issue")
+    section = find_section(document, README_CLOSING)
     if section is None:
         return None
     for block in _paragraphs(section.blocks):
@@ -500,8 +505,8 @@ def _tracking_issue(document: MarkdownDocument, filename: str, line: tuple[str, 
 
 def _recommendations(document: MarkdownDocument) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for key, names in _RECOMMENDATION_LISTS.items():
-        section = find_section(document, *names)
+    for key, outline_key in _RECOMMENDATION_LISTS.items():
+        section = outline_section(document, JOINT_README, outline_key)
         if section is not None:
             counts[key] = sum(_list_items(block.source) for block in section.blocks if block.kind == "list")
     return counts
@@ -522,9 +527,33 @@ def _paragraphs(blocks: list[Block]) -> list[Block]:
 
 
 def find_section(document: MarkdownDocument, *names: str) -> DocumentSection | None:
-    """The first section whose heading is one of `names` (compared as `normalize_key` does)."""
+    """The first section whose heading is one of `names` (compared as `normalize_key` does).
+
+    Only for headings the outline does not name; an outline section is found by `outline_section`.
+    """
     wanted = {normalize_key(name) for name in names}
     return next((section for section in document.walk() if normalize_key(section.heading.text) in wanted), None)
+
+
+_last_resolved: tuple[MarkdownDocument, Document, dict[str, DocumentSection]] | None = None
+
+
+def outline_section(document: MarkdownDocument, outline: Document, *keys: str) -> DocumentSection | None:
+    """The first (in the document) of the sections with these outline keys, found as `tssa check` finds them.
+
+    The shared resolver (`tssa.resolve`) decides which heading stands for which
+    section; a document is resolved once for all the sections read from it.
+    """
+    global _last_resolved
+    last = _last_resolved
+    if last is not None and last[0] is document and last[1] is outline:
+        sections = last[2]
+    else:
+        entries = resolve(outline, document).entries
+        sections = {entry.key: entry.heading for entry in entries if entry.heading is not None}
+        _last_resolved = (document, outline, sections)
+    found = [sections[key] for key in keys if key in sections]
+    return min(found, key=lambda section: section.heading.line) if found else None
 
 
 # --- dates ------------------------------------------------------------------------------------------------------
@@ -581,22 +610,16 @@ def normalize_date(text: str) -> str | None:
 # --- the answers file -------------------------------------------------------------------------------------------
 
 
-def _read_answers(path: Path) -> dict[str, str]:
+def _read_answers(folder: Path) -> dict[str, str]:
     """The answers file's plain string values (a file that is missing, too large or not YAML gives none)."""
-    try:
-        if not path.is_file() or path.stat().st_size > 256 * 1024:
-            return {}
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
+    data = read_answer_values(folder)
     return {str(key): str(value) for key, value in data.items() if isinstance(value, str | int | float)}
 
 
 # --- channels and the disclosure contact (read from a whole, parsed self-assessment) -----------------------------
 
 _CHANNELS = ("internal", "inbound", "outbound")
+_CHANNELS_KEY = "secure-development-practices/communication-channels"
 _LEAD_IN = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>\S.*)$",
     re.IGNORECASE,
@@ -608,13 +631,13 @@ def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[s
     """The Internal, Inbound and Outbound channels: a heading's paragraphs, or a bullet or lead-in naming one."""
     found: dict[str, Fact[str]] = {}
     for name in _CHANNELS:
-        section = find_section(document, name)
+        section = outline_section(document, SELF_ASSESSMENT, f"{_CHANNELS_KEY}/{name}")
         paragraphs = _paragraphs(section.blocks) if section is not None else []
         if paragraphs:
             text = "\n\n".join(block.text.strip() for block in paragraphs)
             found[name] = Fact(text, text, filename, paragraphs[0].line)
-    channels = find_section(document, "communication channels", "communication channel") or find_section(
-        document, "secure development practices"
+    channels = outline_section(document, SELF_ASSESSMENT, _CHANNELS_KEY) or outline_section(
+        document, SELF_ASSESSMENT, "secure-development-practices"
     )
     blocks = _subtree_blocks(channels) if channels is not None else []
     for block in blocks:
@@ -636,13 +659,16 @@ def _subtree_blocks(section: DocumentSection) -> list[Block]:
     return blocks
 
 
+_DISCLOSURE_KEY = "security-issue-resolution/responsible-disclosures-process"
+
+
 def read_security_contact(document: MarkdownDocument, filename: str) -> Fact[str] | None:
     """The first e-mail address (or mailto link) of the security issue resolution or disclosure sections."""
-    for names in (
-        ("responsible disclosures process", "responsible disclosure process", "vulnerability response process"),
-        ("security issue resolution",),
+    for keys in (
+        (_DISCLOSURE_KEY, f"{_DISCLOSURE_KEY}/vulnerability-response-process"),
+        ("security-issue-resolution",),
     ):
-        section = find_section(document, *names)
+        section = outline_section(document, SELF_ASSESSMENT, *keys)
         if section is None:
             continue
         start, end = section.heading.line, _section_end(document, section)

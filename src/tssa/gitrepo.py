@@ -13,13 +13,11 @@ import os
 import subprocess
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError, TssaError
 
 
-class GitNotFoundError(TssaError):
+class GitNotFoundError(RefusedError):
     """The git command is not installed or not on PATH."""
-
-    exit_code = 2
 
 
 class GitCommandError(TssaError):
@@ -70,6 +68,14 @@ def git(*args: str, cwd: Path, stdin: str | None = None, check: bool = True) -> 
     data = None if stdin is None else stdin.encode("utf-8", "surrogateescape")
     result = _run(args, cwd, data, check)
     return subprocess.CompletedProcess(result.args, result.returncode, _text(result.stdout), _text(result.stderr))
+
+
+class NotInGitRepositoryError(RefusedError):
+    """The package is not inside a git repository, so a change to it could not be reviewed or undone."""
+
+
+class UncommittedChangesError(RefusedError):
+    """The package has changes that are not committed; a change tssa makes would mix with them."""
 
 
 def top_level(folder: Path) -> Path | None:
@@ -202,3 +208,24 @@ def remote_refs(source: str) -> list[str] | None:
     if result.returncode != 0:
         return None
     return [line.split("\t", 1)[1] for line in result.stdout.splitlines() if "\t" in line]
+
+
+def require_top_level(folder: Path) -> Path:
+    """The top folder of the git work tree that holds `folder`; refused outside one."""
+    top = top_level(folder)
+    if top is None:
+        raise NotInGitRepositoryError(
+            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
+        )
+    return top
+
+
+def require_committed(folder: Path, change: str) -> None:
+    """Refuse when `folder` holds uncommitted changes, so that `change` ("the update") can be reviewed and undone."""
+    changed = uncommitted(folder)
+    if changed:
+        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
+        raise UncommittedChangesError(
+            f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
+            f"so {change} can be reviewed and undone"
+        )

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tssa.errors import TssaError
+from tssa.commands import Commands, add_command
+from tssa.errors import ExitCode, NotFoundError, TssaError
+from tssa.safewrite import NEW_FILE_MODE, write_whole
 
 HTML_MARKER = '<meta name="generator" content="tssa index">'
 
@@ -23,20 +24,20 @@ class NotOursError(TssaError):
     """An output path holds a file that `tssa index` did not write: it is never overwritten."""
 
 
-class NotAFolderError(TssaError):
+class NotAFolderError(NotFoundError):
     """ROOT is a file: the index lists the packages under a folder."""
-
-    exit_code = 2
 
 
 class OutputError(TssaError):
     """An output file cannot be written."""
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add the `index` subcommand to the CLI's subparsers."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "index",
+        "tssa.index:run",
         help="list every package under a folder: index.json, a Markdown listing, an HTML page",
         description=(
             "Index every TSSA package under ROOT (both homes, any depth): write ROOT/index.json and a Markdown "
@@ -54,7 +55,6 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a file differs from what would be written"
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,17 +84,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: out of date; run: tssa index {root}")
         if not stale:
             print(f"{', '.join(str(path) for path in outputs)}: up to date")
-        return 1 if stale else 0
+        return ExitCode.FINDINGS if stale else ExitCode.OK
     for path, (content, _) in outputs.items():
         if _current(path) != content:
-            write_whole(path, content)
+            _write(path, content)
     counts = index_counts(index)
     summary = ", ".join(f"{counts[state]} {STATE_TITLES[state].lower()}" for state in STATES)
     packages = len(index["packages"])
     print(f"{packages} {'package' if packages == 1 else 'packages'} ({summary}) -> {', '.join(map(str, outputs))}")
     for problem in index["problems"]:
         print(f"  {problem['path']}: {problem['message']}")
-    return 0
+    return ExitCode.OK
 
 
 def render_json(index: dict[str, Any]) -> str:
@@ -119,21 +119,8 @@ def _refuse_foreign(path: Path, marker: str) -> None:
         raise NotOursError(f"{path}: exists and was not written by tssa index; give another path or move it")
 
 
-def write_whole(path: Path, content: str) -> None:
-    """Replace `path` with `content` in one step: a reader sees the old file or the new one, never half."""
-    folder = path.parent if str(path.parent) else Path(".")
+def _write(path: Path, content: str) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_whole(path, content, NEW_FILE_MODE)
     except OSError as error:
         raise OutputError(f"{path}: cannot be written: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot be written: {error.strerror or error}") from None
-        raise

@@ -11,9 +11,9 @@ import argparse
 import datetime
 import re
 from pathlib import Path
-from typing import Any
 
-from tssa.errors import TssaError
+from tssa.commands import Commands, add_command
+from tssa.errors import ExitCode, NotFoundError, UsageError
 
 TOC_HOME = "https://github.com/cncf/toc/blob/main/projects/{slug}/security-assessment/self-assessment.md"
 TAG_HOME = "https://github.com/cncf/tag-security/blob/main/community/assessments/projects/{slug}/self-assessment.md"
@@ -21,22 +21,20 @@ ENTRY_PATH = ("repository", "security", "assessments", "self")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
-class NoSelfAssessmentError(TssaError):
+class NoSelfAssessmentError(NotFoundError):
     """The package path holds no self-assessment to point at."""
 
-    exit_code = 2
 
-
-class BadOptionError(TssaError):
+class BadOptionError(UsageError):
     """An option value is not in the form the command allows."""
 
-    exit_code = 2
 
-
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add `insights` to the CLI's subcommands."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "insights",
+        "tssa.insights:run_insights",
         help="print (or write) the Security Insights entry for a package's self-assessment",
         description=(
             "Print the Security Insights v2 repository.security.assessments.self entry for a package: "
@@ -48,7 +46,6 @@ def register(commands: Any) -> None:
     parser.add_argument("--write", type=Path, metavar="FILE", help="the Security Insights file to update")
     parser.add_argument("--evidence", metavar="URL", help="the self-assessment's https:// address (default: its home)")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the assessment date (default: its last commit)")
-    parser.set_defaults(handler=run_insights)
 
 
 def run_insights(args: argparse.Namespace) -> int:
@@ -60,7 +57,7 @@ def run_insights(args: argparse.Namespace) -> int:
     entry = build_entry(args.package, evidence=args.evidence, date=args.date, today=datetime.date.today())
     if args.write is None:
         print(render_entry(entry), end="")
-        return 0
+        return ExitCode.OK
     update_file(args.write, entry)
     print(f"Updated {'.'.join(ENTRY_PATH)} in {args.write}.")
-    return 0
+    return ExitCode.OK

@@ -12,8 +12,7 @@ import datetime
 import re
 from pathlib import Path
 
-import yaml
-
+from tssa.answers import PROJECT_KEY, read_answer_values
 from tssa.insights import TAG_HOME, TOC_HOME, BadOptionError, NoSelfAssessmentError
 from tssa.markdown import Table, parse
 from tssa.outline import SELF_ASSESSMENT
@@ -23,7 +22,6 @@ from tssa.prefill.readfile import read_head
 from tssa.resolve import normalize
 
 MAX_BYTES = 4 * 1024 * 1024
-ANSWERS_FILE = ".copier-answers.yml"
 # "Rocket Self-assessment", "Rocket Security Self-Assessment", "Self-assessment of Rocket", ...
 _SELF_ASSESSMENT_WORDS = re.compile(
     r"^(?:security\s+)?self[- ]?assessment(?:\s+(?:of|for))?\s*[:-]?\s*"
@@ -38,7 +36,7 @@ def build_entry(package: Path, evidence: str | None, date: str | None, today: da
     content = read_head(document, MAX_BYTES)
     if content.text is None:
         raise NoSelfAssessmentError(f"{document} {content.problem}")
-    answers = _answers(document.parent)
+    answers = read_answer_values(document.parent)
     parsed = parse(content.text)
     project = _project_name(parsed.headings[0].text if parsed.headings else "", answers, document.parent)
     if evidence is not None and not is_https_url(evidence):
@@ -66,19 +64,8 @@ def _self_assessment(package: Path) -> Path:
     raise NoSelfAssessmentError(f"{package}: holds no {SELF_ASSESSMENT.filename}")
 
 
-def _answers(folder: Path) -> dict[str, object]:
-    content = read_head(folder / ANSWERS_FILE, 256 * 1024)
-    if content.text is None:
-        return {}
-    try:
-        data = yaml.safe_load(content.text)
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _project_name(title: str, answers: dict[str, object], folder: Path) -> str:
-    recorded = answers.get("project_name")
+    recorded = answers.get(PROJECT_KEY)
     if isinstance(recorded, str) and is_line(recorded):
         return recorded
     words = _SELF_ASSESSMENT_WORDS.sub("", " ".join(title.split())).strip()

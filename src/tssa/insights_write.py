@@ -13,8 +13,6 @@ from __future__ import annotations
 import copy
 import io
 import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +20,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError
+from tssa.files import FileRefusedError, Problem, read_regular
 from tssa.insights import ENTRY_PATH
+from tssa.safewrite import write_whole
 
 MAX_BYTES = 1024 * 1024
 DEFAULT_STEP = 2
@@ -31,10 +31,8 @@ DEFAULT_STEP = 2
 MAX_VALUES = 200_000
 
 
-class InsightsFileError(TssaError):
+class InsightsFileError(RefusedError):
     """The Security Insights file cannot be updated (missing, not YAML, or a layout that cannot be kept)."""
-
-    exit_code = 2
 
 
 def render_entry(entry: dict[str, str]) -> str:
@@ -53,7 +51,7 @@ def update_file(path: Path, entry: dict[str, str]) -> None:
     newline = "\r\n" if "\r\n" in text else "\n"
     updated = splice(text, entry, newline, str(path))
     _verify(text, updated, entry, str(path))
-    _replace(path, bom + updated)
+    write_whole(path, bom + updated)
 
 
 def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file") -> str:
@@ -215,22 +213,18 @@ def _indent(block: str, column: int) -> str:
 
 def _read(path: Path) -> str:
     try:
-        status = os.lstat(path)
-    except OSError as error:
-        raise InsightsFileError(
-            f"{path}: {error.strerror or 'cannot be read'}; give an existing Security Insights file"
-        ) from error
-    if stat.S_ISLNK(status.st_mode):
-        raise InsightsFileError(f"{path} is a link; give the file it points to")
-    if not stat.S_ISREG(status.st_mode):
-        raise InsightsFileError(f"{path} is not a regular file")
-    if status.st_size > MAX_BYTES:
-        raise InsightsFileError(f"{path} is larger than {MAX_BYTES // 1024} KiB; not a Security Insights file")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise InsightsFileError(f"{path}: {error.strerror or 'cannot be read'}") from error
+        data = read_regular(path, MAX_BYTES, follow_links=False)
+    except FileRefusedError as error:
+        if error.original is not None:
+            reason = error.original.strerror or "cannot be read"
+            raise InsightsFileError(f"{path}: {reason}; give an existing Security Insights file") from None
+        if error.refusal.problem is Problem.TOO_LARGE:
+            raise InsightsFileError(
+                f"{path} is larger than {MAX_BYTES // 1024} KiB; not a Security Insights file"
+            ) from None
+        if os.path.islink(path):
+            raise InsightsFileError(f"{path} is a link; give the file it points to") from None
+        raise InsightsFileError(f"{path} is not a regular file") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -255,16 +249,3 @@ def _verify(old: str, new: str, entry: dict[str, str], name: str) -> None:
         ) from error
     if actual != expected:
         raise InsightsFileError(f"{name}: the entry could not be set without changing other keys; edit it by hand")
-
-
-def _replace(path: Path, text: str) -> None:
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError, TssaError
 from tssa.gitrepo import git
 from tssa.interrupts import signals_held
+from tssa.safewrite import write_whole
 from tssa.textfiles import read_bytes
 
 JOURNAL_NAME = "tssa-update.journal"
 
 
-class InterruptedUpdateError(TssaError):
+class InterruptedUpdateError(RefusedError):
     """An earlier update was killed while it moved its result in, and files changed since."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -60,31 +58,15 @@ def _temporary(path: Path) -> Path:
 
 
 def _replace(path: Path, content: bytes) -> None:
-    """Write a file by an atomic rename: a reader sees the old content or the new, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.lstat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    temporary = _temporary(path)
-    temporary.unlink(missing_ok=True)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(content)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    """Write one file of the package; a temporary left by a killed run is found by its name."""
+    write_whole(path, content, temporary=_temporary(path))
 
 
 def _write_journal(journal: Path, changes: list[Change]) -> None:
     entries = [
         {"path": change.path, "before": _digest(change.before), "after": _digest(change.content)} for change in changes
     ]
-    temporary = journal.with_name(journal.name + ".new")
-    temporary.write_text(json.dumps(entries), encoding="utf-8")
-    with open(temporary, "rb") as file:
-        os.fsync(file.fileno())
-    os.replace(temporary, journal)
+    write_whole(journal, json.dumps(entries), temporary=journal.with_name(journal.name + ".new"))
 
 
 def _order(change: Change) -> tuple[bool, str]:
@@ -127,10 +109,10 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
     """Undo what a journal lists, from HEAD; the paths undone. Refuses when one changed since."""
     journal = git_folder / JOURNAL_NAME
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))
+        entries = json.loads(read_bytes(journal).decode("utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError):
+    except (OSError, ValueError, TssaError):  # a journal that is a link or a FIFO is never read
         entries = None
     if not isinstance(entries, list) or not all(
         isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries

@@ -15,10 +15,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from tssa.answers import ANSWERS_FILE
 from tssa.carry import PackageFolder
 from tssa.conflicts import LABELS
 from tssa.gitrepo import mark_conflicted, merge_file
-from tssa.recorded import ANSWERS_FILE
 
 
 def _merged(ours: str, base: str, theirs: str) -> tuple[str, bool]:

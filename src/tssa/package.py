@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import NotFoundError
 from tssa.files import Refusal, Roots, file_refusal, walk
 from tssa.outline import DOCUMENTS, Document, document_for_filename
 
@@ -22,16 +22,12 @@ _ASSESSMENT_FILENAMES = PACKAGE_FILENAMES - {"README.md"}
 _SKIPPED_FOLDERS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 
 
-class PathNotFoundError(TssaError):
+class PathNotFoundError(NotFoundError):
     """A path given on the command line does not exist."""
 
-    exit_code = 2
 
-
-class NoPackageError(TssaError):
+class NoPackageError(NotFoundError):
     """A folder given on the command line holds no TSSA document."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -14,18 +14,17 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError
+from tssa.files import describe_mode
 from tssa.gitrepo import tracked_modes
-from tssa.textfiles import Encoding, NotAFileError, decode, kind_of, read_bytes
+from tssa.textfiles import Encoding, NotAFileError, decode, read_bytes
 
 _LINK_MODE = "120000"
 _SUBMODULE_MODE = "160000"
 
 
-class UnsafeFileError(TssaError):
+class UnsafeFileError(RefusedError):
     """The package holds a link, a special file, or a document that is not text."""
-
-    exit_code = 2
 
 
 @dataclass
@@ -56,7 +55,7 @@ def _refuse_special(folder: Path, shown: Path) -> None:
             elif not stat.S_ISREG(mode):
                 name = shown / Path(entry.path).relative_to(folder)
                 raise UnsafeFileError(
-                    f"{name} is {kind_of(mode)}; tssa update reads regular files only: "
+                    f"{name} is {describe_mode(mode)}; tssa update reads regular files only: "
                     "remove it (or replace it by the file itself), commit, and run again"
                 )
 

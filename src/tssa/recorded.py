@@ -16,23 +16,19 @@ from typing import Any
 
 import yaml
 
-from tssa.errors import TssaError
+from tssa.answers import ANSWERS_FILE, COMMIT_KEY, SOURCE_KEY
+from tssa.errors import RefusedError, TssaError
 from tssa.textfiles import read_bytes
 
-ANSWERS_FILE = ".copier-answers.yml"
 _URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|git@)")
 
 
-class NoAnswersFileError(TssaError):
+class NoAnswersFileError(RefusedError):
     """The folder has no answers file, so copier never made it (or it was deleted)."""
 
-    exit_code = 2
 
-
-class BadAnswersFileError(TssaError):
+class BadAnswersFileError(RefusedError):
     """The answers file cannot be used to update: unreadable, or missing the template source."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ def read_recorded(folder: Path) -> Recorded:
         raise BadAnswersFileError(f"{error}; the answers file must be a regular file") from error
     if not isinstance(data, dict):
         raise BadAnswersFileError(f"{path}: holds no answers")
-    source, version = data.get("_src_path"), data.get("_commit")
+    source, version = data.get(SOURCE_KEY), data.get(COMMIT_KEY)
     if not isinstance(source, str) or not source or not isinstance(version, str) or not version:
         raise BadAnswersFileError(
             f"{path}: _src_path or _commit is missing; the package was not made from a versioned template"

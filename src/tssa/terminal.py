@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the
-# bidirectional controls that can make a line read differently than it is.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+# bidirectional controls that can make a line read differently than it is, and
+# the lone surrogates that stand for bytes of a file name that are not UTF-8
+# (printed as they are, they would fail or reach the terminal raw).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

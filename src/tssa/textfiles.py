@@ -3,33 +3,29 @@
 A document is UTF-8, or carries a byte-order mark for UTF-8, UTF-16 or
 UTF-32. Bytes that are not valid UTF-8 are kept as surrogate escapes, so a
 stray Latin-1 byte survives a merge unchanged instead of hiding the file.
-Only regular files are read, and only up to a size limit.
+Only regular files are read, and only up to a size limit (`tssa.files`).
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError, TssaError
+from tssa.files import FileRefusedError, Problem, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest file an update reads or copies; real documents are about 100 KB."""
 
 
-class NotAFileError(TssaError):
+class NotAFileError(RefusedError):
     """A path that should be a regular file is a link, FIFO, device, socket or folder."""
 
-    exit_code = 2
 
-
-class FileTooLargeError(TssaError):
+class FileTooLargeError(RefusedError):
     """A file is larger than an update reads."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -72,38 +68,21 @@ def encode(text: str, encoding: Encoding) -> bytes:
     return encoding.bom + text.encode(encoding.codec, errors)
 
 
-def kind_of(mode: int) -> str:
-    """What a file mode is, in words: `a FIFO`, `a link`, ..."""
-    kinds = (
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
-    )
-    return next((word for test, word in kinds if test(mode)), "not a regular file")
-
-
 def read_bytes(path: Path, shown: str | None = None) -> bytes:
-    """A regular file's bytes, never through a link, never more than the size limit."""
-    name = shown or str(path)
-    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
-        raise NotAFileError(f"{name} is a symbolic link; it is never followed")
+    """A regular file's bytes, never through a link, never more than the size limit.
+
+    A file that is missing or cannot be opened raises the system's `OSError`;
+    one that is no regular file, or too large, a `TssaError` naming it.
+    """
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        if os.path.islink(path):
-            raise NotAFileError(f"{name} is a symbolic link; it is never followed") from error
-        raise
-    with os.fdopen(descriptor, "rb") as file:
-        mode = os.fstat(file.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFileError(f"{name} is {kind_of(mode)}, not a regular file")
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise FileTooLargeError(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    return data
+        return read_regular(path, MAX_FILE_BYTES, follow_links=False)
+    except FileRefusedError as error:
+        if error.original is not None:
+            raise error.original from None
+        name = shown or str(path)
+        if error.refusal.problem is Problem.TOO_LARGE:
+            raise FileTooLargeError(f"{name} {error.refusal.message}") from None
+        raise NotAFileError(f"{name} {error.refusal.message}") from None
 
 
 def read_files(folder: Path, skip: frozenset[str] = frozenset()) -> dict[str, str]:

@@ -27,15 +27,18 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from tssa import __version__, copierrun
+from tssa.answers import ANSWERS_FILE
 from tssa.carry import PackageFolder, carry_documents
+from tssa.commands import UPDATE_HELP, Commands, add_command
 from tssa.conflicts import Conflict, find_conflicts
-from tssa.errors import TssaError
+from tssa.errors import ExitCode, NotFoundError, RefusedError, TssaError
 from tssa.gitrepo import (
     copy_blob,
     git_dir,
     intend_to_add_new_files,
+    require_committed,
+    require_top_level,
     set_unmerged,
-    top_level,
     uncommitted,
     unmerged_stages,
 )
@@ -43,47 +46,30 @@ from tssa.interrupts import STOPPING
 from tssa.movein import Change, move_in, undo_interrupted
 from tssa.newversion import apply_new_version
 from tssa.packagefiles import PackageFiles, read_package
-from tssa.recorded import ANSWERS_FILE, read_recorded
+from tssa.recorded import read_recorded
 from tssa.staging import remove_stale, stage_package, staging_area
+from tssa.terminal import printable
 from tssa.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.updatelock import repository_lock
 from tssa.versions import check_no_downgrade, check_versions_exist
 
 
-class PackageFolderNotFoundError(TssaError):
+class PackageFolderNotFoundError(NotFoundError):
     """The path to update is not an existing folder."""
 
-    exit_code = 2
 
-
-class NotInGitRepositoryError(TssaError):
-    """The package is not inside a git repository, so an update could not be reviewed or undone."""
-
-    exit_code = 2
-
-
-class UncommittedChangesError(TssaError):
-    """The package has changes that are not committed; an update would mix with them."""
-
-    exit_code = 2
-
-
-class UnresolvedConflictsError(TssaError):
+class UnresolvedConflictsError(RefusedError):
     """The package still holds conflict markers from an earlier update."""
 
-    exit_code = 2
 
-
-class ChangedMeanwhileError(TssaError):
+class ChangedMeanwhileError(RefusedError):
     """A file of the package changed while the update ran."""
-
-    exit_code = 2
 
 
 class UpdateInterruptedError(TssaError):
     """Ctrl-C or SIGTERM stopped the update."""
 
-    exit_code = 130
+    exit_code = ExitCode.INTERRUPTED
 
 
 class UpdateFailedError(TssaError):
@@ -133,13 +119,7 @@ class _StagedPackage(PackageFolder):
 
 
 def _check_clean(folder: Path) -> None:
-    changed = uncommitted(folder)
-    if changed:
-        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
-        raise UncommittedChangesError(
-            f"{folder} has uncommitted changes ({shown}); commit or stash them first, "
-            "so the update can be reviewed and undone"
-        )
+    require_committed(folder, "the update")
 
 
 def _check_ready(folder: Path, package: PackageFolder) -> PackageFiles:
@@ -247,11 +227,7 @@ def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
     if not folder.is_dir():
         raise PackageFolderNotFoundError(f"{folder}: no such folder")
-    top = top_level(folder)
-    if top is None:
-        raise NotInGitRepositoryError(
-            f"{folder} is not inside a git repository; run `git init`, commit the package, and run again"
-        )
+    top = require_top_level(folder)
     package = PackageFolder(folder.resolve(), top)
     git_folder = git_dir(folder)
     outcome = UpdateOutcome("", "")
@@ -324,11 +300,13 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add the `update` subcommand to the CLI's subparsers."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "update",
-        help="bring a package to a newer template version, keeping every written line",
+        "tssa.update:run",
+        help=UPDATE_HELP,
         description=(
             "Update a TSSA package made with copier to a newer template version (or change its answers), "
             "merging by sections so every line the authors wrote stays in its section. "
@@ -357,12 +335,6 @@ def register(commands: Any) -> None:
         metavar="REF",
         help="the template version to update to, such as v0.2.0 (default: the latest)",
     )
-    parser.set_defaults(handler=run)
-
-
-def _printable(value: object) -> str:
-    """A path or note as one line: a newline or other control character in a name is shown escaped."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
 
 
 def _stop(number: int, frame: FrameType | None) -> None:
@@ -378,15 +350,15 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(number, _stop)
     outcome = update_package(args.path, options)
     if outcome.old_version == outcome.new_version:
-        print(f"{_printable(args.path)}: the template is already at {outcome.new_version}; answers applied again.")
+        print(f"{printable(str(args.path))}: the template is already at {outcome.new_version}; answers applied again.")
     else:
-        print(f"Updated {_printable(args.path)} from template {outcome.old_version} to {outcome.new_version}.")
+        print(f"Updated {printable(str(args.path))} from template {outcome.old_version} to {outcome.new_version}.")
     for note in outcome.notes:
-        print(f"note: {_printable(note)}")
+        print(f"note: {printable(note)}")
     if outcome.conflicts:
         print("Conflicts to resolve (keep the right lines, delete the <<<<<<< ======= >>>>>>> markers):")
         for conflict in outcome.conflicts:
-            print(f"{_printable(args.path / conflict.path)}:{conflict.line}")
+            print(f"{printable(str(args.path / conflict.path))}:{conflict.line}")
         files = sorted({conflict.path.as_posix() for conflict in outcome.conflicts})
         raise ConflictsRemainError(
             f"{len(outcome.conflicts)} conflict(s) left in {', '.join(files)}; resolve them, then commit"
@@ -395,4 +367,4 @@ def run(args: argparse.Namespace) -> int:
         print("Review the changes with `git diff`, then commit them.")
     else:
         print("Nothing changed.")
-    return 0
+    return ExitCode.OK

@@ -12,17 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError
 
 LOCK_NAME = "tssa-update.lock"
 # A lock file without a process id yet is being written by a run that just started.
 _STARTING_SECONDS = 10.0
 
 
-class UpdateRunningError(TssaError):
+class UpdateRunningError(RefusedError):
     """Another `tssa update` holds the repository's lock."""
-
-    exit_code = 2
 
 
 def process_alive(pid: int) -> bool:

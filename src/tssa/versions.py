@@ -7,17 +7,15 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from tssa.errors import TssaError
+from tssa.errors import RefusedError
 from tssa.gitrepo import remote_refs
 
 # What copier records for a commit that is not a tag: an abbreviated id, or `git describe` output.
 _COMMIT_LIKE = re.compile(r"^(?:[0-9a-f]{7,40}|.+-[0-9]+-g[0-9a-f]{4,40})$")
 
 
-class UnknownVersionError(TssaError):
+class UnknownVersionError(RefusedError):
     """The template has no such version: the recorded one is gone, or --vcs-ref names none."""
-
-    exit_code = 2
 
 
 def missing_version(source: str, ref: str) -> list[str] | None:
@@ -65,10 +63,8 @@ def check_versions_exist(source: str, recorded: str, wanted: str | None, answers
         )
 
 
-class DowngradeError(TssaError):
+class DowngradeError(RefusedError):
     """The version to update to is older than the one the package records."""
-
-    exit_code = 2
 
 
 def check_no_downgrade(recorded: str, wanted: str) -> None:

@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from tssa.errors import TssaError
+from tssa.commands import Commands, add_command
+from tssa.errors import NotFoundError, RefusedError
 
 
-class CheckoutNotFoundError(TssaError):
+class CheckoutNotFoundError(NotFoundError):
     """The checkout to read is not an existing folder."""
 
-    exit_code = 2
 
-
-class OutputExistsError(TssaError):
+class OutputExistsError(RefusedError):
     """An output file exists already and --force was not given."""
 
-    exit_code = 2
 
-
-def register(commands: Any) -> None:
+def register(commands: Commands[argparse.ArgumentParser]) -> None:
     """Add `prefill` to the CLI's subcommands."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "prefill",
+        "tssa.prefill:run_prefill",
         help="draft answers and references from a project's repository",
         description=(
             "Read a local checkout of the project (no network) and write answers.yml, for "
@@ -41,7 +39,6 @@ def register(commands: Any) -> None:
         "--output", "-o", type=Path, default=Path("."), metavar="DIR", help="folder for the two files (default: here)"
     )
     parser.add_argument("--force", action="store_true", help="replace answers.yml and draft.md if they exist")
-    parser.set_defaults(handler=run_prefill)
 
 
 def run_prefill(args: argparse.Namespace) -> int:

@@ -1,15 +1,17 @@
-"""Read the head of a file of an untrusted checkout: regular files only, never through a link, size-capped.
+"""Read the head of a file of an untrusted checkout as text: regular files only, never through a link, size-capped.
 
-A small local helper; a shared safe-reading module may replace it.
+The reading itself is `tssa.files.read_head`; this module says what the
+bytes are as text, and why a file was not read, in the words prefill prints.
 """
 
 from __future__ import annotations
 
 import codecs
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from tssa import files
+from tssa.files import FileRefusedError
 
 DEFAULT_LIMIT = 256 * 1024
 
@@ -25,29 +27,13 @@ class FileText:
 
 def read_head(path: Path, limit: int = DEFAULT_LIMIT) -> FileText:
     """The first `limit` bytes of a regular file as text; links, devices and binary files are refused."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        return FileText(None, f"cannot be read ({error.strerror or error})")
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return FileText(None, "is not a regular file")
-        chunks: list[bytes] = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(descriptor, min(left, 65536))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as error:
-        return FileText(None, f"cannot be read ({error.strerror or error})")
-    finally:
-        os.close(descriptor)
-    data = b"".join(chunks)
-    truncated = len(data) > limit
-    return decode(data[:limit], truncated)
+        data, truncated = files.read_head(path, limit)
+    except FileRefusedError as error:
+        if error.original is not None:
+            return FileText(None, f"cannot be read ({error.original.strerror or error.original})")
+        return FileText(None, "is not a regular file")
+    return decode(data, truncated)
 
 
 def decode(data: bytes, truncated: bool = False) -> FileText:

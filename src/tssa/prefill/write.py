@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from tssa.errors import ExitCode
 from tssa.prefill import CheckoutNotFoundError, OutputExistsError
 from tssa.prefill.detect import detect
 from tssa.prefill.output import answers_yaml, build_draft, draft_markdown, summary_table
+from tssa.safewrite import stage
 
 ANSWERS_FILE = "answers.yml"
 DRAFT_FILE = "draft.md"
@@ -30,10 +31,7 @@ def write_prefill(checkout: Path, output: Path, force: bool = False) -> int:
     staged: list[Path] = []
     try:
         for target, content in zip(targets, contents, strict=True):
-            descriptor, name = tempfile.mkstemp(dir=output, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append(Path(name))
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
+            staged.append(stage(target, content))
         for target, temporary in zip(targets, staged, strict=True):
             os.replace(temporary, target)
     finally:
@@ -43,4 +41,4 @@ def write_prefill(checkout: Path, output: Path, force: bool = False) -> int:
     print()
     print(f"Wrote {targets[0]} and {targets[1]}.")
     print(f"Next: copier copy --data-file {targets[0]} TEMPLATE DESTINATION")
-    return 0
+    return ExitCode.OK
