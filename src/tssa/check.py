@@ -21,6 +21,7 @@ from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIE
 from tssa.package import PACKAGE_FILENAMES, PackageFile
 from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
+from tssa.tables import all_tables
 from tssa.workers import run_in_workers
 
 # The code of each reason `tssa.files` gives for not reading a file or folder.
@@ -147,10 +148,17 @@ def _version_findings(
             and not entry.outline.section.topic
             and entry.outline.parent_key not in missing
         ]
-        shown = ", ".join(f'"{title}"' for title in added[:4]) + (", ..." if len(added) > 4 else "")
+        old_rows = {row.name for row in outline.metadata_rows}
+        rows = [
+            f'the metadata row "{row.name}"'
+            for row in document.metadata_rows
+            if row.required and row.name not in old_rows
+        ]
+        named = [f'"{title}"' for title in added] + rows
+        shown = ", ".join(named[:4]) + (", ..." if len(named) > 4 else "")
         name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"
         message = f"written for the guide's {name}; it is judged against that outline"
-        if added:
+        if named:
             message += f" (the current outline adds {shown})"
         findings.append(Finding(path, 1, "TSSA107", message))
     if recorded.template is not None and recorded.template != CURRENT_TEMPLATE and _leads_package(path):
@@ -258,7 +266,7 @@ def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
 
 def _metadata_table(parsed: MarkdownDocument, rows: tuple[MetadataRow, ...]) -> Table | None:
     names = {normalize(name) for row in rows for name in (row.name, *row.aliases)}
-    for table in parsed.tables:
+    for table in all_tables(parsed):
         keys = [normalize(row[0]) for row in table.rows if row] + [normalize(cell) for cell in table.header[:1]]
         if sum(key in names for key in keys) >= 2:
             return table
@@ -297,16 +305,30 @@ def _metadata_value_findings(
     if value.rstrip(".").casefold() == _NOT_GIVEN:
         message = f'metadata row "{row.name}" is not given yet'
         return [Finding(path, line, "TSSA103", message, "metadata")]
-    if row.allowed and value.casefold() not in {allowed.casefold() for allowed in row.allowed}:
+    if row.allowed and not _is_allowed(value, row.allowed):
         code = "TSSA203" if row.name == "Assessment Stage" else "TSSA204"
         allowed = ", ".join(row.allowed)
         return [Finding(path, line, code, f'{row.name} is "{shown}"; allowed: {allowed}', "metadata")]
     if row.is_url:
         hrefs = [link.href for link in parsed.links if link.line == line]
-        if not _URL.match(value) and not any(_URL.match(href) for href in hrefs):
+        if not _URL.match(value) and not any(_URL.match(href) for href in hrefs) and not _STARTS_WITH_URL.match(value):
             message = f'Software is "{shown}", not a link to the repository'
             return [Finding(path, line, "TSSA205", message, "metadata")]
     return []
+
+
+# An allowed value, alone or followed by a full stop, colon, dash or bracket and an explanation
+# (`No. The primary function is ...`, `Incomplete.`); `Yes, partly` stays a hedge.
+_ANSWER_THEN_EXPLANATION = re.compile(r"^\W*(\w+)\W*$|^\W*(\w+)\**\s*(?:[.:(\u2013\u2014]|\s-\s)")
+# A value that starts with the address and says more (`https://... (mirrored at ...)`), or an
+# HTML cell holding a link, which reads as its address, then its text.
+_STARTS_WITH_URL = re.compile(r"^<?https?://\S+\s")
+
+
+def _is_allowed(value: str, allowed: tuple[str, ...]) -> bool:
+    match = _ANSWER_THEN_EXPLANATION.match(value)
+    word = (match.group(1) or match.group(2)) if match else None
+    return word is not None and word.casefold() in {name.casefold() for name in allowed}
 
 
 # What the template writes where a question was left empty: the authors still have to fill it.
