@@ -31,6 +31,7 @@ from functools import lru_cache
 from tssa.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
 from tssa.outline import README_CLOSING, Document, WalkedSection, outline_for_template, outlines_for
 from tssa.renames import former_section_keys
+from tssa.tables import all_tables
 
 
 class Status(Enum):
@@ -341,6 +342,28 @@ def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolut
     return bool(added & cells)
 
 
+def _metadata_row_names(parsed: MarkdownDocument) -> set[str]:
+    """The first cell of every table row (and header), normalized: where metadata rows are named."""
+    return {
+        normalize(row[0])
+        for table in all_tables(parsed)
+        for row in (table.header, *table.rows)
+        if row and row[0].strip()
+    }
+
+
+def _missing_rows(view: Document, written: set[str]) -> int:
+    """How many required metadata rows of `view` the document lacks, when it has a metadata table at all.
+
+    The rows tell outlines apart that share their sections: a 2023 document has no
+    Assessment Stage row, which the guide added in 2024.
+    """
+    names = [{normalize(name) for name in (row.name, *row.aliases)} for row in view.metadata_rows if row.required]
+    if not any(name & written for name in names):
+        return 0
+    return sum(not name & written for name in names)
+
+
 def resolve_for_version(document: Document, parsed: MarkdownDocument, template: str | None = None) -> Resolution:
     """The document resolved against the outline it was written for.
 
@@ -358,7 +381,11 @@ def resolve_for_version(document: Document, parsed: MarkdownDocument, template: 
     for index in range(1, len(views)):
         if _evidence(views[index], views[index - 1], parsed, resolutions[index]):
             floor = index
-    scores = [resolution.found() - resolution.missing_required() for resolution in resolutions]
+    rows = _metadata_row_names(parsed)
+    scores = [
+        resolution.found() - resolution.missing_required() - _missing_rows(view, rows)
+        for view, resolution in zip(views, resolutions, strict=True)
+    ]
     if not any(resolution.found() for resolution in resolutions):
         return resolutions[-1]  # nothing to tell the outline by: the current one
     best = max(range(floor, len(views)), key=lambda index: (scores[index], index))

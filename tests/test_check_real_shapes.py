@@ -1,0 +1,129 @@
+"""`tssa check` on hand-written packages shaped like the ones projects wrote from 2019 to 2025.
+
+Each fixture under fixtures/check/real-shapes is a package in one of the two
+homes (`community/assessments/projects/<p>/` or
+`projects/<p>/security-assessment/`), written the way real authors write:
+numbered, bold and emoji headings, bullets and lead-ins, HTML tables, code
+blocks, old names. Beside each file is our own reading of it: which sections
+and topics it lacks. The check must name exactly those as missing (nothing it
+contains, nothing more), and raise no error a reviewer would not raise.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tssa.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check" / "real-shapes"
+MISSING = {"TSSA101", "TSSA102", "TSSA106"}
+VULNERABILITY_RESPONSE = "security-issue-resolution/responsible-disclosures-process/vulnerability-response-process"
+CHANNELS = "secure-development-practices/communication-channels"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reviewer reads in one file: what it lacks, which outline it follows, the errors it earns."""
+
+    missing: frozenset[str] = frozenset()
+    outline: str | None = None
+    """The older outline it is written for (`2019`, `2023`), or None for the current one."""
+    errors: frozenset[str] = frozenset()
+    """Error codes besides missing sections."""
+
+
+def _reading(*missing: str, outline: str | None = None, errors: tuple[str, ...] = ()) -> Reading:
+    return Reading(frozenset(missing), outline, frozenset(errors))
+
+
+# Our hand reading of every file. The TAG folder and the TOC folder are both homes.
+TAG = "community/assessments/projects"
+READINGS: dict[str, Reading] = {
+    # 2022: bold keys, `### **Goals**`, `Actors and Actions`, `Self-review use`, `* **Critical**:`, CII badge.
+    f"lantern/{TAG}/lantern/self-assessment.md": _reading(VULNERABILITY_RESPONSE, outline="2023"),
+    # 2024, TOC home: numbered headings, HTML metadata table with "Incomplete." and "No. The primary ...",
+    # `## 3. Goals and Non-Goals` outside Overview, `- Critical - ...`, trailing colons, numbered appendix.
+    "ferry/projects/ferry/security-assessment/self-assessment.md": _reading(
+        "table-of-contents", VULNERABILITY_RESPONSE, "security-issue-resolution/incident-response"
+    ),
+    # 2019: the single outline, all in bullets; "Yes. Puffin enforces ..."; no CNCF requests.
+    f"puffin/{TAG}/puffin/self-assessment.md": _reading("roadmap/cncf-requests", outline="2019"),
+    # The project's own page, not a joint README: not judged as one.
+    f"puffin/{TAG}/puffin/README.md": _reading(),
+    # 2022 joint README: `# X Security Assessment`, old recommendation names, `**Design**:` lead-ins,
+    # a `Tracking issue:` line; it has no additional recommendations.
+    f"quarry/{TAG}/quarry/README.md": _reading("recommendations/additional-recommendations"),
+    # 2022 joint-review.md: `Joint-review use`, `Hands-on review`, bold lead-in bullets, an image; its only
+    # "Predisposing Conditions" is inside a code block.
+    f"quarry/{TAG}/quarry/joint-review.md": _reading("table-of-contents", "security-analysis/predisposing-conditions"),
+    # 2025, TOC home: sections at `#`, emoji shortcodes, `####` topics under `#` sections, root-relative link.
+    "tandem/projects/tandem/security-assessment/self-assessment.md": _reading(
+        "table-of-contents", VULNERABILITY_RESPONSE
+    ),
+    "tandem/projects/tandem/security-assessment/README.md": _reading(),
+    # 2023: a <details> table of contents, `Goals / Non-goals`, `Software Bill of Materials`, bullets with
+    # no channel names, no self-assessment use.
+    f"wicket/{TAG}/wicket/self-assessment.md": _reading(
+        "self-assessment-use",
+        f"{CHANNELS}/internal",
+        f"{CHANNELS}/inbound",
+        f"{CHANNELS}/outbound",
+        VULNERABILITY_RESPONSE,
+        outline="2023",
+    ),
+    f"wicket/{TAG}/wicket/README.md": _reading(),
+    # The guide's `###`/`####` levels under `## Self-assessment outline`; the appendix is only in a code block.
+    f"nimbus/{TAG}/nimbus/self-assessment.md": _reading("table-of-contents", VULNERABILITY_RESPONSE, "appendix"),
+}
+
+
+_REPORTS: list[dict[str, list[dict[str, Any]]]] = []
+
+
+def _report(capsys: pytest.CaptureFixture[str]) -> dict[str, list[dict[str, Any]]]:
+    """The findings per file of one check over every fixture (run once, then kept)."""
+    if _REPORTS:
+        return _REPORTS[0]
+    main(["check", "--format", "json", str(FIXTURES)])
+    report = json.loads(capsys.readouterr().out)
+    _REPORTS.append(
+        {
+            Path(document["path"]).resolve().relative_to(FIXTURES.resolve()).as_posix(): document["findings"]
+            for document in report["documents"]
+        }
+    )
+    return _REPORTS[0]
+
+
+def test_every_fixture_has_a_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sorted(_report(capsys)) == sorted(READINGS)
+
+
+@pytest.mark.parametrize("name", sorted(READINGS))
+def test_missing_findings_are_exactly_what_the_document_lacks(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _report(capsys)[name]
+    assert {f["section"] for f in found if f["code"] in MISSING} == READINGS[name].missing
+
+
+@pytest.mark.parametrize("name", sorted(READINGS))
+def test_no_error_a_reviewer_would_not_raise(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _report(capsys)[name]
+    errors = {f["code"] for f in found if f["severity"] == "error" and f["code"] not in MISSING}
+    assert errors == READINGS[name].errors, [f["message"] for f in found if f["severity"] == "error"]
+
+
+@pytest.mark.parametrize("name", sorted(READINGS))
+def test_each_file_is_judged_by_the_outline_it_was_written_for(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _report(capsys)[name]
+    outline = [f["message"] for f in found if f["code"] == "TSSA107"]
+    expected = READINGS[name].outline
+    if expected is None:
+        assert outline == []
+    else:
+        (message,) = outline
+        assert ("single outline.md of 2019" if expected == "2019" else f"{expected} outline") in message
