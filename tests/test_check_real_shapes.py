@@ -77,6 +77,10 @@ READINGS: dict[str, Reading] = {
         outline="2023",
     ),
     f"wicket/{TAG}/wicket/README.md": _reading(),
+    # 2025 joint, TOC home: `#### Project Goals and Non-Goals` under Background, prose right under Project Design
+    # and Project Compliance, `**Critical Features**:` and `<b>Relevant</b>:`, `Default configuration:` lead-ins,
+    # analysis as bold bullets, "Yes - ..." and a Software link followed by words.
+    "kestrel/projects/kestrel/security-assessment/joint-assessment.md": _reading(),
     # The guide's `###`/`####` levels under `## Self-assessment outline`; the appendix is only in a code block.
     f"nimbus/{TAG}/nimbus/self-assessment.md": _reading("table-of-contents", VULNERABILITY_RESPONSE, "appendix"),
 }

@@ -123,20 +123,26 @@ def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
 
 
 def _named(part: str, names: frozenset[str]) -> str | None:
-    """The outline name a part of a combined heading stands for: itself, or the name it starts with."""
+    """The outline name a part of a combined heading stands for: itself, its plural or singular, or
+    the name it starts or ends with."""
     if part in names:
         return part
-    longer = [name for name in names if part.startswith(name + " ")]
-    return max(longer, key=len) if longer else None
+    single = _singular(part)
+    same = [name for name in names if _singular(name) == single]  # `Goal & non-goal`
+    if same:
+        return max(same, key=len)
+    longer = [name for name in names if part.startswith(name + " ") or part.endswith(" " + name)]
+    return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
 
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
+_INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def _clean_lead(text: str) -> str:
-    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", text))
+    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", _INLINE_TAG.sub("", text)))
     text = _EMPHASIS.sub("", text).strip()
     return _NUMBERING.sub("", text)
 
@@ -155,6 +161,28 @@ def _lead_names(text: str, names: tuple[str, ...]) -> bool:
         return False  # a table of contents entry names a section without writing it
     cleaned = _clean_lead(text)
     return any(_lead_pattern(name).match(cleaned) for name in names)
+
+
+_BOLD_START = re.compile(
+    r"^\W*?(?:\*\*|__|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:\*\*|__|</b>|</strong>)", re.IGNORECASE
+)
+_COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
+
+
+def _label_names(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a lead-in's label (its bold start, or up to four words before a colon) starts with a name:
+    `**Critical Features**: ...`, `Critical components: ...`."""
+    match = _BOLD_START.match(text) or _COLON_LABEL.match(_clean_lead(text))
+    if match is None:
+        return False
+    label = normalize(match.group("label"))
+    if not label or len(label.split(" ")) > 4:
+        return False
+    return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
+
+
+def _line_inside(line: int, parent: DocumentSection) -> bool:
+    return parent.heading.line < line <= parent.end_line
 
 
 def _inside(section: DocumentSection, parent: DocumentSection) -> bool:
@@ -285,6 +313,8 @@ class _Resolver:
             head = self.heads[parent]
             inside = [lead for lead in leads if head.heading.line < lead.line <= head.end_line]
             line = next((lead.line for lead in inside if _lead_names(lead.text, names)), None)
+            if line is None:
+                line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
             if line is not None:
                 return line
         line = next((lead.line for lead in leads if _lead_names(lead.text, names)), None)
@@ -300,7 +330,11 @@ class _Resolver:
                 cells = [normalize(row[0]) for row in (table.header, *table.rows) if row]
                 if sum(cell in rows for cell in cells) >= 2:
                     return table.line  # the metadata table is the section, heading or not
+        parent = self.found.get(item.parent_key)
         for table in self.parsed.tables:
+            in_parent = parent is not None and _line_inside(table.line, self.heads[parent])
+            if in_parent and any(normalize(cell) in wanted for cell in table.header):
+                return table.line  # a column of a table in its parent section named after it
             for row_line, row in zip(table.row_lines, table.rows, strict=True):
                 if row and normalize(row[0]) in wanted:
                     return row_line
@@ -315,9 +349,24 @@ class _Resolver:
             head = self.heads[index]
             return Resolved(item, head, None, by_alias, _status(item, head, self.empty_tables))
         line = self._lead(item)
+        if line is None and item.section.topic:
+            line = self._named_by_parent(item)
         if line is not None:
             return Resolved(item, None, line, False, Status.WRITTEN)
         return Resolved(item, None, None, False, Status.MISSING)
+
+    def _named_by_parent(self, item: WalkedSection) -> int | None:
+        """The text right under the parent's heading, when that heading already names the topic:
+        prose under `Project Design` is the design, under `Project Compliance` the compliance."""
+        parent = self.found.get(item.parent_key)
+        if parent is None:
+            return None
+        head = self.heads[parent]
+        title = self.whole[parent]
+        if not any(title == name or title.endswith(" " + name) for name in map(normalize, item.section.names)):
+            return None
+        texts = [block for block in head.blocks if _counts_as_text(block, self.empty_tables)]
+        return texts[0].line if texts else None
 
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
