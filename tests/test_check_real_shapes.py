@@ -81,6 +81,11 @@ READINGS: dict[str, Reading] = {
     # and Project Compliance, `**Critical Features**:` and `<b>Relevant</b>:`, `Default configuration:` lead-ins,
     # analysis as bold bullets, "Yes - ..." and a Software link followed by words.
     "kestrel/projects/kestrel/security-assessment/joint-assessment.md": _reading(),
+    # 2023 joint in the TAG home that had no hands-on assessment and says so: no details, findings or result are
+    # asked for. Its self-assessment puts Critical and Security Relevant as table columns and writes
+    # `#### Vulnerability Response`.
+    f"heron/{TAG}/heron/joint-assessment.md": _reading(),
+    f"heron/{TAG}/heron/self-assessment.md": _reading("table-of-contents"),
     # The guide's `###`/`####` levels under `## Self-assessment outline`; the appendix is only in a code block.
     f"nimbus/{TAG}/nimbus/self-assessment.md": _reading("table-of-contents", VULNERABILITY_RESPONSE, "appendix"),
 }
@@ -131,3 +136,22 @@ def test_each_file_is_judged_by_the_outline_it_was_written_for(name: str, capsys
     else:
         (message,) = outline
         assert ("single outline.md of 2019" if expected == "2019" else f"{expected} outline") in message
+
+
+def test_a_hands_on_assessment_that_took_place_still_needs_its_parts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = FIXTURES / f"heron/{TAG}/heron/joint-assessment.md"
+    text = source.read_text(encoding="utf-8")
+    declined = "**Heron did not receive a hands-on assessment from TAG-Security.**"
+    assert declined in text
+    (tmp_path / "joint-assessment.md").write_text(
+        text.replace(declined, "Heron received a hands-on assessment in 2024."), encoding="utf-8"
+    )
+    main(["check", "--format", "json", str(tmp_path)])
+    (document,) = json.loads(capsys.readouterr().out)["documents"]
+    assert {f["section"] for f in document["findings"] if f["code"] in MISSING} == {
+        "hands-on-assessment/assessment-details",
+        "hands-on-assessment/findings",
+        "hands-on-assessment/hands-on-assessment-result",
+    }

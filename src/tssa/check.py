@@ -229,10 +229,29 @@ def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentRe
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
+# A hands-on section that says there was none (`X did not receive a hands-on assessment`) needs
+# no details, findings or result under it.
+_HANDS_ON = "hands-on-assessment"
+_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
+_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]on\b", re.IGNORECASE)
+
+
+def _declined(resolution: Resolution) -> set[str]:
+    """The keys of sections that say they were not done (no hands-on assessment): their parts are not asked for."""
+    entry = next((entry for entry in resolution.entries if entry.key == _HANDS_ON), None)
+    if entry is None or entry.heading is None:
+        return set()
+    texts = [block.text or block.source for block in entry.heading.blocks if not block.is_comment]
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
+    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
+        return set()
+    return {_HANDS_ON}
+
+
 def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
-    parents_missing: set[str] = set()
+    parents_missing: set[str] = _declined(resolution)
     for entry in resolution.entries:
         section, key = entry.outline.section, entry.key
         kind = "topic" if section.topic else "section"

@@ -242,7 +242,7 @@ SELF_ASSESSMENT = Document(
             "Security issue resolution",
             _t(
                 "Responsible Disclosures Process",
-                _t("Vulnerability Response Process"),
+                _t("Vulnerability Response Process", variants=("Vulnerability Response",)),
                 variants=("Responsible Disclosure Process",),
                 rendered=True,
             ),
@@ -400,7 +400,7 @@ OUTLINE_2019 = Document(
             "Secure development practices",
             _t("Development pipeline"),
             _t("Communication Channels", _t("Internal"), _t("Inbound"), _t("Outbound")),
-            _t("Vulnerability Response Process"),
+            _t("Vulnerability Response Process", variants=("Vulnerability Response",)),
             _t("Ecosystem"),
         ),
         _s("Roadmap", _t("Project next steps"), _t("CNCF requests")),
