@@ -155,3 +155,19 @@ def test_a_hands_on_assessment_that_took_place_still_needs_its_parts(
         "hands-on-assessment/findings",
         "hands-on-assessment/hands-on-assessment-result",
     }
+
+
+def test_an_assessment_may_link_to_the_readme_it_does_not_have_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The guide's joint assessment links `./README.md`; a package checked outside a repository before
+    # its joint README is written has no such file yet. A missing assessment is still a broken link.
+    source = FIXTURES / f"heron/{TAG}/heron/joint-assessment.md"
+    text = source.read_text(encoding="utf-8")
+    links = "See the [review guide](./README.md) and the [self-assessment](./self-assessment.md).\n"
+    (tmp_path / "joint-assessment.md").write_text(text + "\n" + links, encoding="utf-8")
+    main(["check", "--format", "json", str(tmp_path)])
+    (document,) = json.loads(capsys.readouterr().out)["documents"]
+    assert [f["message"] for f in document["findings"] if f["code"] == "TSSA302"] == [
+        "link ./self-assessment.md points to a missing file"
+    ]

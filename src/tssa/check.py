@@ -17,7 +17,7 @@ from tssa.answers import ANSWERS_FILE, RecordedTemplate, read_answers
 from tssa.conflicts import is_conflict_marker
 from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
-from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
+from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, JOINT_README, README_CLOSING, README_FIELDS, Document, MetadataRow
 from tssa.package import PACKAGE_FILENAMES, PackageFile
 from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
@@ -396,6 +396,8 @@ def _judged(target: Path, folder: Path, root: Path | None) -> bool:
     """
     if root is not None:
         return root == target or root in target.parents
+    if target.name == JOINT_README.filename and target.parent == folder:
+        return False  # the joint README comes last, after the review: an assessment may link to it before
     return (target.name in PACKAGE_FILENAMES and target.parent == folder) or folder in target.parent.parents
 
 
