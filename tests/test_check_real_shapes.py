@@ -86,6 +86,11 @@ READINGS: dict[str, Reading] = {
     # `#### Vulnerability Response`.
     f"heron/{TAG}/heron/joint-assessment.md": _reading(),
     f"heron/{TAG}/heron/self-assessment.md": _reading("table-of-contents"),
+    # 2021, TAG home: `Actors & Actions`, `Goals and non-goals`, `**Critical**` on a line of its own, `*Internal*:`,
+    # `**Ecosystem** —`, `Responsible Disclosure Process`, `## Compliance`, `**Case Study:**`. Its README has bold
+    # and bulleted lines, recommendations at `##` with no `## Recommendations` above them, and no maturity.
+    f"plover/{TAG}/plover/self-assessment.md": _reading("table-of-contents"),
+    f"plover/{TAG}/plover/README.md": _reading("background/maturity"),
     # The guide's `###`/`####` levels under `## Self-assessment outline`; the appendix is only in a code block.
     f"nimbus/{TAG}/nimbus/self-assessment.md": _reading("table-of-contents", VULNERABILITY_RESPONSE, "appendix"),
 }
@@ -171,3 +176,8 @@ def test_an_assessment_may_link_to_the_readme_it_does_not_have_yet(
     assert [f["message"] for f in document["findings"] if f["code"] == "TSSA302"] == [
         "link ./self-assessment.md points to a missing file"
     ]
+
+
+def test_readme_lines_are_read_as_bold_lines_and_bullets(capsys: pytest.CaptureFixture[str]) -> None:
+    found = _report(capsys)[f"plover/{TAG}/plover/README.md"]
+    assert [f["message"] for f in found if f["code"] == "TSSA206"] == []

@@ -364,7 +364,9 @@ def _is_instruction(row: MetadataRow, value: str, hrefs: list[str]) -> bool:
 
 
 def _readme_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    # Top-level paragraphs, and list items (`* **Project team**: ...`) as the lead-ins they are.
     texts = [block.text for block in parsed.blocks if block.kind == "paragraph"]
+    texts += [lead.text for lead in parsed.leads]
     # Template versions before 0.2.0 wrote the tracking issue as a section of its own.
     texts += [heading.text for heading in parsed.headings]
     return [

@@ -231,7 +231,7 @@ SELF_ASSESSMENT = Document(
         ),
         _s("Self-assessment use", aliases=("Self-review use",)),
         _s("Security functions and features", _t("Critical"), _t("Security Relevant")),
-        _s("Project compliance"),
+        _s("Project compliance", variants=("Compliance",)),
         _s(
             "Secure development practices",
             _t("Development Pipeline"),
@@ -307,7 +307,12 @@ JOINT_ASSESSMENT = Document(
             ),
         ),
         _s("Configuration and set-up", _t("Default"), _t("Secure"), _t("Advanced Secure")),
-        _s("Project compliance", _t("Compliance", template_since="0.2.0"), _s("Existing audits")),
+        _s(
+            "Project compliance",
+            _t("Compliance", template_since="0.2.0"),
+            _s("Existing audits"),
+            variants=("Compliance",),
+        ),
         _s(
             "Security analysis",
             _s("Attacker motivations"),

@@ -263,7 +263,24 @@ class _Resolver:
 
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
+        for index, entry in enumerate(entries):
+            if entry.status is Status.MISSING and entry.outline.section.children:
+                line = self._named_by_child(entry.outline, entries)
+                if line is not None:
+                    entries[index] = Resolved(entry.outline, None, line, False, Status.WRITTEN)
         return Resolution(self.outline, tuple(entries))
+
+    @staticmethod
+    def _named_by_child(item: WalkedSection, entries: list[Resolved]) -> int | None:
+        """A section with no heading of its own whose parts' headings carry its name: `## Recommendations to
+        CNCF` and `## Recommendations to the project` stand for Recommendations too."""
+        names = [f" {normalize(name)} " for name in item.section.names]
+        for entry in entries:
+            if entry.outline.parent_key == item.key and entry.heading is not None:
+                title = f" {normalize(entry.heading.heading.text)} "
+                if any(name in title for name in names):
+                    return entry.heading.heading.line
+        return None
 
     def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
         parent = self.found.get(item.parent_key)
