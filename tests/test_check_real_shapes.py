@@ -81,6 +81,8 @@ READINGS: dict[str, Reading] = {
     # and Project Compliance, `**Critical Features**:` and `<b>Relevant</b>:`, `Default configuration:` lead-ins,
     # analysis as bold bullets, "Yes - ..." and a Software link followed by words.
     "kestrel/projects/kestrel/security-assessment/joint-assessment.md": _reading(),
+    # The project's own page beside it, with a Summary and a Background but nothing of a joint README.
+    "kestrel/projects/kestrel/security-assessment/README.md": _reading(),
     # 2023 joint in the TAG home that had no hands-on assessment and says so: no details, findings or result are
     # asked for. Its self-assessment puts Critical and Security Relevant as table columns and writes
     # `#### Vulnerability Response`.
@@ -176,6 +178,18 @@ def test_an_assessment_may_link_to_the_readme_it_does_not_have_yet(
     assert [f["message"] for f in document["findings"] if f["code"] == "TSSA302"] == [
         "link ./self-assessment.md points to a missing file"
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"puffin/{TAG}/puffin/README.md",
+        f"wicket/{TAG}/wicket/README.md",
+        "kestrel/projects/kestrel/security-assessment/README.md",
+    ],
+)
+def test_a_project_page_is_not_judged_as_a_joint_readme(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _report(capsys)[name] == []
 
 
 def test_readme_lines_are_read_as_bold_lines_and_bullets(capsys: pytest.CaptureFixture[str]) -> None:

@@ -110,11 +110,26 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
 
 
 def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
-    """A README next to an assessment that is not a joint README at all (a project page, an index)."""
-    if document.key != "readme" or any(entry.status is not Status.MISSING for entry in resolution.entries):
+    """A README next to an assessment that is not a joint README at all (a project page, an index).
+
+    A joint README has one of its lines (`Completed:`, `Security reviewers:`, ...), or its
+    recommendations, or a title that calls it an assessment and some of its sections; a page
+    with only a `Background` or a `Summary` is the project's own.
+    """
+    if document.key != "readme":
         return False
     texts = [normalize(block.text) for block in parsed.blocks if block.kind == "paragraph"]
-    return not any(text.startswith(normalize(name)) for name in README_FIELDS for text in texts)
+    texts += [normalize(lead.text) for lead in parsed.leads]
+    if any(text.startswith(normalize(name)) for name in (*README_FIELDS, README_CLOSING) for text in texts):
+        return False
+    found = [entry for entry in resolution.entries if entry.status is not Status.MISSING]
+    if any(entry.key.split("/")[0] == "recommendations" for entry in found):
+        return False
+    title = next((heading.text for heading in parsed.headings if heading.level == 1), "")
+    return not (found and _ASSESSMENT_TITLE.search(title))
+
+
+_ASSESSMENT_TITLE = re.compile(r"assessment|review", re.IGNORECASE)
 
 
 def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:
