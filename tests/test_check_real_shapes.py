@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 
 from tssa.cli import main
+from tssa.markdown import parse
+from tssa.outline import SELF_ASSESSMENT
+from tssa.resolve import Status, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check" / "real-shapes"
 MISSING = {"TSSA101", "TSSA102", "TSSA106"}
@@ -195,3 +198,57 @@ def test_a_project_page_is_not_judged_as_a_joint_readme(name: str, capsys: pytes
 def test_readme_lines_are_read_as_bold_lines_and_bullets(capsys: pytest.CaptureFixture[str]) -> None:
     found = _report(capsys)[f"plover/{TAG}/plover/README.md"]
     assert [f["message"] for f in found if f["code"] == "TSSA206"] == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "* **Critical Features**: the signing key.",
+        "* Critical components: the signing key.",
+        "* Critical components\n  * the signing key",
+        "<b>Critical</b>: the signing key.",
+        "| Critical | Security Relevant |\n| --- | --- |\n| the signing key | the audit log |",
+    ],
+)
+def test_a_topic_label_inside_its_section_covers_it(written: str) -> None:
+    text = f"# P\n\n## Security functions and features\n\n{written}\n\n## Project compliance\n\nNone.\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries["security-functions-and-features/critical"].status is Status.WRITTEN
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "* Critical bugs are fixed within a week, by whoever is on call.",
+        "Our critical path is the signing key.",
+    ],
+)
+def test_a_sentence_that_merely_starts_with_the_name_does_not(written: str) -> None:
+    text = f"# P\n\n## Security functions and features\n\n{written}\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries["security-functions-and-features/critical"].status is Status.MISSING
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Goal & non-goal", "Project Goals and Non-Goals", "Goals / Non-goals", "Security Goals / Non-Goals"],
+)
+def test_a_combined_goals_heading_covers_both(heading: str) -> None:
+    text = f"# P\n\n## Overview\n\nP does x.\n\n### {heading}\n\nIt does x, not y.\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries["overview/goals"].status is Status.WRITTEN
+    assert entries["overview/non-goals"].status is Status.WRITTEN
+
+
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("Responsible Disclosure", "security-issue-resolution/responsible-disclosures-process"),
+        ("Vulnerability Response", f"{VULNERABILITY_RESPONSE}"),
+    ],
+)
+def test_short_names_in_use_for_disclosure_topics(heading: str, key: str) -> None:
+    text = f"# P\n\n## Security issue resolution\n\n### {heading}\n\nMail us.\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries[key].status is Status.WRITTEN
+    assert not entries[key].by_alias

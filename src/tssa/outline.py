@@ -243,7 +243,7 @@ SELF_ASSESSMENT = Document(
             _t(
                 "Responsible Disclosures Process",
                 _t("Vulnerability Response Process", variants=("Vulnerability Response",)),
-                variants=("Responsible Disclosure Process",),
+                variants=("Responsible Disclosure Process", "Responsible Disclosure"),
                 rendered=True,
             ),
             _t("Incident Response"),

@@ -170,12 +170,13 @@ _COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
 
 
 def _label_names(text: str, names: tuple[str, ...]) -> bool:
-    """Whether a lead-in's label (its bold start, or up to four words before a colon) starts with a name:
-    `**Critical Features**: ...`, `Critical components: ...`."""
-    match = _BOLD_START.match(text) or _COLON_LABEL.match(_clean_lead(text))
-    if match is None:
+    """Whether a lead-in's label (its bold start, up to four words before a colon, or a line of up to four
+    words) starts with a name: `**Critical Features**: ...`, `Critical components: ...`."""
+    if _TOC_ENTRY.match(text):
         return False
-    label = normalize(match.group("label"))
+    match = _BOLD_START.match(text) or _COLON_LABEL.match(_clean_lead(text))
+    # a short line of its own is a label too (`* Critical components`, then a list below it)
+    label = normalize(match.group("label") if match is not None else _clean_lead(text))
     if not label or len(label.split(" ")) > 4:
         return False
     return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
