@@ -111,6 +111,7 @@ def _singular(name: str) -> str:
     return " ".join(word.removesuffix("s") for word in name.split(" "))
 
 
+@lru_cache(maxsize=8192)
 def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
     """The names a heading stands for: its own, or each part of a combined heading."""
     whole = normalize(title)
