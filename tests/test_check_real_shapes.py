@@ -21,7 +21,7 @@ import pytest
 from tssa.cli import main
 from tssa.markdown import parse
 from tssa.outline import SELF_ASSESSMENT
-from tssa.resolve import Status, resolve
+from tssa.resolve import Resolved, Status, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check" / "real-shapes"
 MISSING = {"TSSA101", "TSSA102", "TSSA106"}
@@ -148,19 +148,25 @@ def test_each_file_is_judged_by_the_outline_it_was_written_for(name: str, capsys
         assert ("single outline.md of 2019" if expected == "2019" else f"{expected} outline") in message
 
 
+HERON_JOINT = FIXTURES / f"heron/{TAG}/heron/joint-assessment.md"
+
+
+def _check_alone(folder: Path, capsys: pytest.CaptureFixture[str], text: str) -> list[dict[str, Any]]:
+    """The findings on `text` as the only document of a package outside any repository."""
+    (folder / "joint-assessment.md").write_text(text, encoding="utf-8")
+    main(["check", "--format", "json", str(folder)])
+    (document,) = json.loads(capsys.readouterr().out)["documents"]
+    return list(document["findings"])
+
+
 def test_a_hands_on_assessment_that_took_place_still_needs_its_parts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = FIXTURES / f"heron/{TAG}/heron/joint-assessment.md"
-    text = source.read_text(encoding="utf-8")
+    text = HERON_JOINT.read_text(encoding="utf-8")
     declined = "**Heron did not receive a hands-on assessment from TAG-Security.**"
     assert declined in text
-    (tmp_path / "joint-assessment.md").write_text(
-        text.replace(declined, "Heron received a hands-on assessment in 2024."), encoding="utf-8"
-    )
-    main(["check", "--format", "json", str(tmp_path)])
-    (document,) = json.loads(capsys.readouterr().out)["documents"]
-    assert {f["section"] for f in document["findings"] if f["code"] in MISSING} == {
+    found = _check_alone(tmp_path, capsys, text.replace(declined, "Heron received a hands-on assessment in 2024."))
+    assert {f["section"] for f in found if f["code"] in MISSING} == {
         "hands-on-assessment/assessment-details",
         "hands-on-assessment/findings",
         "hands-on-assessment/hands-on-assessment-result",
@@ -172,13 +178,9 @@ def test_an_assessment_may_link_to_the_readme_it_does_not_have_yet(
 ) -> None:
     # The guide's joint assessment links `./README.md`; a package checked outside a repository before
     # its joint README is written has no such file yet. A missing assessment is still a broken link.
-    source = FIXTURES / f"heron/{TAG}/heron/joint-assessment.md"
-    text = source.read_text(encoding="utf-8")
     links = "See the [review guide](./README.md) and the [self-assessment](./self-assessment.md).\n"
-    (tmp_path / "joint-assessment.md").write_text(text + "\n" + links, encoding="utf-8")
-    main(["check", "--format", "json", str(tmp_path)])
-    (document,) = json.loads(capsys.readouterr().out)["documents"]
-    assert [f["message"] for f in document["findings"] if f["code"] == "TSSA302"] == [
+    found = _check_alone(tmp_path, capsys, HERON_JOINT.read_text(encoding="utf-8") + "\n" + links)
+    assert [f["message"] for f in found if f["code"] == "TSSA302"] == [
         "link ./self-assessment.md points to a missing file"
     ]
 
@@ -200,33 +202,30 @@ def test_readme_lines_are_read_as_bold_lines_and_bullets(capsys: pytest.CaptureF
     assert [f["message"] for f in found if f["code"] == "TSSA206"] == []
 
 
-@pytest.mark.parametrize(
-    "written",
-    [
-        "* **Critical Features**: the signing key.",
-        "* Critical components: the signing key.",
-        "* Critical components\n  * the signing key",
-        "<b>Critical</b>: the signing key.",
-        "| Critical | Security Relevant |\n| --- | --- |\n| the signing key | the audit log |",
-    ],
-)
-def test_a_topic_label_inside_its_section_covers_it(written: str) -> None:
-    text = f"# P\n\n## Security functions and features\n\n{written}\n\n## Project compliance\n\nNone.\n"
-    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
-    assert entries["security-functions-and-features/critical"].status is Status.WRITTEN
+def _entries(text: str) -> dict[str, Resolved]:
+    """Each section and topic of the self-assessment outline, as `text` has it."""
+    return {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+
+
+CRITICAL = "security-functions-and-features/critical"
 
 
 @pytest.mark.parametrize(
-    "written",
+    ("written", "covered"),
     [
-        "* Critical bugs are fixed within a week, by whoever is on call.",
-        "Our critical path is the signing key.",
+        ("* **Critical Features**: the signing key.", True),
+        ("* Critical components: the signing key.", True),
+        ("* Critical components\n  * the signing key", True),
+        ("<b>Critical</b>: the signing key.", True),
+        ("| Critical | Security Relevant |\n| --- | --- |\n| the signing key | the audit log |", True),
+        # a sentence that merely starts with the name is no label
+        ("* Critical bugs are fixed within a week, by whoever is on call.", False),
+        ("Our critical path is the signing key.", False),
     ],
 )
-def test_a_sentence_that_merely_starts_with_the_name_does_not(written: str) -> None:
-    text = f"# P\n\n## Security functions and features\n\n{written}\n"
-    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
-    assert entries["security-functions-and-features/critical"].status is Status.MISSING
+def test_a_topic_label_inside_its_section_covers_it(written: str, covered: bool) -> None:
+    entries = _entries(f"# P\n\n## Security functions and features\n\n{written}\n\n## Project compliance\n\nNone.\n")
+    assert entries[CRITICAL].status is (Status.WRITTEN if covered else Status.MISSING)
 
 
 @pytest.mark.parametrize(
@@ -235,7 +234,7 @@ def test_a_sentence_that_merely_starts_with_the_name_does_not(written: str) -> N
 )
 def test_a_combined_goals_heading_covers_both(heading: str) -> None:
     text = f"# P\n\n## Overview\n\nP does x.\n\n### {heading}\n\nIt does x, not y.\n"
-    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    entries = _entries(text)
     assert entries["overview/goals"].status is Status.WRITTEN
     assert entries["overview/non-goals"].status is Status.WRITTEN
 
@@ -249,6 +248,6 @@ def test_a_combined_goals_heading_covers_both(heading: str) -> None:
 )
 def test_short_names_in_use_for_disclosure_topics(heading: str, key: str) -> None:
     text = f"# P\n\n## Security issue resolution\n\n### {heading}\n\nMail us.\n"
-    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    entries = _entries(text)
     assert entries[key].status is Status.WRITTEN
     assert not entries[key].by_alias
