@@ -251,3 +251,18 @@ def test_short_names_in_use_for_disclosure_topics(heading: str, key: str) -> Non
     entries = _entries(text)
     assert entries[key].status is Status.WRITTEN
     assert not entries[key].by_alias
+
+
+@pytest.mark.parametrize(
+    ("heading", "key", "not_key"),
+    [
+        ("Non-goals / Out of scope", "overview/non-goals", "overview/goals"),
+        ("Out of scope / Non-goals", "overview/non-goals", "overview/goals"),
+        ("Goals/Objectives", "overview/goals", "overview/non-goals"),
+        ("Case studies / use cases", "appendix/case-studies", "appendix/related-projects-vendors"),
+    ],
+)
+def test_a_combined_heading_stands_for_the_parts_that_are_outline_names(heading: str, key: str, not_key: str) -> None:
+    entries = _entries(f"# P\n\n## Overview\n\nP does x.\n\n## Appendix\n\n### {heading}\n\nWritten.\n")
+    assert entries[key].status is Status.WRITTEN
+    assert entries[not_key].status is Status.MISSING

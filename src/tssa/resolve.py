@@ -113,14 +113,19 @@ def _singular(name: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
-    """The names a heading stands for: its own, or each part of a combined heading."""
+    """The names a heading stands for: its own, or the parts of a combined heading that are outline
+    names (`Goals / Non-goals`; `Non-goals / Out of scope` stands for Non-goals)."""
     whole = normalize(title)
     if whole in names:
         return (whole,)
-    parts = [_named(normalize(part), names) for part in _COMBINED.split(_undecorated(title))]
-    if len(parts) >= 2 and all(parts):
+    pieces = [normalize(piece) for piece in _COMBINED.split(_undecorated(title))]
+    if len(pieces) < 2:
+        return (whole,)
+    parts = [_named(piece, names) for piece in pieces]
+    if all(parts):
         return tuple(part for part in parts if part)
-    return (whole,)
+    exact = [part for piece, part in zip(pieces, parts, strict=True) if part and _singular(piece) == _singular(part)]
+    return tuple(exact) if exact else (whole,)
 
 
 def _named(part: str, names: frozenset[str]) -> str | None:
@@ -249,9 +254,12 @@ class _Resolver:
         names = self.names = facts.names
         self.whole = [normalize(head.heading.text) for head in self.heads]
         self.by_name: dict[str, list[tuple[int, int]]] = {}
+        self.named_heads: set[int] = set()  # headings that stand for outline names
         for index, head in enumerate(self.heads):
             for part, name in enumerate(_claims(head.heading.text, names)):
                 self.by_name.setdefault(name, []).append((index, part))
+                if name in names:
+                    self.named_heads.add(index)
         renames = facts.renames
         self.guide_of: dict[str, int] = {}
         for index, head in enumerate(self.heads):
@@ -310,7 +318,7 @@ class _Resolver:
         parent's heading when the parent has one."""
         names = [normalize(name) for name in item.section.names]
         for index, head in enumerate(self.heads):
-            if index in self.claimed or self.whole[index] in self.names:
+            if index in self.claimed or index in self.named_heads:
                 continue
             if index == 0 and head.heading.level == 1:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
