@@ -20,7 +20,7 @@ import pytest
 
 from tssa.cli import main
 from tssa.markdown import parse
-from tssa.outline import SELF_ASSESSMENT
+from tssa.outline import JOINT_ASSESSMENT, JOINT_README, SELF_ASSESSMENT, Document
 from tssa.resolve import Resolved, Status, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check" / "real-shapes"
@@ -266,3 +266,23 @@ def test_a_combined_heading_stands_for_the_parts_that_are_outline_names(heading:
     entries = _entries(f"# P\n\n## Overview\n\nP does x.\n\n## Appendix\n\n### {heading}\n\nWritten.\n")
     assert entries[key].status is Status.WRITTEN
     assert entries[not_key].status is Status.MISSING
+
+
+@pytest.mark.parametrize(
+    ("document", "heading", "key"),
+    [
+        (SELF_ASSESSMENT, "## Appendices", "appendix"),
+        (SELF_ASSESSMENT, "## Security features and functions", "security-functions-and-features"),
+        (SELF_ASSESSMENT, "## Secure Software Development Practices", "secure-development-practices"),
+        (JOINT_ASSESSMENT, "## Appendices", "appendix"),
+        (JOINT_ASSESSMENT, "## Configuration and Setup", "configuration-and-set-up"),
+        (JOINT_ASSESSMENT, "## Threat Modeling", "threat-model"),
+        (JOINT_README, "### Recommendations for the project", "recommendations/project-recommendations"),
+        (JOINT_README, "### Recommendations for the CNCF", "recommendations/cncf-recommendations"),
+    ],
+)
+def test_other_names_in_use_for_sections(document: Document, heading: str, key: str) -> None:
+    text = f"# P\n\n## Recommendations\n\n{heading}\n\nWritten.\n"
+    entries = {entry.key: entry for entry in resolve(document, parse(text)).entries}
+    assert entries[key].status is Status.WRITTEN
+    assert not entries[key].by_alias

@@ -206,6 +206,8 @@ CNCF_MATURITY = ("sandbox", "incubating", "graduated", "none")
 
 _METADATA = _s("Metadata", _s("Security links"))
 _RELATED_NAMES = ("Related Projects and Vendors", "Related Projects")
+_APPENDIX_VARIANTS = ("Appendices",)
+_SECURE_DEVELOPMENT_VARIANTS = ("Secure software development practices",)
 _BEST_PRACTICES_VARIANTS = (
     "Open SSF Best Practices",
     "OpenSSF Best Practices Badge",
@@ -230,13 +232,19 @@ SELF_ASSESSMENT = Document(
             _s("Non-goals", variants=("Non goals", "Nongoals")),
         ),
         _s("Self-assessment use", aliases=("Self-review use",)),
-        _s("Security functions and features", _t("Critical"), _t("Security Relevant")),
+        _s(
+            "Security functions and features",
+            _t("Critical"),
+            _t("Security Relevant"),
+            variants=("Security features and functions",),
+        ),
         _s("Project compliance", variants=("Compliance",)),
         _s(
             "Secure development practices",
             _t("Development Pipeline"),
             _t("Communication Channels", _t("Internal"), _t("Inbound"), _t("Outbound")),
             _t("Ecosystem"),
+            variants=_SECURE_DEVELOPMENT_VARIANTS,
         ),
         _s(
             "Security issue resolution",
@@ -260,6 +268,7 @@ SELF_ASSESSMENT = Document(
             ),
             _t("Case Studies", variants=("Case Study",)),
             _t("Related Projects / Vendors", variants=_RELATED_NAMES),
+            variants=_APPENDIX_VARIANTS,
         ),
     ),
 )
@@ -306,7 +315,13 @@ JOINT_ASSESSMENT = Document(
                 ),
             ),
         ),
-        _s("Configuration and set-up", _t("Default"), _t("Secure"), _t("Advanced Secure")),
+        _s(
+            "Configuration and set-up",
+            _t("Default"),
+            _t("Secure"),
+            _t("Advanced Secure"),
+            variants=("Configuration and setup",),
+        ),
         _s(
             "Project compliance",
             _t("Compliance", template_since="0.2.0"),
@@ -322,8 +337,12 @@ JOINT_ASSESSMENT = Document(
             _s("Security degradation"),
             _s("Compensating mechanisms"),
         ),
-        _s("Threat model", *(_s(area, required=False, example=True) for area in _THREAT_AREAS)),
-        _s("Secure development practices"),
+        _s(
+            "Threat model",
+            *(_s(area, required=False, example=True) for area in _THREAT_AREAS),
+            variants=("Threat modeling", "Threat modelling"),
+        ),
+        _s("Secure development practices", variants=_SECURE_DEVELOPMENT_VARIANTS),
         _s("Security issue resolution", _s("Closed security issues and vulnerabilities"), rendered=True),
         _s(
             "Hands-on assessment",
@@ -343,6 +362,7 @@ JOINT_ASSESSMENT = Document(
             _t("Known issues over time", variants=("Known Issues",)),
             _t("Case studies", variants=("Case Study",)),
             _t("Related projects / vendors", variants=_RELATED_NAMES),
+            variants=_APPENDIX_VARIANTS,
         ),
     ),
 )
@@ -366,12 +386,14 @@ JOINT_README = Document(
             _s(
                 "CNCF recommendations",
                 aliases=("Recommendations to CNCF", "Recommendations to the CNCF"),
+                variants=("Recommendations for CNCF", "Recommendations for the CNCF"),
                 former_keys=("recommendations/recommendations-to-cncf",),
                 renamed_in="0.2.0",
             ),
             _s(
                 "Project recommendations",
                 aliases=("Recommendations to the project", "Recommendations to Project"),
+                variants=("Recommendations for the project",),
                 former_keys=("recommendations/recommendations-to-the-project",),
                 renamed_in="0.2.0",
             ),
