@@ -54,12 +54,12 @@ def run_step(step_id: str, inputs: dict[str, str], tmp_path: Path) -> tuple[subp
 
 @pytest.fixture
 def broken_package(default_package: Path, tmp_path: Path) -> Path:
-    """The example package in the TOC's layout, with a conflict left in and the metadata table gone."""
+    """The example package in the TOC's layout, with a conflict left in and the Software row gone."""
     package = tmp_path / "projects" / "flibble" / "security-assessment"
     shutil.copytree(default_package, package)
     document = package / "self-assessment.md"
     text = document.read_text(encoding="utf-8")
-    text = text.replace("| Assessment Stage |", "| Stage of it |", 1)
+    text = text.replace("| Software |", "| Source |", 1)
     document.write_text(text + "\n<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n")
     return package
 

@@ -17,10 +17,11 @@ from tssa.answers import ANSWERS_FILE, RecordedTemplate, read_answers
 from tssa.conflicts import is_conflict_marker
 from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
-from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
-from tssa.package import PackageFile
+from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, JOINT_README, README_CLOSING, README_FIELDS, Document, MetadataRow
+from tssa.package import PACKAGE_FILENAMES, PackageFile
 from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
+from tssa.tables import all_tables
 from tssa.workers import run_in_workers
 
 # The code of each reason `tssa.files` gives for not reading a file or folder.
@@ -112,11 +113,26 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
 
 
 def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
-    """A README next to an assessment that is not a joint README at all (a project page, an index)."""
-    if document.key != "readme" or any(entry.status is not Status.MISSING for entry in resolution.entries):
+    """A README next to an assessment that is not a joint README at all (a project page, an index).
+
+    A joint README has one of its lines (`Completed:`, `Security reviewers:`, ...), or its
+    recommendations, or a title that calls it an assessment and some of its sections; a page
+    with only a `Background` or a `Summary` is the project's own.
+    """
+    if document.key != "readme":
         return False
     texts = [normalize(block.text) for block in parsed.blocks if block.kind == "paragraph"]
-    return not any(text.startswith(normalize(name)) for name in README_FIELDS for text in texts)
+    texts += [normalize(lead.text) for lead in parsed.leads]
+    if any(text.startswith(normalize(name)) for name in (*README_FIELDS, README_CLOSING) for text in texts):
+        return False
+    found = [entry for entry in resolution.entries if entry.status is not Status.MISSING]
+    if any(entry.key.split("/")[0] == "recommendations" for entry in found):
+        return False
+    title = next((heading.text for heading in parsed.headings if heading.level == 1), "")
+    return not (found and _ASSESSMENT_TITLE.search(title))
+
+
+_ASSESSMENT_TITLE = re.compile(r"assessment|review", re.IGNORECASE)
 
 
 def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:
@@ -150,10 +166,17 @@ def _version_findings(
             and not entry.outline.section.topic
             and entry.outline.parent_key not in missing
         ]
-        shown = ", ".join(f'"{title}"' for title in added[:4]) + (", ..." if len(added) > 4 else "")
+        old_rows = {row.name for row in outline.metadata_rows}
+        rows = [
+            f'the metadata row "{row.name}"'
+            for row in document.metadata_rows
+            if row.required and row.name not in old_rows
+        ]
+        named = [f'"{title}"' for title in added] + rows
+        shown = ", ".join(named[:4]) + (", ..." if len(named) > 4 else "")
         name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"
         message = f"written for the guide's {name}; it is judged against that outline"
-        if added:
+        if named:
             message += f" (the current outline adds {shown})"
         findings.append(Finding(path, 1, "TSSA107", message))
     if recorded.template is not None and recorded.template != CURRENT_TEMPLATE and _leads_package(path):
@@ -224,10 +247,29 @@ def check_files(files: list[PackageFile], lint: bool = False) -> list[DocumentRe
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
+# A hands-on section that says there was none (`X did not receive a hands-on assessment`) needs
+# no details, findings or result under it.
+_HANDS_ON = "hands-on-assessment"
+_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
+_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]on\b", re.IGNORECASE)
+
+
+def _declined(resolution: Resolution) -> set[str]:
+    """The keys of sections that say they were not done (no hands-on assessment): their parts are not asked for."""
+    entry = next((entry for entry in resolution.entries if entry.key == _HANDS_ON), None)
+    if entry is None or entry.heading is None:
+        return set()
+    texts = [block.text or block.source for block in entry.heading.blocks if not block.is_comment]
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
+    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
+        return set()
+    return {_HANDS_ON}
+
+
 def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
-    parents_missing: set[str] = set()
+    parents_missing: set[str] = _declined(resolution)
     for entry in resolution.entries:
         section, key = entry.outline.section, entry.key
         kind = "topic" if section.topic else "section"
@@ -261,7 +303,7 @@ def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
 
 def _metadata_table(parsed: MarkdownDocument, rows: tuple[MetadataRow, ...]) -> Table | None:
     names = {normalize(name) for row in rows for name in (row.name, *row.aliases)}
-    for table in parsed.tables:
+    for table in all_tables(parsed):
         keys = [normalize(row[0]) for row in table.rows if row] + [normalize(cell) for cell in table.header[:1]]
         if sum(key in names for key in keys) >= 2:
             return table
@@ -300,16 +342,30 @@ def _metadata_value_findings(
     if value.rstrip(".").casefold() == _NOT_GIVEN:
         message = f'metadata row "{row.name}" is not given yet'
         return [Finding(path, line, "TSSA103", message, "metadata")]
-    if row.allowed and value.casefold() not in {allowed.casefold() for allowed in row.allowed}:
+    if row.allowed and not _is_allowed(value, row.allowed):
         code = "TSSA203" if row.name == "Assessment Stage" else "TSSA204"
         allowed = ", ".join(row.allowed)
         return [Finding(path, line, code, f'{row.name} is "{shown}"; allowed: {allowed}', "metadata")]
     if row.is_url:
         hrefs = [link.href for link in parsed.links if link.line == line]
-        if not _URL.match(value) and not any(_URL.match(href) for href in hrefs):
+        if not _URL.match(value) and not any(_URL.match(href) for href in hrefs) and not _STARTS_WITH_URL.match(value):
             message = f'Software is "{shown}", not a link to the repository'
             return [Finding(path, line, "TSSA205", message, "metadata")]
     return []
+
+
+# An allowed value, alone or followed by a full stop, colon, dash or bracket and an explanation
+# (`No. The primary function is ...`, `Incomplete.`); `Yes, partly` stays a hedge.
+_ANSWER_THEN_EXPLANATION = re.compile(r"^\W*(\w+)\W*$|^\W*(\w+)\**\s*(?:[.:(\u2013\u2014]|\s-\s)")
+# A value that starts with the address and says more (`https://... (mirrored at ...)`), or an
+# HTML cell holding a link, which reads as its address, then its text.
+_STARTS_WITH_URL = re.compile(r"^<?https?://\S+\s")
+
+
+def _is_allowed(value: str, allowed: tuple[str, ...]) -> bool:
+    match = _ANSWER_THEN_EXPLANATION.match(value)
+    word = (match.group(1) or match.group(2)) if match else None
+    return word is not None and word.casefold() in {name.casefold() for name in allowed}
 
 
 # What the template writes where a question was left empty: the authors still have to fill it.
@@ -326,7 +382,9 @@ def _is_instruction(row: MetadataRow, value: str, hrefs: list[str]) -> bool:
 
 
 def _readme_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    # Top-level paragraphs, and list items (`* **Project team**: ...`) as the lead-ins they are.
     texts = [block.text for block in parsed.blocks if block.kind == "paragraph"]
+    texts += [lead.text for lead in parsed.leads]
     # Template versions before 0.2.0 wrote the tracking issue as a section of its own.
     texts += [heading.text for heading in parsed.headings]
     return [
@@ -353,13 +411,15 @@ def _judged(target: Path, folder: Path, root: Path | None) -> bool:
     """Whether a missing link target is a defect we can tell from here.
 
     In a repository, any target inside it. Outside one, where the package will
-    live decides what its links reach: only the folders below it are judged. A
-    link to one of the package's documents that is not there yet (the joint
-    README is written last) is not a defect of the document that links to it.
+    live decides what its links reach: the package's own assessments and the
+    folders below it are judged. The joint README is written last, so an
+    assessment may link to it before it exists.
     """
     if root is not None:
         return root == target or root in target.parents
-    return folder in target.parent.parents
+    if target.name == JOINT_README.filename and target.parent == folder:
+        return False  # the joint README comes last, after the review: an assessment may link to it before
+    return (target.name in PACKAGE_FILENAMES and target.parent == folder) or folder in target.parent.parents
 
 
 def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:

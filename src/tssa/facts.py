@@ -16,7 +16,6 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -24,7 +23,7 @@ from markdown_it import MarkdownIt
 
 from tssa.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
 from tssa.files import read_document
-from tssa.markdown import Block, DocumentSection, MarkdownDocument, Table, lines_of, parse
+from tssa.markdown import Block, DocumentSection, MarkdownDocument, lines_of, parse
 from tssa.outline import (
     CNCF_MATURITY,
     JOINT_README,
@@ -37,6 +36,7 @@ from tssa.outline import (
 )
 from tssa.package import PackageFile
 from tssa.resolve import resolve
+from tssa.tables import all_tables
 
 T = TypeVar("T")
 
@@ -194,7 +194,7 @@ def read_metadata(document: MarkdownDocument, filename: str, outline: Document =
     rows: dict[str, tuple[str, int]] = {}
     extra: list[SecurityLink] = []
     table_lines: set[int] = set()
-    for table in [*document.tables, *_html_tables(document), *_metadata_lines(document, outline)]:
+    for table in all_tables(document):
         cells = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
         if sum(normalize_key(row[0]) in _ROW_KEYS for _, row in cells if row) < 2:
             continue
@@ -228,72 +228,6 @@ def read_metadata(document: MarkdownDocument, filename: str, outline: Document =
         sbom=Fact(_row_url(document, sbom[1], sbom[0]), sbom[0], filename, sbom[1]) if sbom else None,
         security_links=tuple(links),
     )
-
-
-class _HtmlTableReader(HTMLParser):
-    """The rows of HTML tables: each cell's text, and the 1-based line each row starts on."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[tuple[int, list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
-            self.rows.append((self.getpos()[0], []))
-        elif tag in ("td", "th") and self.rows:
-            self._cell = []
-        elif tag == "a" and self._cell is not None:
-            href = dict(attrs).get("href")
-            if href:
-                self._cell.append(f" {href} ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1][1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _html_tables(document: MarkdownDocument) -> list[Table]:
-    """HTML tables written in the document (a metadata table is sometimes one), read as tables."""
-    tables: list[Table] = []
-    for block in document.blocks:
-        if block.kind != "html" or "<table" not in block.source.casefold():
-            continue
-        reader = _HtmlTableReader()
-        reader.feed(block.source)
-        reader.close()
-        rows = [(block.line + line - 1, tuple(cells)) for line, cells in reader.rows if cells]
-        if rows:
-            tables.append(Table(block.line, (), tuple(row for _, row in rows), tuple(line for line, _ in rows)))
-    return tables
-
-
-_NAME_VALUE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
-)
-
-
-def _metadata_lines(document: MarkdownDocument, outline: Document) -> list[Table]:
-    """`Name: value` lines (bullets or a paragraph) in the Metadata section, read as a table's rows."""
-    section = outline_section(document, outline, "metadata")
-    if section is None:
-        return []
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    for block in section.blocks:
-        if block.kind not in ("list", "paragraph"):
-            continue
-        for offset, line in enumerate(lines_of(block.source)):
-            match = _NAME_VALUE.match(line)
-            if match:
-                rows.append((block.line + offset, (match.group("name"), match.group("value").strip())))
-    if not rows:
-        return []
-    return [Table(rows[0][0], (), tuple(row for _, row in rows), tuple(line for line, _ in rows))]
 
 
 def _row_url(document: MarkdownDocument, line: int, text: str) -> str | None:

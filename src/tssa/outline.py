@@ -206,6 +206,8 @@ CNCF_MATURITY = ("sandbox", "incubating", "graduated", "none")
 
 _METADATA = _s("Metadata", _s("Security links"))
 _RELATED_NAMES = ("Related Projects and Vendors", "Related Projects")
+_APPENDIX_VARIANTS = ("Appendices",)
+_SECURE_DEVELOPMENT_VARIANTS = ("Secure software development practices",)
 _BEST_PRACTICES_VARIANTS = (
     "Open SSF Best Practices",
     "OpenSSF Best Practices Badge",
@@ -230,20 +232,26 @@ SELF_ASSESSMENT = Document(
             _s("Non-goals", variants=("Non goals", "Nongoals")),
         ),
         _s("Self-assessment use", aliases=("Self-review use",)),
-        _s("Security functions and features", _t("Critical"), _t("Security Relevant")),
-        _s("Project compliance"),
+        _s(
+            "Security functions and features",
+            _t("Critical"),
+            _t("Security Relevant"),
+            variants=("Security features and functions",),
+        ),
+        _s("Project compliance", variants=("Compliance",)),
         _s(
             "Secure development practices",
             _t("Development Pipeline"),
             _t("Communication Channels", _t("Internal"), _t("Inbound"), _t("Outbound")),
             _t("Ecosystem"),
+            variants=_SECURE_DEVELOPMENT_VARIANTS,
         ),
         _s(
             "Security issue resolution",
             _t(
                 "Responsible Disclosures Process",
-                _t("Vulnerability Response Process"),
-                variants=("Responsible Disclosure Process",),
+                _t("Vulnerability Response Process", variants=("Vulnerability Response",)),
+                variants=("Responsible Disclosure Process", "Responsible Disclosure"),
                 rendered=True,
             ),
             _t("Incident Response"),
@@ -260,6 +268,7 @@ SELF_ASSESSMENT = Document(
             ),
             _t("Case Studies", variants=("Case Study",)),
             _t("Related Projects / Vendors", variants=_RELATED_NAMES),
+            variants=_APPENDIX_VARIANTS,
         ),
     ),
 )
@@ -306,8 +315,19 @@ JOINT_ASSESSMENT = Document(
                 ),
             ),
         ),
-        _s("Configuration and set-up", _t("Default"), _t("Secure"), _t("Advanced Secure")),
-        _s("Project compliance", _t("Compliance", template_since="0.2.0"), _s("Existing audits")),
+        _s(
+            "Configuration and set-up",
+            _t("Default"),
+            _t("Secure"),
+            _t("Advanced Secure"),
+            variants=("Configuration and setup",),
+        ),
+        _s(
+            "Project compliance",
+            _t("Compliance", template_since="0.2.0"),
+            _s("Existing audits"),
+            variants=("Compliance",),
+        ),
         _s(
             "Security analysis",
             _s("Attacker motivations"),
@@ -317,8 +337,12 @@ JOINT_ASSESSMENT = Document(
             _s("Security degradation"),
             _s("Compensating mechanisms"),
         ),
-        _s("Threat model", *(_s(area, required=False, example=True) for area in _THREAT_AREAS)),
-        _s("Secure development practices"),
+        _s(
+            "Threat model",
+            *(_s(area, required=False, example=True) for area in _THREAT_AREAS),
+            variants=("Threat modeling", "Threat modelling"),
+        ),
+        _s("Secure development practices", variants=_SECURE_DEVELOPMENT_VARIANTS),
         _s("Security issue resolution", _s("Closed security issues and vulnerabilities"), rendered=True),
         _s(
             "Hands-on assessment",
@@ -338,6 +362,7 @@ JOINT_ASSESSMENT = Document(
             _t("Known issues over time", variants=("Known Issues",)),
             _t("Case studies", variants=("Case Study",)),
             _t("Related projects / vendors", variants=_RELATED_NAMES),
+            variants=_APPENDIX_VARIANTS,
         ),
     ),
 )
@@ -361,12 +386,14 @@ JOINT_README = Document(
             _s(
                 "CNCF recommendations",
                 aliases=("Recommendations to CNCF", "Recommendations to the CNCF"),
+                variants=("Recommendations for CNCF", "Recommendations for the CNCF"),
                 former_keys=("recommendations/recommendations-to-cncf",),
                 renamed_in="0.2.0",
             ),
             _s(
                 "Project recommendations",
                 aliases=("Recommendations to the project", "Recommendations to Project"),
+                variants=("Recommendations for the project",),
                 former_keys=("recommendations/recommendations-to-the-project",),
                 renamed_in="0.2.0",
             ),
@@ -400,7 +427,7 @@ OUTLINE_2019 = Document(
             "Secure development practices",
             _t("Development pipeline"),
             _t("Communication Channels", _t("Internal"), _t("Inbound"), _t("Outbound")),
-            _t("Vulnerability Response Process"),
+            _t("Vulnerability Response Process", variants=("Vulnerability Response",)),
             _t("Ecosystem"),
         ),
         _s("Roadmap", _t("Project next steps"), _t("CNCF requests")),

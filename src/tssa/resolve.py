@@ -31,6 +31,7 @@ from functools import lru_cache
 from tssa.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
 from tssa.outline import README_CLOSING, Document, WalkedSection, outline_for_template, outlines_for
 from tssa.renames import former_section_keys
+from tssa.tables import all_tables
 
 
 class Status(Enum):
@@ -110,32 +111,44 @@ def _singular(name: str) -> str:
     return " ".join(word.removesuffix("s") for word in name.split(" "))
 
 
+@lru_cache(maxsize=8192)
 def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
-    """The names a heading stands for: its own, or each part of a combined heading."""
+    """The names a heading stands for: its own, or the parts of a combined heading that are outline
+    names (`Goals / Non-goals`; `Non-goals / Out of scope` stands for Non-goals)."""
     whole = normalize(title)
     if whole in names:
         return (whole,)
-    parts = [_named(normalize(part), names) for part in _COMBINED.split(_undecorated(title))]
-    if len(parts) >= 2 and all(parts):
+    pieces = [normalize(piece) for piece in _COMBINED.split(_undecorated(title))]
+    if len(pieces) < 2:
+        return (whole,)
+    parts = [_named(piece, names) for piece in pieces]
+    if all(parts):
         return tuple(part for part in parts if part)
-    return (whole,)
+    exact = [part for piece, part in zip(pieces, parts, strict=True) if part and _singular(piece) == _singular(part)]
+    return tuple(exact) if exact else (whole,)
 
 
 def _named(part: str, names: frozenset[str]) -> str | None:
-    """The outline name a part of a combined heading stands for: itself, or the name it starts with."""
+    """The outline name a part of a combined heading stands for: itself, its plural or singular, or
+    the name it starts or ends with."""
     if part in names:
         return part
-    longer = [name for name in names if part.startswith(name + " ")]
-    return max(longer, key=len) if longer else None
+    single = _singular(part)
+    same = [name for name in names if _singular(name) == single]  # `Goal & non-goal`
+    if same:
+        return max(same, key=len)
+    longer = [name for name in names if part.startswith(name + " ") or part.endswith(" " + name)]
+    return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
 
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
+_INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def _clean_lead(text: str) -> str:
-    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", text))
+    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", _INLINE_TAG.sub("", text)))
     text = _EMPHASIS.sub("", text).strip()
     return _NUMBERING.sub("", text)
 
@@ -154,6 +167,29 @@ def _lead_names(text: str, names: tuple[str, ...]) -> bool:
         return False  # a table of contents entry names a section without writing it
     cleaned = _clean_lead(text)
     return any(_lead_pattern(name).match(cleaned) for name in names)
+
+
+_BOLD_START = re.compile(
+    r"^\W*?(?:\*\*|__|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:\*\*|__|</b>|</strong>)", re.IGNORECASE
+)
+_COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
+
+
+def _label_names(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a lead-in's label (its bold start, up to four words before a colon, or a line of up to four
+    words) starts with a name: `**Critical Features**: ...`, `Critical components: ...`."""
+    if _TOC_ENTRY.match(text):
+        return False
+    match = _BOLD_START.match(text) or _COLON_LABEL.match(_clean_lead(text))
+    # a short line of its own is a label too (`* Critical components`, then a list below it)
+    label = normalize(match.group("label") if match is not None else _clean_lead(text))
+    if not label or len(label.split(" ")) > 4:
+        return False
+    return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
+
+
+def _line_inside(line: int, parent: DocumentSection) -> bool:
+    return parent.heading.line < line <= parent.end_line
 
 
 def _inside(section: DocumentSection, parent: DocumentSection) -> bool:
@@ -218,9 +254,12 @@ class _Resolver:
         names = self.names = facts.names
         self.whole = [normalize(head.heading.text) for head in self.heads]
         self.by_name: dict[str, list[tuple[int, int]]] = {}
+        self.named_heads: set[int] = set()  # headings that stand for outline names
         for index, head in enumerate(self.heads):
             for part, name in enumerate(_claims(head.heading.text, names)):
                 self.by_name.setdefault(name, []).append((index, part))
+                if name in names:
+                    self.named_heads.add(index)
         renames = facts.renames
         self.guide_of: dict[str, int] = {}
         for index, head in enumerate(self.heads):
@@ -234,7 +273,24 @@ class _Resolver:
 
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
+        for index, entry in enumerate(entries):
+            if entry.status is Status.MISSING and entry.outline.section.children:
+                line = self._named_by_child(entry.outline, entries)
+                if line is not None:
+                    entries[index] = Resolved(entry.outline, None, line, False, Status.WRITTEN)
         return Resolution(self.outline, tuple(entries))
+
+    @staticmethod
+    def _named_by_child(item: WalkedSection, entries: list[Resolved]) -> int | None:
+        """A section with no heading of its own whose parts' headings carry its name: `## Recommendations to
+        CNCF` and `## Recommendations to the project` stand for Recommendations too."""
+        names = [f" {normalize(name)} " for name in item.section.names]
+        for entry in entries:
+            if entry.outline.parent_key == item.key and entry.heading is not None:
+                title = f" {normalize(entry.heading.heading.text)} "
+                if any(name in title for name in names):
+                    return entry.heading.heading.line
+        return None
 
     def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
         parent = self.found.get(item.parent_key)
@@ -262,7 +318,7 @@ class _Resolver:
         parent's heading when the parent has one."""
         names = [normalize(name) for name in item.section.names]
         for index, head in enumerate(self.heads):
-            if index in self.claimed or self.whole[index] in self.names:
+            if index in self.claimed or index in self.named_heads:
                 continue
             if index == 0 and head.heading.level == 1:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
@@ -284,6 +340,8 @@ class _Resolver:
             head = self.heads[parent]
             inside = [lead for lead in leads if head.heading.line < lead.line <= head.end_line]
             line = next((lead.line for lead in inside if _lead_names(lead.text, names)), None)
+            if line is None:
+                line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
             if line is not None:
                 return line
         line = next((lead.line for lead in leads if _lead_names(lead.text, names)), None)
@@ -299,7 +357,11 @@ class _Resolver:
                 cells = [normalize(row[0]) for row in (table.header, *table.rows) if row]
                 if sum(cell in rows for cell in cells) >= 2:
                     return table.line  # the metadata table is the section, heading or not
+        parent = self.found.get(item.parent_key)
         for table in self.parsed.tables:
+            in_parent = parent is not None and _line_inside(table.line, self.heads[parent])
+            if in_parent and any(normalize(cell) in wanted for cell in table.header):
+                return table.line  # a column of a table in its parent section named after it
             for row_line, row in zip(table.row_lines, table.rows, strict=True):
                 if row and normalize(row[0]) in wanted:
                     return row_line
@@ -314,9 +376,24 @@ class _Resolver:
             head = self.heads[index]
             return Resolved(item, head, None, by_alias, _status(item, head, self.empty_tables))
         line = self._lead(item)
+        if line is None and item.section.topic:
+            line = self._named_by_parent(item)
         if line is not None:
             return Resolved(item, None, line, False, Status.WRITTEN)
         return Resolved(item, None, None, False, Status.MISSING)
+
+    def _named_by_parent(self, item: WalkedSection) -> int | None:
+        """The text right under the parent's heading, when that heading already names the topic:
+        prose under `Project Design` is the design, under `Project Compliance` the compliance."""
+        parent = self.found.get(item.parent_key)
+        if parent is None:
+            return None
+        head = self.heads[parent]
+        title = self.whole[parent]
+        if not any(title == name or title.endswith(" " + name) for name in map(normalize, item.section.names)):
+            return None
+        texts = [block for block in head.blocks if _counts_as_text(block, self.empty_tables)]
+        return texts[0].line if texts else None
 
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
@@ -341,6 +418,28 @@ def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolut
     return bool(added & cells)
 
 
+def _metadata_row_names(parsed: MarkdownDocument) -> set[str]:
+    """The first cell of every table row (and header), normalized: where metadata rows are named."""
+    return {
+        normalize(row[0])
+        for table in all_tables(parsed)
+        for row in (table.header, *table.rows)
+        if row and row[0].strip()
+    }
+
+
+def _missing_rows(view: Document, written: set[str]) -> int:
+    """How many required metadata rows of `view` the document lacks, when it has a metadata table at all.
+
+    The rows tell outlines apart that share their sections: a 2023 document has no
+    Assessment Stage row, which the guide added in 2024.
+    """
+    names = [{normalize(name) for name in (row.name, *row.aliases)} for row in view.metadata_rows if row.required]
+    if not any(name & written for name in names):
+        return 0
+    return sum(not name & written for name in names)
+
+
 def resolve_for_version(document: Document, parsed: MarkdownDocument, template: str | None = None) -> Resolution:
     """The document resolved against the outline it was written for.
 
@@ -358,7 +457,11 @@ def resolve_for_version(document: Document, parsed: MarkdownDocument, template: 
     for index in range(1, len(views)):
         if _evidence(views[index], views[index - 1], parsed, resolutions[index]):
             floor = index
-    scores = [resolution.found() - resolution.missing_required() for resolution in resolutions]
+    rows = _metadata_row_names(parsed)
+    scores = [
+        resolution.found() - resolution.missing_required() - _missing_rows(view, rows)
+        for view, resolution in zip(views, resolutions, strict=True)
+    ]
     if not any(resolution.found() for resolution in resolutions):
         return resolutions[-1]  # nothing to tell the outline by: the current one
     best = max(range(floor, len(views)), key=lambda index: (scores[index], index))
