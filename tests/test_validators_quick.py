@@ -9,16 +9,14 @@ the same verdict and message for every answer, good or bad.
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from copier._main import Worker
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
-from conftest import TEMPLATE_ROOT, render_package
+from conftest import render_package
 
 PIECES = [
     "",
@@ -70,16 +68,6 @@ CALLS = {
     "date": ["date('f', value)"],
     "yes_no": ["yes_no('f', value)"],
 }
-
-
-@pytest.fixture(scope="module")
-def jinja(tmp_path_factory: pytest.TempPathFactory) -> SandboxedEnvironment:
-    """Copier's Jinja environment for this template (a plain copy, so no git clone)."""
-    source = tmp_path_factory.mktemp("template")
-    shutil.copy(TEMPLATE_ROOT / "copier.yml", source / "copier.yml")
-    shutil.copytree(TEMPLATE_ROOT / "extensions", source / "extensions")
-    environment: SandboxedEnvironment = Worker(src_path=str(source), dst_path=source / "out").jinja_env
-    return environment
 
 
 def verdicts(jinja: SandboxedEnvironment, call: str, values: list[Any]) -> tuple[list[str], list[str]]:
