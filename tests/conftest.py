@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import copier
 import pytest
+from copier._main import Worker
+from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,3 +44,13 @@ def render_package(destination: Path, answers: dict[str, Any] | None = None) -> 
 def default_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package `copier copy --defaults` writes, rendered once per test run."""
     return render_package(tmp_path_factory.mktemp("default") / "flibble")
+
+
+@pytest.fixture(scope="session")
+def jinja(tmp_path_factory: pytest.TempPathFactory) -> SandboxedEnvironment:
+    """Copier's own Jinja environment for this template (a plain copy, so no git clone)."""
+    source = tmp_path_factory.mktemp("template")
+    shutil.copy(TEMPLATE_ROOT / "copier.yml", source / "copier.yml")
+    shutil.copytree(TEMPLATE_ROOT / "extensions", source / "extensions")
+    environment: SandboxedEnvironment = Worker(src_path=str(source), dst_path=source / "out").jinja_env
+    return environment

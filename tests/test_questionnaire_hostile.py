@@ -9,7 +9,6 @@ last line on stderr, the files written or not written.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,6 @@ from typing import Any
 
 import pytest
 import yaml
-from copier._main import Worker
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -56,16 +54,6 @@ GOOD: dict[str, Any] = {
 MULTI_LINE = {"channel_internal", "channel_inbound", "channel_outbound"}
 # Characters no answer may hold: C0 and C1 controls, NEL, the Unicode line and paragraph separators.
 CONTROLS = ["\x00", "\x1b", "\x01", "\u2028", "\u2029", "\x85", "\x7f", "\x9b", "\x0b"]
-
-
-@pytest.fixture(scope="module")
-def jinja(tmp_path_factory: pytest.TempPathFactory) -> SandboxedEnvironment:
-    """Copier's own Jinja environment for this template (a plain copy, so no git clone)."""
-    source = tmp_path_factory.mktemp("template")
-    shutil.copy(TEMPLATE_ROOT / "copier.yml", source / "copier.yml")
-    shutil.copytree(TEMPLATE_ROOT / "extensions", source / "extensions")
-    environment: SandboxedEnvironment = Worker(src_path=str(source), dst_path=source / "out").jinja_env
-    return environment
 
 
 def refusal(jinja: SandboxedEnvironment, field: str, value: Any, given: dict[str, Any] | None = None) -> str:
