@@ -56,9 +56,14 @@ def _leads_package(path: Path) -> bool:
     return True
 
 
-@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
 def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     """Check one document against the outline it was written for."""
+    return check_and_parse(file, lint)[0]
+
+
+@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
+def check_and_parse(file: PackageFile, lint: bool = False) -> tuple[DocumentReport, str | None, MarkdownDocument]:
+    """Check one document; also return its text (None when it was not read) and its parse, for reuse."""
     report = DocumentReport(file)
     found = report.findings.append
     path = file.path
@@ -83,7 +88,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
         code = _PROBLEM_CODES[result.kind or Problem.UNREADABLE]
         found(Finding(path, result.line, code, f"{path.name} {result.problem}"))
     if result.text is None:
-        return report
+        return report, None, parsed
     text = result.text
     report.findings.extend(_version_findings(path, file.document, parsed, resolution, recorded))
     report.findings.extend(_section_findings(path, resolution))
@@ -105,7 +110,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
             found(Finding(path, 1, "TSSA502", f"{error}; the other checks ran"))
     _place_in_sections(report.findings, resolution)
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
-    return report
+    return report, text, parsed
 
 
 def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tssa.check import DocumentReport, check_files
-from tssa.facts import Fact, PackageFacts, project_folder, read_package_facts
+from tssa.check import DocumentReport, check_and_parse
+from tssa.facts import Fact, PackageFacts, package_facts, project_folder
 from tssa.gitdates import last_change_dates
 from tssa.package import PackageFile, find_package_files
+from tssa.workers import run_in_workers
 
 FORMAT = "tssa-index/1"
 STATES = ("completed", "in-progress", "self-assessment-only", "obsolete")
@@ -68,15 +69,18 @@ def _records(packages: list[list[PackageFile]], root: Path) -> list[dict[str, An
     workers = min(os.cpu_count() or 1, 8)
     if len(packages) < _PARALLEL_FROM or workers < 2:
         return [package_record(files, root) for files in packages]
-    chunk = max(1, min(64, len(packages) // (workers * 4)))
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(package_record, packages, [root] * len(packages), chunksize=chunk))
+    return run_in_workers(partial(package_record, root=root), packages, workers)
 
 
 def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
-    """One package's record (without git dates): its check results beside its facts."""
-    reports = check_files(list(files))
-    facts = read_package_facts(files)
+    """One package's record (without git dates): its check results beside its facts.
+
+    Each document is read and parsed once: the facts come from what the check parsed.
+    """
+    checked = [check_and_parse(file) for file in files]
+    reports = [report for report, _, _ in checked]
+    texts = [(report.file, text, parsed) for report, text, parsed in checked if text is not None]
+    facts = package_facts(files[0].path.parent, texts)
     documents = sorted(
         (_document_entry(report, facts, root) for report in reports),
         key=lambda entry: (DOCUMENT_ORDER.index(entry["document"]), entry["file"]),
