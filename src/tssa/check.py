@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -39,6 +40,7 @@ class DocumentReport:
 
 _DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
 _URL = re.compile(r"^https?://\S+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where `lines_of` splits
 # What the guide and our template show as examples: the guide's sample project (whose name is
 # also in the template's sample channels), reserved example domains and the guide's sample links.
 _EXAMPLE = re.compile(
@@ -192,19 +194,23 @@ def _comment_lines(parsed: MarkdownDocument) -> set[int]:
 
 def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
     """One finding per example value, at its first line, naming the other lines it is on."""
+    # One pass over the whole text: no example value spans a line break, so each match is on one line.
+    matches = list(_EXAMPLE.finditer(text))
+    if not matches:
+        return []
     skipped = parsed.code_lines | _comment_lines(parsed)
+    starts = [found.end() for found in _LINE_BREAK.finditer(text)]  # where lines 2, 3, ... start
     lines_of_value: dict[str, list[int]] = {}
-    for number, line in enumerate(lines_of(text), start=1):
+    shown_value: dict[str, str] = {}
+    for match in matches:
+        shown_value.setdefault(match.group(0).casefold(), match.group(0))
+        number = bisect_right(starts, match.start()) + 1
         if number in skipped:
             continue
-        for match in _EXAMPLE.finditer(line):
-            seen = lines_of_value.setdefault(match.group(0).casefold(), [])
-            if not seen or seen[-1] != number:
-                seen.append(number)
+        seen = lines_of_value.setdefault(match.group(0).casefold(), [])
+        if not seen or seen[-1] != number:
+            seen.append(number)
     findings: list[Finding] = []
-    shown_value: dict[str, str] = {}
-    for match in _EXAMPLE.finditer(text):
-        shown_value.setdefault(match.group(0).casefold(), match.group(0))
     for value, numbers in lines_of_value.items():
         message = f'example value "{shown_value[value]}" left in: put in the project\'s own'
         if len(numbers) > 1:
