@@ -117,6 +117,7 @@ def _singular(name: str) -> str:
     return " ".join(word.removesuffix("s") for word in name.split(" "))
 
 
+@lru_cache(maxsize=8192)  # the same headings meet the same outlines in document after document
 def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
     """The names a heading stands for: its own, or each part of a combined heading."""
     whole = normalize(title)
@@ -147,25 +148,18 @@ def _clean_lead(text: str) -> str:
     return _NUMBERING.sub("", text)
 
 
-@lru_cache(maxsize=1024)
-def _lead_pattern(name: str) -> re.Pattern[str]:
+def _lead_pattern(name: str) -> str:
     words = [re.escape(word) for word in re.findall(r"[^\W_]+", name)]
-    return re.compile(r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)", re.IGNORECASE)
+    return r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)"
+
+
+@lru_cache(maxsize=1024)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What a cleaned lead starts with when it names one of `names` (one pattern: one match per lead)."""
+    return re.compile("|".join(f"(?:{_lead_pattern(name)})" for name in names), re.IGNORECASE)
 
 
 _TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
-
-
-@lru_cache(maxsize=65536)  # the same leads meet the same names in each outline version a document is tried against
-def _lead_names(text: str, names: tuple[str, ...]) -> bool:
-    if _TOC_ENTRY.match(text):
-        return False  # a table of contents entry names a section without writing it
-    cleaned = _clean_lead(text)
-    return any(_lead_pattern(name).match(cleaned) for name in names)
-
-
-def _inside(section: DocumentSection, parent: DocumentSection) -> bool:
-    return parent.heading.line < section.heading.line <= parent.end_line
 
 
 def _is_empty(table: Table) -> bool:
@@ -246,20 +240,26 @@ class _DocumentFacts:
     def __init__(self, parsed: MarkdownDocument) -> None:
         self.parsed = parsed
         self.heads = parsed.walk()
+        self.lines = [head.heading.line for head in self.heads]
+        self.ends = [head.end_line for head in self.heads]
         self.whole = [normalize(head.heading.text) for head in self.heads]
         self.singular_whole = [_singular(whole) for whole in self.whole]
         self.guides = [
             next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
         ]
         self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+        # Each lead cleaned for matching; a table of contents entry names a section without writing it.
+        self.cleaned_leads = [
+            (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
+        ]
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
 
     def lead_lines(self, names: tuple[str, ...]) -> tuple[int, ...]:
         """The lines, in order, of the leads that start with one of `names`."""
         lines = self._lead_lines.get(names)
         if lines is None:
-            leads = self.parsed.leads
-            lines = self._lead_lines[names] = tuple(lead.line for lead in leads if _lead_names(lead.text, names))
+            match = _names_pattern(names).match
+            lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
         return lines
 
 
@@ -278,6 +278,7 @@ class _Resolver:
         self.parsed = parsed
         document = self.document = _document_facts(parsed)
         self.heads = document.heads
+        self.lines, self.ends = document.lines, document.ends
         facts = _facts(outline)
         self.items = facts.items
         names = self.names = facts.names
@@ -297,6 +298,10 @@ class _Resolver:
         self.found: dict[str, int] = {}
         self.empty_tables = document.empty_tables
 
+    def _inside(self, index: int, parent: int) -> bool:
+        """Whether the heading at `index` is below the one at `parent`."""
+        return self.lines[parent] < self.lines[index] <= self.ends[parent]
+
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
         return Resolution(self.outline, tuple(entries))
@@ -309,7 +314,7 @@ class _Resolver:
             for index, part in self.by_name.get(name, ()):
                 if (index, part) in self.used:
                     continue
-                outside = parent is None or not _inside(self.heads[index], self.heads[parent])
+                outside = parent is None or not self._inside(index, parent)
                 options.append((outside, index, rank, part))
         if options:
             _, index, rank, part = min(options)
@@ -331,7 +336,7 @@ class _Resolver:
                 continue
             if index == 0 and head.heading.level == 1:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
-            if parent is not None and not _inside(head, self.heads[parent]):
+            if parent is not None and not self._inside(index, parent):
                 continue
             whole = self.whole[index]
             if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or (
@@ -347,8 +352,7 @@ class _Resolver:
         leads: tuple[Lead, ...] = self.parsed.leads
         named = self.document.lead_lines(names)
         if parent is not None and named:
-            head = self.heads[parent]
-            start, end = head.heading.line, head.end_line
+            start, end = self.lines[parent], self.ends[parent]
             line = next((line for line in named if start < line <= end), None)
             if line is not None:
                 return line
