@@ -184,12 +184,9 @@ def _is_sample_project(recorded: RecordedTemplate, parsed: MarkdownDocument) -> 
     return "flibble" in title.casefold()
 
 
-def _comment_lines(parsed: MarkdownDocument) -> set[int]:
-    lines: set[int] = set()
-    for block in parsed.blocks:
-        if block.is_comment:
-            lines.update(range(block.line, block.end_line + 1))
-    return lines
+def _comment_spans(parsed: MarkdownDocument) -> list[tuple[int, int]]:
+    """The first and last line of each top-level HTML comment."""
+    return [(block.line, block.end_line) for block in parsed.blocks if block.is_comment]
 
 
 def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
@@ -198,14 +195,14 @@ def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[F
     matches = list(_EXAMPLE.finditer(text))
     if not matches:
         return []
-    skipped = parsed.code_lines | _comment_lines(parsed)
+    code, comments = parsed.code_lines, _comment_spans(parsed)
     starts = [found.end() for found in _LINE_BREAK.finditer(text)]  # where lines 2, 3, ... start
     lines_of_value: dict[str, list[int]] = {}
     shown_value: dict[str, str] = {}
     for match in matches:
         shown_value.setdefault(match.group(0).casefold(), match.group(0))
         number = bisect_right(starts, match.start()) + 1
-        if number in skipped:
+        if number in code or any(first <= number <= last for first, last in comments):
             continue
         seen = lines_of_value.setdefault(match.group(0).casefold(), [])
         if not seen or seen[-1] != number:

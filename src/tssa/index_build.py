@@ -18,6 +18,7 @@ from typing import Any
 from tssa.check import DocumentReport, check_and_parse
 from tssa.facts import Fact, PackageFacts, package_facts, project_folder
 from tssa.gitdates import last_change_dates
+from tssa.markdown import without_cycle_collection
 from tssa.package import PackageFile, find_package_files
 from tssa.workers import run_in_workers
 
@@ -72,6 +73,7 @@ def _records(packages: list[list[PackageFile]], root: Path) -> list[dict[str, An
     return run_in_workers(partial(package_record, root=root), packages, workers)
 
 
+@without_cycle_collection  # a package's parses and records hold no cycles: collecting between them is wasted
 def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
     """One package's record (without git dates): its check results beside its facts.
 
