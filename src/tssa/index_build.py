@@ -45,8 +45,9 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
 
     `outputs` are the files the index writes: a listing named README.md is never read as a joint README.
     """
+    real = _RealPaths(root)
     written = {output.resolve() for output in outputs}
-    files = [file for file in find_package_files([root]) if file.path.resolve() not in written]
+    files = [file for file in find_package_files([root]) if real(file.path) not in written]
     by_folder: dict[Path, list[PackageFile]] = {}
     for file in files:
         by_folder.setdefault(file.path.parent, []).append(file)
@@ -60,7 +61,7 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
         changed = [document["last_change"] for document in record["documents"] if document["last_change"]]
         record["last_change"] = max(changed, default=None)
         problems.extend({"path": record["path"], "message": message} for message in record["problems"])
-    problems.extend(_not_packages(root, folders))
+    problems.extend(_not_packages(root, folders, real))
     records.sort(key=lambda record: (record["project"]["value"].casefold(), record["path"]))
     problems.sort(key=lambda problem: (problem["path"], problem["message"]))
     return {"format": FORMAT, "packages": records, "problems": problems}
@@ -188,9 +189,33 @@ def _fact(fact: Fact[Any] | None) -> dict[str, Any] | None:
     return {"value": fact.value, "text": fact.text, "file": fact.file, "line": fact.line}
 
 
-def _home(folder: Path) -> str:
+class _RealPaths:
+    """`Path.resolve()` of paths below `root`, each folder above them resolved once, not once per path."""
+
+    def __init__(self, root: Path) -> None:
+        self._top = str(root)
+        self._found: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> Path:
+        return Path(self._real(str(path)))
+
+    def _real(self, path: str) -> str:
+        found = self._found.get(path)
+        if found is None:
+            parent, name = os.path.split(path)
+            if path == self._top or not name or name in (".", "..") or not parent.startswith(self._top):
+                found = os.path.realpath(path)
+            else:
+                # As realpath reads it: the real parent, then this name, and the link's target if it is one.
+                joined = os.path.join(self._real(parent), name)
+                found = os.path.realpath(joined) if os.path.islink(joined) else joined
+            self._found[path] = found
+        return found
+
+
+def _home(folder: Path, real: Path | None = None) -> str:
     """`tag` for community/assessments/projects/<p>/, `toc` for projects/<p>/security-assessment/."""
-    parts = [part.casefold() for part in folder.resolve().parts]
+    parts = [part.casefold() for part in (real or folder.resolve()).parts]
     if len(parts) >= 3 and parts[-3:-1] == ["assessments", "projects"]:
         return "tag"
     if len(parts) >= 3 and parts[-3] == "projects" and project_folder(folder) != folder:
@@ -205,14 +230,16 @@ def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
-def _not_packages(root: Path, folders: list[Path]) -> list[dict[str, str]]:
+def _not_packages(root: Path, folders: list[Path], real: _RealPaths) -> list[dict[str, str]]:
     """Folders beside the packages that look meant to hold one, but hold none of its documents."""
-    packages = {folder.resolve() for folder in folders}
-    projects = {project_folder(folder).resolve() for folder in folders}
+    packages = {real(folder) for folder in folders}
+    projects = {real(project_folder(folder)) for folder in folders}
     containers = {project.parent for project in projects if project != root.resolve()}
     # In the TAG's home (community/assessments/projects/<p>/), every folder there should be a package.
     flat = {
-        folder.resolve().parent for folder in folders if project_folder(folder) == folder and _home(folder) == "tag"
+        real(folder).parent
+        for folder in folders
+        if project_folder(folder) == folder and _home(folder, real(folder)) == "tag"
     }
     problems: list[dict[str, str]] = []
     for container in sorted(containers):
