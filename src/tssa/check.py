@@ -20,7 +20,7 @@ from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
 from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, README_CLOSING, README_FIELDS, Document, MetadataRow
 from tssa.package import PACKAGE_FILENAMES, PackageFile
-from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
+from tssa.resolve import Resolution, Status, current_outline, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
 from tssa.workers import run_in_workers
 
@@ -144,7 +144,7 @@ def _version_findings(
     findings: list[Finding] = []
     outline = resolution.outline
     if recorded.template is None and outline.outline != "current":
-        current = resolve(document, parsed)
+        current = resolve(current_outline(document), parsed)
         missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
         added = [
             entry.outline.section.title

@@ -253,6 +253,8 @@ class _DocumentFacts:
             (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
         ]
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
+        self.resolutions: dict[int, tuple[Document, Resolution]] = {}
 
     def lead_lines(self, names: tuple[str, ...]) -> tuple[int, ...]:
         """The lines, in order, of the leads that start with one of `names`."""
@@ -390,7 +392,26 @@ class _Resolver:
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
     """Each section and topic of `outline`, in order, with what `parsed` has for it."""
-    return _Resolver(outline, parsed).run()
+    known = _document_facts(parsed).resolutions
+    found = known.get(id(outline))
+    if found is None or found[0] is not outline:
+        found = known[id(outline)] = (outline, _Resolver(outline, parsed).run())
+    return found[1]
+
+
+def current_outline(document: Document) -> Document:
+    """The current outline of a document: the last of `outlines_for`, when it is the same as `document`.
+
+    The same object as the one `resolve_for_version` tries, so resolving it again costs nothing.
+    """
+    same = _SAME_AS_CURRENT.get(id(document))
+    if same is None or same[0] is not document:
+        view = outlines_for(document)[-1]
+        same = _SAME_AS_CURRENT[id(document)] = (document, view if view == document else document)
+    return same[1]
+
+
+_SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
 
 
 def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
