@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,7 @@ from tssa.files import Problem, ReadResult, read_document
 from tssa.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
 from tssa.outline import CURRENT_TEMPLATE, DOCUMENTS, JOINT_README, README_CLOSING, README_FIELDS, Document, MetadataRow
 from tssa.package import PACKAGE_FILENAMES, PackageFile
-from tssa.resolve import Resolution, Status, normalize, resolve, resolve_for_version
+from tssa.resolve import Resolution, Status, current_outline, normalize, resolve, resolve_for_version
 from tssa.rules import RULES, Finding
 from tssa.tables import all_tables
 from tssa.workers import run_in_workers
@@ -42,6 +43,7 @@ class DocumentReport:
 
 _DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
 _URL = re.compile(r"^https?://\S+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where `lines_of` splits
 # What the guide and our template show as examples: the guide's sample project (whose name is
 # also in the template's sample channels), reserved example domains and the guide's sample links.
 _EXAMPLE = re.compile(
@@ -59,9 +61,14 @@ def _leads_package(path: Path) -> bool:
     return True
 
 
-@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
 def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
     """Check one document against the outline it was written for."""
+    return check_and_parse(file, lint)[0]
+
+
+@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
+def check_and_parse(file: PackageFile, lint: bool = False) -> tuple[DocumentReport, str | None, MarkdownDocument]:
+    """Check one document; also return its text (None when it was not read) and its parse, for reuse."""
     report = DocumentReport(file)
     found = report.findings.append
     path = file.path
@@ -87,7 +94,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
         code = _PROBLEM_CODES[result.kind or Problem.UNREADABLE]
         found(Finding(path, result.line, code, f"{path.name} {result.problem}"))
     if result.text is None:
-        return report
+        return report, None, parsed
     text = result.text
     report.findings.extend(_version_findings(path, file.document, parsed, resolution, recorded))
     report.findings.extend(_section_findings(path, resolution))
@@ -109,7 +116,7 @@ def check_file(file: PackageFile, lint: bool = False) -> DocumentReport:
             found(Finding(path, 1, "TSSA502", f"{error}; the other checks ran"))
     _place_in_sections(report.findings, resolution)
     report.findings.sort(key=lambda finding: (finding.line, finding.code))
-    return report
+    return report, text, parsed
 
 
 def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
@@ -156,7 +163,7 @@ def _version_findings(
     findings: list[Finding] = []
     outline = resolution.outline
     if recorded.template is None and outline.outline != "current":
-        current = resolve(document, parsed)
+        current = resolve(current_outline(document), parsed)
         missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
         added = [
             entry.outline.section.title
@@ -203,29 +210,30 @@ def _is_sample_project(recorded: RecordedTemplate, parsed: MarkdownDocument) -> 
     return "flibble" in title.casefold()
 
 
-def _comment_lines(parsed: MarkdownDocument) -> set[int]:
-    lines: set[int] = set()
-    for block in parsed.blocks:
-        if block.is_comment:
-            lines.update(range(block.line, block.end_line + 1))
-    return lines
+def _comment_spans(parsed: MarkdownDocument) -> list[tuple[int, int]]:
+    """The first and last line of each top-level HTML comment."""
+    return [(block.line, block.end_line) for block in parsed.blocks if block.is_comment]
 
 
 def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
     """One finding per example value, at its first line, naming the other lines it is on."""
-    skipped = parsed.code_lines | _comment_lines(parsed)
+    # One pass over the whole text: no example value spans a line break, so each match is on one line.
+    matches = list(_EXAMPLE.finditer(text))
+    if not matches:
+        return []
+    code, comments = parsed.code_lines, _comment_spans(parsed)
+    starts = [found.end() for found in _LINE_BREAK.finditer(text)]  # where lines 2, 3, ... start
     lines_of_value: dict[str, list[int]] = {}
-    for number, line in enumerate(lines_of(text), start=1):
-        if number in skipped:
-            continue
-        for match in _EXAMPLE.finditer(line):
-            seen = lines_of_value.setdefault(match.group(0).casefold(), [])
-            if not seen or seen[-1] != number:
-                seen.append(number)
-    findings: list[Finding] = []
     shown_value: dict[str, str] = {}
-    for match in _EXAMPLE.finditer(text):
+    for match in matches:
         shown_value.setdefault(match.group(0).casefold(), match.group(0))
+        number = bisect_right(starts, match.start()) + 1
+        if number in code or any(first <= number <= last for first, last in comments):
+            continue
+        seen = lines_of_value.setdefault(match.group(0).casefold(), [])
+        if not seen or seen[-1] != number:
+            seen.append(number)
+    findings: list[Finding] = []
     for value, numbers in lines_of_value.items():
         message = f'example value "{shown_value[value]}" left in: put in the project\'s own'
         if len(numbers) > 1:

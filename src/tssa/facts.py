@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 
 from tssa.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
 from tssa.files import read_document
-from tssa.markdown import Block, DocumentSection, MarkdownDocument, lines_of, parse
+from tssa.markdown import Block, DocumentSection, MarkdownDocument, lines_before, lines_of, parse
 from tssa.outline import (
     CNCF_MATURITY,
     JOINT_README,
@@ -96,24 +96,36 @@ class PackageFacts:
 
 def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
     """The facts of one package, from the document files found in its folder."""
-    folder = files[0].path.parent
+    texts: list[tuple[PackageFile, str, MarkdownDocument | None]] = []
+    for file in files:
+        text = _read_file(file.path) if all(file.document.key != read.document.key for read, _, _ in texts) else None
+        if text is not None:
+            texts.append((file, text, None))
+    return package_facts(files[0].path.parent, texts)
+
+
+def package_facts(folder: Path, texts: Sequence[tuple[PackageFile, str, MarkdownDocument | None]]) -> PackageFacts:
+    """The facts of the package in `folder` from its documents' texts, each with its parse when one was made.
+
+    Only the first text of each document counts. `tssa index` passes what `tssa check` parsed, so that
+    no document is parsed twice.
+    """
     parsed: dict[str, tuple[PackageFile, MarkdownDocument]] = {}
     metadata: dict[str, MetadataFacts] = {}
-    for file in files:
+    for file, text, whole in texts:
         key = file.document.key
-        text = _read_file(file.path) if key not in parsed else None
-        if text is None:
+        if key in parsed:
             continue
         if not file.document.has_metadata:
-            parsed[key] = (file, parse(text))
+            parsed[key] = (file, whole if whole is not None else parse(text))
             continue
         # The metadata comes before the Overview in every outline: reading only that far is enough,
         # unless a document puts it elsewhere.
         head = _METADATA_END.search(text)
-        document = parse(text[: head.start()]) if head else parse(text)
+        document = _head(text, head.start(), whole) if head else whole if whole is not None else parse(text)
         metadata[key] = read_metadata(document, file.path.name, file.document)
         if head and metadata[key] == MetadataFacts():
-            document = parse(text)
+            document = whole if whole is not None else parse(text)
             metadata[key] = read_metadata(document, file.path.name, file.document)
         parsed[key] = (file, document)
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
@@ -131,6 +143,15 @@ def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
         template_version=Fact(version, version, ANSWERS_FILE, 0) if version else None,
         maturity=maturity,
     )
+
+
+def _head(text: str, end: int, whole: MarkdownDocument | None) -> MarkdownDocument:
+    """The document up to offset `end` (the start of a line): cut from its whole parse when that is the same."""
+    if whole is not None:
+        head = lines_before(whole, len(lines_of(text[:end])) + 1)
+        if head is not None:
+            return head
+    return parse(text[:end])
 
 
 def project_folder(folder: Path) -> Path:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tssa.check import DocumentReport, check_files
-from tssa.facts import Fact, PackageFacts, project_folder, read_package_facts
+from tssa.check import DocumentReport, check_and_parse
+from tssa.facts import Fact, PackageFacts, package_facts, project_folder
 from tssa.gitdates import last_change_dates
+from tssa.markdown import without_cycle_collection
 from tssa.package import PackageFile, find_package_files
+from tssa.workers import run_in_workers
 
 FORMAT = "tssa-index/1"
 STATES = ("completed", "in-progress", "self-assessment-only", "obsolete")
@@ -43,8 +45,9 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
 
     `outputs` are the files the index writes: a listing named README.md is never read as a joint README.
     """
+    real = _RealPaths(root)
     written = {output.resolve() for output in outputs}
-    files = [file for file in find_package_files([root]) if file.path.resolve() not in written]
+    files = [file for file in find_package_files([root]) if real(file.path) not in written]
     by_folder: dict[Path, list[PackageFile]] = {}
     for file in files:
         by_folder.setdefault(file.path.parent, []).append(file)
@@ -58,7 +61,7 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
         changed = [document["last_change"] for document in record["documents"] if document["last_change"]]
         record["last_change"] = max(changed, default=None)
         problems.extend({"path": record["path"], "message": message} for message in record["problems"])
-    problems.extend(_not_packages(root, folders))
+    problems.extend(_not_packages(root, folders, real))
     records.sort(key=lambda record: (record["project"]["value"].casefold(), record["path"]))
     problems.sort(key=lambda problem: (problem["path"], problem["message"]))
     return {"format": FORMAT, "packages": records, "problems": problems}
@@ -68,15 +71,19 @@ def _records(packages: list[list[PackageFile]], root: Path) -> list[dict[str, An
     workers = min(os.cpu_count() or 1, 8)
     if len(packages) < _PARALLEL_FROM or workers < 2:
         return [package_record(files, root) for files in packages]
-    chunk = max(1, min(64, len(packages) // (workers * 4)))
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(package_record, packages, [root] * len(packages), chunksize=chunk))
+    return run_in_workers(partial(package_record, root=root), packages, workers)
 
 
+@without_cycle_collection  # a package's parses and records hold no cycles: collecting between them is wasted
 def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
-    """One package's record (without git dates): its check results beside its facts."""
-    reports = check_files(list(files))
-    facts = read_package_facts(files)
+    """One package's record (without git dates): its check results beside its facts.
+
+    Each document is read and parsed once: the facts come from what the check parsed.
+    """
+    checked = [check_and_parse(file) for file in files]
+    reports = [report for report, _, _ in checked]
+    texts = [(report.file, text, parsed) for report, text, parsed in checked if text is not None]
+    facts = package_facts(files[0].path.parent, texts)
     documents = sorted(
         (_document_entry(report, facts, root) for report in reports),
         key=lambda entry: (DOCUMENT_ORDER.index(entry["document"]), entry["file"]),
@@ -182,9 +189,33 @@ def _fact(fact: Fact[Any] | None) -> dict[str, Any] | None:
     return {"value": fact.value, "text": fact.text, "file": fact.file, "line": fact.line}
 
 
-def _home(folder: Path) -> str:
+class _RealPaths:
+    """`Path.resolve()` of paths below `root`, each folder above them resolved once, not once per path."""
+
+    def __init__(self, root: Path) -> None:
+        self._top = str(root)
+        self._found: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> Path:
+        return Path(self._real(str(path)))
+
+    def _real(self, path: str) -> str:
+        found = self._found.get(path)
+        if found is None:
+            parent, name = os.path.split(path)
+            if path == self._top or not name or name in (".", "..") or not parent.startswith(self._top):
+                found = os.path.realpath(path)
+            else:
+                # As realpath reads it: the real parent, then this name, and the link's target if it is one.
+                joined = os.path.join(self._real(parent), name)
+                found = os.path.realpath(joined) if os.path.islink(joined) else joined
+            self._found[path] = found
+        return found
+
+
+def _home(folder: Path, real: Path | None = None) -> str:
     """`tag` for community/assessments/projects/<p>/, `toc` for projects/<p>/security-assessment/."""
-    parts = [part.casefold() for part in folder.resolve().parts]
+    parts = [part.casefold() for part in (real or folder.resolve()).parts]
     if len(parts) >= 3 and parts[-3:-1] == ["assessments", "projects"]:
         return "tag"
     if len(parts) >= 3 and parts[-3] == "projects" and project_folder(folder) != folder:
@@ -199,14 +230,16 @@ def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
-def _not_packages(root: Path, folders: list[Path]) -> list[dict[str, str]]:
+def _not_packages(root: Path, folders: list[Path], real: _RealPaths) -> list[dict[str, str]]:
     """Folders beside the packages that look meant to hold one, but hold none of its documents."""
-    packages = {folder.resolve() for folder in folders}
-    projects = {project_folder(folder).resolve() for folder in folders}
+    packages = {real(folder) for folder in folders}
+    projects = {real(project_folder(folder)) for folder in folders}
     containers = {project.parent for project in projects if project != root.resolve()}
     # In the TAG's home (community/assessments/projects/<p>/), every folder there should be a package.
     flat = {
-        folder.resolve().parent for folder in folders if project_folder(folder) == folder and _home(folder) == "tag"
+        real(folder).parent
+        for folder in folders
+        if project_folder(folder) == folder and _home(folder, real(folder)) == "tag"
     }
     problems: list[dict[str, str]] = []
     for container in sorted(containers):

@@ -11,7 +11,7 @@ import functools
 import gc
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
@@ -120,6 +120,8 @@ class MarkdownDocument:
     # Link targets besides the section headings: HTML id and name attributes, and the
     # headings inside quotes and lists, which GitHub anchors but which open no section.
     other_anchors: frozenset[str] = frozenset()
+    # Whether the document defines link references (`[name]: url`), which links anywhere in it may use.
+    has_references: bool = False
 
     @property
     def anchors(self) -> set[str]:
@@ -341,20 +343,7 @@ def parse(text: str) -> MarkdownDocument:
             top_level_blocks.append((index, block))
         index += 1
 
-    preamble: list[Block] = []
-    roots: list[DocumentSection] = []
-    stack: list[DocumentSection] = []
-    for _, item in top_level_blocks:
-        if isinstance(item, Heading):
-            section = DocumentSection(item)
-            while stack and stack[-1].heading.level >= item.level:
-                stack.pop()
-            (stack[-1].children if stack else roots).append(section)
-            stack.append(section)
-        elif stack:
-            stack[-1].blocks.append(item)
-        else:
-            preamble.append(item)
+    roots, preamble = _section_tree(item for _, item in top_level_blocks)
     return MarkdownDocument(
         headings,
         tables,
@@ -366,4 +355,53 @@ def parse(text: str) -> MarkdownDocument:
         tuple(leads),
         frozenset(code_lines),
         frozenset(html.anchors | nested_anchors),
+        bool(env.get("references")),
+    )
+
+
+def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSection], list[Block]]:
+    """The sections made by top-level headings and blocks in document order, and the blocks before any heading."""
+    preamble: list[Block] = []
+    roots: list[DocumentSection] = []
+    stack: list[DocumentSection] = []
+    for item in items:
+        if isinstance(item, Heading):
+            section = DocumentSection(item)
+            while stack and stack[-1].heading.level >= item.level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(section)
+            stack.append(section)
+        elif stack:
+            stack[-1].blocks.append(item)
+        else:
+            preamble.append(item)
+    return roots, preamble
+
+
+def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | None:
+    """The document as if it ended before `line`, without parsing that part again; None when that could differ.
+
+    It is the same as parsing the lines before `line` only when `line` starts a
+    top-level heading (so no code block, HTML block, list or quote runs across
+    it) and no link reference is defined (one defined further down would turn
+    text above it into a link). Its `anchors` are still the whole document's.
+    """
+    if document.has_references or not any(heading.line == line for heading in document.headings):
+        return None
+    headings = [heading for heading in document.headings if heading.line < line]
+    blocks = [block for block in document.blocks if block.line < line]
+    items: list[Block | Heading] = sorted([*headings, *blocks], key=lambda item: item.line)
+    roots, preamble = _section_tree(items)
+    return MarkdownDocument(
+        headings,
+        [table for table in document.tables if table.line < line],
+        [link for link in document.links if link.line < line],
+        blocks,
+        roots,
+        preamble,
+        line - 1,
+        tuple(lead for lead in document.leads if lead.line < line),
+        frozenset(number for number in document.code_lines if number < line),
+        document.other_anchors,
+        False,
     )

@@ -29,7 +29,14 @@ from enum import Enum
 from functools import lru_cache
 
 from tssa.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
-from tssa.outline import README_CLOSING, Document, WalkedSection, outline_for_template, outlines_for
+from tssa.outline import (
+    README_CLOSING,
+    Document,
+    OutlineSection,
+    WalkedSection,
+    outline_for_template,
+    outlines_for,
+)
 from tssa.renames import former_section_keys
 from tssa.tables import all_tables
 
@@ -111,7 +118,7 @@ def _singular(name: str) -> str:
     return " ".join(word.removesuffix("s") for word in name.split(" "))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # the same headings meet the same outlines in document after document
 def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
     """The names a heading stands for: its own, or the parts of a combined heading that are outline
     names (`Goals / Non-goals`; `Non-goals / Out of scope` stands for Non-goals)."""
@@ -153,20 +160,18 @@ def _clean_lead(text: str) -> str:
     return _NUMBERING.sub("", text)
 
 
-@lru_cache(maxsize=1024)
-def _lead_pattern(name: str) -> re.Pattern[str]:
+def _lead_pattern(name: str) -> str:
     words = [re.escape(word) for word in re.findall(r"[^\W_]+", name)]
-    return re.compile(r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)", re.IGNORECASE)
+    return r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)"
+
+
+@lru_cache(maxsize=1024)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What a cleaned lead starts with when it names one of `names` (one pattern: one match per lead)."""
+    return re.compile("|".join(f"(?:{_lead_pattern(name)})" for name in names), re.IGNORECASE)
 
 
 _TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
-
-
-def _lead_names(text: str, names: tuple[str, ...]) -> bool:
-    if _TOC_ENTRY.match(text):
-        return False  # a table of contents entry names a section without writing it
-    cleaned = _clean_lead(text)
-    return any(_lead_pattern(name).match(cleaned) for name in names)
 
 
 _BOLD_START = re.compile(
@@ -190,10 +195,6 @@ def _label_names(text: str, names: tuple[str, ...]) -> bool:
 
 def _line_inside(line: int, parent: DocumentSection) -> bool:
     return parent.heading.line < line <= parent.end_line
-
-
-def _inside(section: DocumentSection, parent: DocumentSection) -> bool:
-    return parent.heading.line < section.heading.line <= parent.end_line
 
 
 def _is_empty(table: Table) -> bool:
@@ -224,12 +225,33 @@ def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int
 
 
 @dataclass(frozen=True)
+class _ItemNames:
+    """The names of one outline section or topic, as the resolver compares them."""
+
+    names: tuple[str, ...]  # as written: the title, the aliases, the variants
+    normalized: tuple[str, ...]  # each name normalized, in the same order
+    distinct: tuple[str, ...]  # the normalized names without repeats, in order
+    by_alias: tuple[bool, ...]  # for each distinct name: whether it is an older name, not the title
+    singular: tuple[str, ...]  # each normalized name without plural endings
+
+
+def _item_names(section: OutlineSection) -> _ItemNames:
+    names = section.names
+    normalized = tuple(normalize(name) for name in names)
+    distinct = tuple(dict.fromkeys(normalized))
+    title, *older = (normalize(name) for name in (section.title, *section.aliases))
+    by_alias = tuple(name != title and name in older for name in distinct)
+    return _ItemNames(names, normalized, distinct, by_alias, tuple(_singular(name) for name in normalized))
+
+
+@dataclass(frozen=True)
 class _OutlineFacts:
     """What the resolver needs of an outline, worked out once per outline."""
 
     outline: Document
     names: frozenset[str]
     renames: dict[str, str]
+    items: dict[str, _ItemNames]  # by key
 
 
 _FACTS: dict[int, _OutlineFacts] = {}
@@ -239,20 +261,66 @@ def _facts(outline: Document) -> _OutlineFacts:
     facts = _FACTS.get(id(outline))
     if facts is None or facts.outline is not outline:
         names = frozenset(normalize(name) for item in outline.walk() for name in item.section.names)
-        facts = _FACTS[id(outline)] = _OutlineFacts(outline, names, former_section_keys(outline))
+        items = {item.key: _item_names(item.section) for item in outline.walk()}
+        facts = _FACTS[id(outline)] = _OutlineFacts(outline, names, former_section_keys(outline), items)
         if len(_FACTS) > 256:  # outlines made on the fly: forget the oldest
             del _FACTS[next(iter(_FACTS))]
     return facts
+
+
+class _DocumentFacts:
+    """What the resolver needs of a document whatever the outline: worked out once, though a document is
+    resolved against each outline version it may follow."""
+
+    def __init__(self, parsed: MarkdownDocument) -> None:
+        self.parsed = parsed
+        self.heads = parsed.walk()
+        self.lines = [head.heading.line for head in self.heads]
+        self.ends = [head.end_line for head in self.heads]
+        self.whole = [normalize(head.heading.text) for head in self.heads]
+        self.singular_whole = [_singular(whole) for whole in self.whole]
+        self.guides = [
+            next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
+        ]
+        self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+        # Each lead cleaned for matching; a table of contents entry names a section without writing it.
+        self.cleaned_leads = [
+            (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
+        ]
+        self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
+        self.resolutions: dict[int, tuple[Document, Resolution]] = {}
+
+    def lead_lines(self, names: tuple[str, ...]) -> tuple[int, ...]:
+        """The lines, in order, of the leads that start with one of `names`."""
+        lines = self._lead_lines.get(names)
+        if lines is None:
+            match = _names_pattern(names).match
+            lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
+        return lines
+
+
+_LAST_DOCUMENT: list[_DocumentFacts] = []  # the document resolved last: its next outline version reuses it
+
+
+def _document_facts(parsed: MarkdownDocument) -> _DocumentFacts:
+    if not _LAST_DOCUMENT or _LAST_DOCUMENT[0].parsed is not parsed:
+        _LAST_DOCUMENT[:] = [_DocumentFacts(parsed)]
+    return _LAST_DOCUMENT[0]
 
 
 class _Resolver:
     def __init__(self, outline: Document, parsed: MarkdownDocument) -> None:
         self.outline = outline
         self.parsed = parsed
-        self.heads = parsed.walk()
+        document = self.document = _document_facts(parsed)
+        self.heads = document.heads
+        self.lines, self.ends = document.lines, document.ends
         facts = _facts(outline)
+        self.items = facts.items
         names = self.names = facts.names
-        self.whole = [normalize(head.heading.text) for head in self.heads]
+        self.whole = document.whole
+        self.singular_whole = document.singular_whole
         self.by_name: dict[str, list[tuple[int, int]]] = {}
         self.named_heads: set[int] = set()  # headings that stand for outline names
         for index, head in enumerate(self.heads):
@@ -262,14 +330,17 @@ class _Resolver:
                     self.named_heads.add(index)
         renames = facts.renames
         self.guide_of: dict[str, int] = {}
-        for index, head in enumerate(self.heads):
-            key = next((block.guide_key for block in head.blocks if block.guide_key is not None), None)
+        for index, key in enumerate(document.guides):
             if key is not None:
                 self.guide_of.setdefault(renames.get(key, key), index)
         self.used: set[tuple[int, int]] = set()
         self.claimed: set[int] = set()
         self.found: dict[str, int] = {}
-        self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+        self.empty_tables = document.empty_tables
+
+    def _inside(self, index: int, parent: int) -> bool:
+        """Whether the heading at `index` is below the one at `parent`."""
+        return self.lines[parent] < self.lines[index] <= self.ends[parent]
 
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
@@ -294,19 +365,18 @@ class _Resolver:
 
     def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
         parent = self.found.get(item.parent_key)
+        names = self.items[item.key]
         options: list[tuple[bool, int, int, int]] = []
-        for rank, name in enumerate(dict.fromkeys(normalize(name) for name in item.section.names)):
+        for rank, name in enumerate(names.distinct):
             for index, part in self.by_name.get(name, ()):
                 if (index, part) in self.used:
                     continue
-                outside = parent is None or not _inside(self.heads[index], self.heads[parent])
+                outside = parent is None or not self._inside(index, parent)
                 options.append((outside, index, rank, part))
         if options:
             _, index, rank, part = min(options)
             self.used.add((index, part))
-            title, *older = (normalize(name) for name in (item.section.title, *item.section.aliases))
-            name = list(dict.fromkeys(normalize(name) for name in item.section.names))[rank]
-            return index, name != title and name in older
+            return index, names.by_alias[rank]
         by_guide = self.guide_of.get(item.key)
         if by_guide is not None and by_guide not in self.claimed:
             return by_guide, False
@@ -316,17 +386,18 @@ class _Resolver:
         """A heading that is not itself an outline name but starts or ends with one (`Background information`,
         `Project overview`) or differs only in plurals (`Secure development practice`), inside the
         parent's heading when the parent has one."""
-        names = [normalize(name) for name in item.section.names]
+        item_names = self.items[item.key]
+        names, singular = item_names.normalized, item_names.singular
         for index, head in enumerate(self.heads):
             if index in self.claimed or index in self.named_heads:
                 continue
             if index == 0 and head.heading.level == 1:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
-            if parent is not None and not _inside(head, self.heads[parent]):
+            if parent is not None and not self._inside(index, parent):
                 continue
             whole = self.whole[index]
-            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or any(
-                _singular(whole) == _singular(name) for name in names
+            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or (
+                self.singular_whole[index] in singular
             ):
                 self.used.add((index, 0))
                 return index, False
@@ -334,19 +405,19 @@ class _Resolver:
 
     def _lead(self, item: WalkedSection) -> int | None:
         parent = self.found.get(item.parent_key)
-        names = item.section.names
+        names = self.items[item.key].names
         leads: tuple[Lead, ...] = self.parsed.leads
+        named = self.document.lead_lines(names)
         if parent is not None:
-            head = self.heads[parent]
-            inside = [lead for lead in leads if head.heading.line < lead.line <= head.end_line]
-            line = next((lead.line for lead in inside if _lead_names(lead.text, names)), None)
+            start, end = self.lines[parent], self.ends[parent]
+            line = next((line for line in named if start < line <= end), None)
             if line is None:
+                inside = (lead for lead in leads if start < lead.line <= end)
                 line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
             if line is not None:
                 return line
-        line = next((lead.line for lead in leads if _lead_names(lead.text, names)), None)
-        if line is not None:
-            return line
+        if named:
+            return named[0]
         if item.section.toc:
             entries = [lead.line for lead in leads if lead.in_list and _TOC_ENTRY.match(lead.text)]
             return entries[0] if len(entries) >= 3 else None
@@ -398,7 +469,26 @@ class _Resolver:
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
     """Each section and topic of `outline`, in order, with what `parsed` has for it."""
-    return _Resolver(outline, parsed).run()
+    known = _document_facts(parsed).resolutions
+    found = known.get(id(outline))
+    if found is None or found[0] is not outline:
+        found = known[id(outline)] = (outline, _Resolver(outline, parsed).run())
+    return found[1]
+
+
+def current_outline(document: Document) -> Document:
+    """The current outline of a document: the last of `outlines_for`, when it is the same as `document`.
+
+    The same object as the one `resolve_for_version` tries, so resolving it again costs nothing.
+    """
+    same = _SAME_AS_CURRENT.get(id(document))
+    if same is None or same[0] is not document:
+        view = outlines_for(document)[-1]
+        same = _SAME_AS_CURRENT[id(document)] = (document, view if view == document else document)
+    return same[1]
+
+
+_SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
 
 
 def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
