@@ -203,6 +203,33 @@ class _AnchorCollector(HTMLParser):
         self.reset()
 
 
+_HTML_HEADING = re.compile(r"^<(h[1-6])(?:\s[^>]*)?>(?P<inner>.*)</\1\s*>$", re.IGNORECASE | re.DOTALL)
+
+
+class _HeadingReader(HTMLParser):
+    """The text of one HTML heading element, with its tags left out and its entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_heading(source: str) -> tuple[int, str] | None:
+    """The level and text of an HTML block that is exactly one `<h1>`..`<h6>` element, else None."""
+    text = source.strip()
+    match = _HTML_HEADING.match(text)
+    if match is None or re.search(r"</?h[1-6]\b", match.group("inner"), re.IGNORECASE):
+        return None
+    reader = _HeadingReader()
+    reader.feed(text)
+    reader.close()
+    title = " ".join("".join(reader.parts).split())
+    return (int(match.group(1)[1:]), title) if title else None
+
+
 def _links(inline: Token, env: dict[str, Any], line: int, html: _AnchorCollector) -> list[Link]:
     found: list[Link] = []
     # One pass: a paragraph may hold thousands of links, so no look-ahead from each.
@@ -331,6 +358,11 @@ def parse(text: str) -> MarkdownDocument:
         if token.level == 0 and token.type == "heading_open":
             heading_text = plain_text(tokens[index + 1], env)
             heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
+            headings.append(heading)
+            top_level_blocks.append((index, heading))
+        elif token.level == 0 and token.type == "html_block" and (found := html_heading(token.content)):
+            # an HTML heading on its own opens a section as a Markdown one does
+            heading = Heading(found[0], found[1], line_map[0] + 1, github_anchor(found[1], seen))
             headings.append(heading)
             top_level_blocks.append((index, heading))
         elif token.type == "heading_open":

@@ -347,6 +347,8 @@ class _Resolver:
         for index, entry in enumerate(entries):
             if entry.status is Status.MISSING and entry.outline.section.children:
                 line = self._named_by_child(entry.outline, entries)
+                if line is None:
+                    line = self._child_in_place(index, entries)
                 if line is not None:
                     entries[index] = Resolved(entry.outline, None, line, False, Status.WRITTEN)
         return Resolution(self.outline, tuple(entries))
@@ -361,6 +363,35 @@ class _Resolver:
                 title = f" {normalize(entry.heading.heading.text)} "
                 if any(name in title for name in names):
                     return entry.heading.heading.line
+        return None
+
+    @staticmethod
+    def _child_in_place(index: int, entries: list[Resolved]) -> int | None:
+        """A section with no heading of its own whose part's heading stands at the section's own level, where
+        the section belongs: `## Design` between `## Intended use` and `## Configuration` is the project design.
+
+        The section's level is that of the headings of its nearest siblings; its place is between them.
+        """
+        item = entries[index].outline
+        siblings = [
+            (position, entry.heading.heading)
+            for position, entry in enumerate(entries)
+            if entry.outline.parent_key == item.parent_key and position != index and entry.heading is not None
+        ]
+        before = [heading for position, heading in siblings if position < index]
+        after = [heading for position, heading in siblings if position > index]
+        nearest = [heading for heading in (before[-1:] + after[:1])]
+        if not nearest:
+            return None
+        level = min(heading.level for heading in nearest)
+        start = before[-1].line if before else 0
+        end = after[0].line if after else None
+        for entry in entries:
+            if entry.outline.parent_key != item.key or entry.heading is None:
+                continue
+            heading = entry.heading.heading
+            if heading.level <= level and start < heading.line and (end is None or heading.line < end):
+                return heading.line
         return None
 
     def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
