@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tssa.cli import main
-from tssa.markdown import parse
+from tssa.markdown import Heading, parse
 from tssa.outline import JOINT_ASSESSMENT, JOINT_README, SELF_ASSESSMENT, Document
 from tssa.resolve import Resolved, Status, resolve
 
@@ -96,6 +96,9 @@ READINGS: dict[str, Reading] = {
     # and bulleted lines, recommendations at `##` with no `## Recommendations` above them, and no maturity.
     f"plover/{TAG}/plover/self-assessment.md": _reading("table-of-contents"),
     f"plover/{TAG}/plover/README.md": _reading("background/maturity"),
+    # 2025 joint, TOC home: the design written as a bare `## Design` where Project Design belongs, and HTML
+    # headings (`<h2>Overview</h2>`, `<h3 id=...>Background</h3>`) for some sections; no table of contents.
+    "osprey/projects/osprey/security-assessment/joint-assessment.md": _reading("table-of-contents"),
     # The guide's `###`/`####` levels under `## Self-assessment outline`; the appendix is only in a code block.
     f"nimbus/{TAG}/nimbus/self-assessment.md": _reading("table-of-contents", VULNERABILITY_RESPONSE, "appendix"),
 }
@@ -286,3 +289,72 @@ def test_other_names_in_use_for_sections(document: Document, heading: str, key: 
     entries = {entry.key: entry for entry in resolve(document, parse(text)).entries}
     assert entries[key].status is Status.WRITTEN
     assert not entries[key].by_alias
+
+
+def _joint(text: str) -> dict[str, Resolved]:
+    return {entry.key: entry for entry in resolve(JOINT_ASSESSMENT, parse(text)).entries}
+
+
+_AROUND_DESIGN = "# P\n\n## Intended use\n\nOperators run it.\n\n{design}\n\n## Configuration and set-up\n\nDefaults.\n"
+
+
+def test_a_bare_design_heading_in_the_place_of_project_design_stands_for_it() -> None:
+    entries = _joint(_AROUND_DESIGN.format(design="## Design\n\nA server and agents.\n\n### Functions and features\n"))
+    assert entries["project-design"].status is Status.WRITTEN
+    assert entries["project-design"].line == 7
+    assert entries["project-design/design"].heading is not None
+    assert entries["project-design/design"].heading.heading.line == 7
+
+
+def test_a_design_heading_below_another_section_does_not_stand_for_project_design() -> None:
+    # `### Design` under Intended use is a part of that section, not the project design section
+    entries = _joint(_AROUND_DESIGN.format(design="### Design\n\nA server and agents."))
+    assert entries["project-design"].status is Status.MISSING
+
+
+def test_project_design_and_its_design_heading_both_count() -> None:
+    entries = _joint(_AROUND_DESIGN.format(design="## Project design\n\nOverview.\n\n### Design\n\nA server."))
+    design, part = entries["project-design"], entries["project-design/design"]
+    assert design.heading is not None and design.heading.heading.text == "Project design"
+    assert part.heading is not None and part.heading.heading.text == "Design"
+
+
+@pytest.mark.parametrize(
+    ("block", "heading"),
+    [
+        ("<h2>Goals</h2>", Heading(2, "Goals", 3, "goals")),
+        ('<h3 id="bg">Background</h3>', Heading(3, "Background", 3, "background")),
+        (
+            "<H4 class='x'>Attack <em>risks</em> &amp; effects</H4>",
+            Heading(4, "Attack risks & effects", 3, "attack-risks--effects"),
+        ),
+        ("<h1>\n  Osprey\n</h1>", Heading(1, "Osprey", 3, "osprey")),
+    ],
+)
+def test_an_html_heading_block_opens_a_section(block: str, heading: Heading) -> None:
+    document = parse(f"Intro.\n\n{block}\n\nText under it.\n")
+    assert document.headings == [heading]
+    (section,) = document.sections
+    assert [block.text for block in section.blocks] == ["Text under it."]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<h2>Goals</h2>\nText in the same HTML block.",
+        "<div><h2>Goals</h2></div>",
+        "<h2>Goals</h2><h2>Non-goals</h2>",
+        "<h2></h2>",
+        "<p>Goals</p>",
+    ],
+)
+def test_other_html_blocks_open_no_section(block: str) -> None:
+    assert parse(f"{block}\n\nText.\n").headings == []
+
+
+def test_html_headings_are_read_as_outline_sections() -> None:
+    text = "# P\n\n<h2>Overview</h2>\n\nP does x.\n\n<h3 id='why'>Background</h3>\n\nSince 2021.\n"
+    entries = _entries(text)
+    assert entries["overview"].status is Status.WRITTEN
+    assert entries["overview/background"].heading is not None
+    assert entries["overview/background"].heading.heading.line == 7
