@@ -370,7 +370,6 @@ JOINT_ASSESSMENT = Document(
 # The lines between the README's title and its first section, in order; the
 # closing line after the last section.
 README_FIELDS = ("Completed", "Security reviewers", "Project security lead", "Project team")
-README_LINKS = ("Source code", "Web site")
 README_CLOSING = "Tracking issue"
 
 # Template versions before 0.2.0 titled it "{project} Joint Security Assessment".

@@ -168,10 +168,6 @@ RULES: tuple[Rule, ...] = (
 _BY_CODE = {rule.code: rule for rule in RULES}
 
 
-def rule_for(code: str) -> Rule:
-    return _BY_CODE[code]
-
-
 @dataclass(frozen=True)
 class Finding:
     """One thing a check found: where, which rule, one line of message, and the outline key of its section."""

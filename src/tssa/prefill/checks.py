@@ -7,7 +7,6 @@ written answers to prove the two agree.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _HTTPS = re.compile(r'^https://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?([/?#][^\s<>|`"\\]*)?$')
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -46,11 +45,3 @@ def is_slug(value: object) -> bool:
 def slug_of(name: str) -> str:
     """The slug copier.yml's default makes of a name; empty when nothing usable is left."""
     return re.sub(r"^-+|-+$", "", re.sub(r"[^a-z0-9]+", "-", name.lower()))[:64].rstrip("-")
-
-
-def is_text_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(is_line(item) for item in value)
-
-
-def is_links(value: Any) -> bool:
-    return isinstance(value, dict) and all(is_line(name) and is_https_url(address) for name, address in value.items())
