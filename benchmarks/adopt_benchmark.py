@@ -29,9 +29,9 @@ from pathlib import Path
 
 import copier
 
-from tssa.adopt_plan import plan_adoption
-from tssa.markdown import parse
-from tssa.package import find_package_files
+from tssa.adopt.plan import plan_adoption
+from tssa.reading.markdown import parse
+from tssa.reading.package import find_package_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "adopt"

@@ -68,9 +68,9 @@ def measure_one(what: str, path: Path) -> dict[str, float]:
     """
     from markdown_it import MarkdownIt
 
-    from tssa.check import check_file
-    from tssa.outline import DOCUMENTS
-    from tssa.package import PackageFile
+    from tssa.reading.findings import check_file
+    from tssa.reading.outline import DOCUMENTS
+    from tssa.reading.package import PackageFile
 
     check_file(PackageFile(Path(__file__), DOCUMENTS[0]))  # warm up: lazy imports and caches
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # block and inline, as a reader needs
@@ -101,7 +101,7 @@ def write_shape(folder: Path, shape: str, megabytes: float) -> Path:
 
 
 def main(sizes: list[float]) -> int:
-    from tssa.files import MAX_DOCUMENT_BYTES
+    from tssa.reading.files import MAX_DOCUMENT_BYTES
 
     worst_ratio, worst_memory, worst_tokens = 0.0, 0.0, 0.0
     with tempfile.TemporaryDirectory() as temporary:

@@ -68,8 +68,8 @@ def start_up(repetitions: int) -> None:
 
 
 def many_packages(count: int) -> None:
-    from tssa.check import check_files
-    from tssa.package import find_package_files
+    from tssa.reading.findings import check_files
+    from tssa.reading.package import find_package_files
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -35,7 +35,7 @@ _FLOOR = """
 import json, os, resource, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from tssa.markdown import parse
+from tssa.reading.markdown import parse
 
 def read(paths):
     for path in paths:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tssa.markdown import DocumentSection, MarkdownDocument, parse
+from tssa.reading.markdown import DocumentSection, MarkdownDocument, parse
 
 LONG_TEXT = " ".join(f"word{number}" for number in range(300))
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tssa.adopt_sections import present_sections
-from tssa.check import check_files
+from tssa.adopt.sections import present_sections
 from tssa.cli import main
-from tssa.markdown import parse
-from tssa.outline import document_for_filename
-from tssa.package import find_package_files
+from tssa.reading.findings import check_files
+from tssa.reading.markdown import parse
+from tssa.reading.outline import document_for_filename
+from tssa.reading.package import find_package_files
 from updating import add_section_and_reword, commit, git, make_template, release
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adopt"
@@ -331,7 +331,7 @@ def test_nothing_is_written_when_a_document_cannot_be_read(
 def test_a_failure_half_way_leaves_the_folder_as_it_was(
     tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import tssa.adopt_command
+    import tssa.adopt.command
     import tssa.safewrite
 
     root = repository(tmp_path, "tag")
@@ -346,7 +346,7 @@ def test_a_failure_half_way_leaves_the_folder_as_it_was(
             raise OSError(28, "No space left on device")
         real(path, text)
 
-    monkeypatch.setattr(tssa.adopt_command, "write_whole", failing)
+    monkeypatch.setattr(tssa.adopt.command, "write_whole", failing)
 
     assert adopt(gamma, template) == 1
 
@@ -440,8 +440,8 @@ def test_a_path_that_is_not_one_package_is_one_line(
 
 def test_other_subcommands_do_not_load_the_adopt_machinery() -> None:
     code = (
-        "import sys; from tssa.cli import build_parser; build_parser(['check']).parse_args(['check']); "
-        "print(sorted(name for name in sys.modules if name.startswith(('tssa.adopt_', 'copier'))))"
+        "import sys; from tssa.cli import build_parser; build_parser().parse_args(['check']); "
+        "print(sorted(name for name in sys.modules if name.startswith(('tssa.adopt.', 'tssa.update.', 'copier'))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
@@ -450,7 +450,7 @@ def test_other_subcommands_do_not_load_the_adopt_machinery() -> None:
 def test_the_default_template_is_the_checkout_tssa_runs_from_at_its_newest_tag(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tssa.adopt_command import default_template, newest_tag
+    from tssa.adopt.command import default_template, newest_tag
 
     source = default_template()
     if source is None:

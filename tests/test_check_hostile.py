@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tssa import lint
+from tssa.check import lint
 from tssa.cli import main
-from tssa.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, Refusal, Roots, read_document, read_regular, walk
+from tssa.reading.files import (
+    MAX_DOCUMENT_BYTES,
+    FileRefusedError,
+    Problem,
+    Refusal,
+    Roots,
+    read_document,
+    read_regular,
+    walk,
+)
 
 pytestmark = pytest.mark.hostile
 

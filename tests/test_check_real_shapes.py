@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from tssa.cli import main
-from tssa.markdown import Heading, parse
-from tssa.outline import JOINT_ASSESSMENT, JOINT_README, SELF_ASSESSMENT, Document
-from tssa.resolve import Resolved, Status, resolve
+from tssa.reading.markdown import Heading, parse
+from tssa.reading.outline import JOINT_ASSESSMENT, JOINT_README, SELF_ASSESSMENT, Document
+from tssa.reading.resolve import Resolved, Status, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check" / "real-shapes"
 MISSING = {"TSSA101", "TSSA102", "TSSA106"}

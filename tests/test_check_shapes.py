@@ -11,9 +11,9 @@ import pytest
 
 from conftest import render_package
 from tssa.cli import main
-from tssa.markdown import parse
-from tssa.outline import SELF_ASSESSMENT
-from tssa.resolve import Status, resolve
+from tssa.reading.markdown import parse
+from tssa.reading.outline import SELF_ASSESSMENT
+from tssa.reading.resolve import Status, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 MISSING = {"TSSA101", "TSSA102", "TSSA106"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-import tssa.check_command
+import tssa.check.command
 from tssa.cli import main
 from tssa.errors import ExitCode
 
@@ -59,11 +59,14 @@ def test_lint_is_a_runtime_dependency_loaded_only_for_lint() -> None:
     assert modules & (HEAVY - {"pymarkdown"}) == set()
 
 
-def test_update_still_loads_its_machinery_and_options() -> None:
+def test_update_help_shows_its_options_and_running_it_loads_copier(tmp_path: Path) -> None:
     finished, modules = imported_modules("update", "--help")
     assert finished.returncode == ExitCode.OK
     assert "--vcs-ref" in finished.stdout
-    assert "copier" in modules
+    assert modules & HEAVY == set()  # the arguments live apart from the machinery
+    ran, loaded = imported_modules("update", str(tmp_path / "missing"))
+    assert ran.returncode == ExitCode.NOT_FOUND
+    assert "copier" in loaded
     _, top_level = imported_modules("--help")
     assert "update" in _.stdout
     assert top_level & HEAVY == set()
@@ -88,7 +91,7 @@ def test_a_bug_is_one_line_never_a_traceback(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom\non two lines")
 
-    monkeypatch.setattr(tssa.check_command, "check_files", broken)
+    monkeypatch.setattr(tssa.check.command, "check_files", broken)
     assert main(["check", str(WRITTEN)]) == ExitCode.INTERNAL_ERROR
     _, err = capsys.readouterr()
     assert err == "tssa: internal error: RuntimeError: boom\\non two lines; please report it\n"
@@ -98,7 +101,7 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, capsys
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tssa.check_command, "check_files", interrupted)
+    monkeypatch.setattr(tssa.check.command, "check_files", interrupted)
     assert main(["check", str(WRITTEN)]) == ExitCode.INTERRUPTED
     assert capsys.readouterr().err == "tssa: interrupted\n"
 

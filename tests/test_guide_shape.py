@@ -16,9 +16,9 @@ import yaml
 
 from conftest import render_package
 from packages import FULL_ANSWERS, read
-from tssa.markdown import MarkdownDocument, Table
-from tssa.outline import DOCUMENTS, Document
-from tssa.resolve import normalize
+from tssa.reading.markdown import MarkdownDocument, Table
+from tssa.reading.outline import DOCUMENTS, Document
+from tssa.reading.resolve import normalize
 
 REFERENCE: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "reference" / "guide-outline.yml").read_text(encoding="utf-8")

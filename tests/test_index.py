@@ -13,13 +13,13 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
+from tssa.check.lint import lint_markdown
 from tssa.cli import main
-from tssa.facts import normalize_date, normalize_stage, normalize_yes_no, project_from_title, split_languages
-from tssa.lint import lint_markdown
-from tssa.markdown import DocumentSection, MarkdownDocument, parse
+from tssa.reading.facts import normalize_date, normalize_stage, normalize_yes_no, project_from_title, split_languages
+from tssa.reading.markdown import DocumentSection, MarkdownDocument, parse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "index"
-SCHEMA = Path(__file__).resolve().parent.parent / "src" / "tssa" / "index.schema.json"
+SCHEMA = Path(__file__).resolve().parent.parent / "src" / "tssa" / "index" / "index.schema.json"
 TAG = "community/assessments/projects"
 
 

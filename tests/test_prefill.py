@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from checkouts import BASIC_FILES, git, make_checkout
+from tssa.check.lint import lint_markdown
 from tssa.cli import main
-from tssa.lint import lint_markdown
 
 Outputs = tuple[dict[str, Any], str, str]
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import TEMPLATE_ROOT, render_package
-from tssa.outline import CNCF_MATURITY, PERSONAS, STAGES
+from tssa.reading.outline import CNCF_MATURITY, PERSONAS, STAGES
 
 CONFIG: dict[str, Any] = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
 QUESTIONS = {name: spec for name, spec in CONFIG.items() if not name.startswith("_")}

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import TEMPLATE_ROOT
-from tssa.lint import lint_markdown
+from tssa.check.lint import lint_markdown
 
 
 def fenced_command(marker: str) -> str:

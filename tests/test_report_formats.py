@@ -8,10 +8,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from packages import KNOWN_ERROR_LINE, KNOWN_WARNING_LINE, WRITTEN, package_with_known_findings
+from tssa.check.report import github_annotation
 from tssa.cli import main
 from tssa.errors import ExitCode
-from tssa.report import github_annotation
-from tssa.rules import Finding, Severity
+from tssa.reading.rules import Finding, Severity
 
 STAGE = 'Assessment Stage is "In Progress"; allowed: Incomplete, Complete, Obsolete'
 DRAFT = "draft line left over: TODO: <b>ask</b> | the bank"

@@ -10,10 +10,10 @@ import pytest
 
 from conftest import TEMPLATE_ROOT
 from packages import package_with_known_findings
+from tssa.check.report import rules_table
 from tssa.cli import main
 from tssa.errors import ExitCode
-from tssa.report import rules_table
-from tssa.rules import GUIDE, RULES, Selection, Severity
+from tssa.reading.rules import GUIDE, RULES, Selection, Severity
 
 
 @pytest.fixture

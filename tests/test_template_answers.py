@@ -9,9 +9,9 @@ import pytest
 
 from conftest import render_package
 from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read, section_text
-from tssa.lint import lint_markdown
-from tssa.markdown import Table
-from tssa.outline import DOCUMENTS, JOINT_ASSESSMENT, METADATA_ROWS, PERSONAS, SELF_ASSESSMENT
+from tssa.check.lint import lint_markdown
+from tssa.reading.markdown import Table
+from tssa.reading.outline import DOCUMENTS, JOINT_ASSESSMENT, METADATA_ROWS, PERSONAS, SELF_ASSESSMENT
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import yaml
 
 from conftest import render_package
 from packages import find_section, read
-from tssa.lint import lint_markdown
-from tssa.outline import DOCUMENTS, SELF_ASSESSMENT
+from tssa.check.lint import lint_markdown
+from tssa.reading.outline import DOCUMENTS, SELF_ASSESSMENT
 
 EXAMPLE_VALUE = re.compile(r"flibble|example\.(org|com)", re.IGNORECASE)
 

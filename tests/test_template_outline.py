@@ -8,9 +8,9 @@ import pytest
 
 from conftest import render_package
 from packages import AWKWARD_ANSWERS, FULL_ANSWERS, find_section, read
-from tssa.guides import GUIDE_START
-from tssa.markdown import DocumentSection, MarkdownDocument
-from tssa.outline import DOCUMENTS, README_CLOSING, SELF_ASSESSMENT, TOC_TITLE, Document
+from tssa.reading.guides import GUIDE_START
+from tssa.reading.markdown import DocumentSection, MarkdownDocument
+from tssa.reading.outline import DOCUMENTS, README_CLOSING, SELF_ASSESSMENT, TOC_TITLE, Document
 
 ANSWER_SETS = {"defaults": {}, "full": FULL_ANSWERS, "awkward": AWKWARD_ANSWERS}
 

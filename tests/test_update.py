@@ -8,7 +8,7 @@ import copier
 import pytest
 
 from tssa.cli import main
-from tssa.markdown import parse
+from tssa.reading.markdown import parse
 from updating import (
     CONFLICT_OPENING,
     NEW_GUIDANCE,

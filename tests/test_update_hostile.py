@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tssa import movein
 from tssa.cli import main
-from tssa.updatelock import LOCK_NAME, UpdateRunningError, repository_lock
+from tssa.update import movein
+from tssa.update.lock import LOCK_NAME, UpdateRunningError, repository_lock
 from updating import (
     CONFLICT_OPENING,
     NEW_GUIDANCE,

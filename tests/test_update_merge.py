@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import render_package
-from tssa.merge import merge_document
-from tssa.outline import DOCUMENTS
-from tssa.sections import PREAMBLE, TITLE, split
+from tssa.reading.outline import DOCUMENTS
+from tssa.update.merge import merge_document
+from tssa.update.sections import PREAMBLE, TITLE, split
 from updating import heading_spans, replace_once, swap_blocks
 
 OLD_GUIDANCE = "The problem area, for a reviewer who does not know it: what the project"

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tssa.update import UpdateOptions, update_package
+from tssa.update.command import UpdateOptions, update_package
 from updating import (
     Key,
     as_utf8_copy,

@@ -11,7 +11,7 @@ import copier
 import pytest
 
 from tssa.cli import main
-from tssa.update import _version_note
+from tssa.update.command import _version_note
 from updating import IDENTITY, commit, edit, git, make_package, make_template, replace_once
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import copier
 
 from conftest import TEMPLATE_ROOT
-from tssa.markdown import parse
-from tssa.outline import slug
+from tssa.reading.markdown import parse
+from tssa.reading.outline import slug
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "tssa tests",

@@ -2,9 +2,9 @@
 
 Every subcommand's handler returns an `ExitCode` or raises a `TssaError`; both
 are mapped here, the same way for every subcommand, and nothing else ever
-reaches the user as a traceback. A subcommand imports only what it needs:
-`tssa check` never imports copier (the update machinery is imported only when
-the command line asks for `update`).
+reaches the user as a traceback. Each command folder's `register` holds only
+its arguments; its work is imported when it runs, so `tssa check` never
+imports copier.
 """
 
 from __future__ import annotations
@@ -13,84 +13,27 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from tssa import __version__
 from tssa.adopt import register as register_adopt
-from tssa.commands import UPDATE_HELP, Commands, add_command
+from tssa.check import register as register_check
 from tssa.errors import ExitCode, TssaError
 from tssa.index import register as register_index
 from tssa.insights import register as register_insights
 from tssa.prefill import register as register_prefill
 from tssa.terminal import printable
+from tssa.update import register as register_update
 
 
-def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
-    from tssa.report import FORMATS
-
-    check = add_command(
-        commands,
-        "check",
-        "tssa.check_command:run",
-        help="report what is missing, unfilled or wrong in packages",
-        description="Check TSSA packages: files, folders of one package, or folders of many.",
-    )
-    check.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="a document, a package folder or a folder of packages"
-    )
-    check.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="text (default); json; github: one workflow annotation per finding; markdown: a summary table",
-    )
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--lint", action="store_true", help="add the TAG's Markdown lint findings")
-    for option, verb, example in (("--select", "report only", "TSSA1"), ("--ignore", "do not report", "TSSA4")):
-        check.add_argument(
-            option,
-            action="append",
-            default=[],
-            metavar="CODES",
-            help=f"{verb} these rules: codes, prefixes ({example}) or names, comma-separated; repeatable",
-        )
-    check.add_argument(
-        "--summary",
-        type=Path,
-        metavar="FILE",
-        help="also append a Markdown summary to FILE, such as $GITHUB_STEP_SUMMARY",
-    )
-    check.add_argument(
-        "--outline",
-        metavar="VERSION",
-        help="the oldest guide outline a document may follow (2019, 2021, 2023, 2024); older ones fail (TSSA109)",
-    )
-    check.add_argument("--list-rules", action="store_true", help="list every rule (in --format) and exit")
-
-
-def _chosen_command(argv: Sequence[str]) -> str | None:
-    # The top-level options take no values, so the first other word names the subcommand.
-    return next((word for word in argv if not word.startswith("-")), None)
-
-
-def _add_update(commands: Commands[argparse.ArgumentParser], argv: Sequence[str]) -> None:
-    if _chosen_command(argv) == "update":
-        from tssa.update import register  # copier is slow to import: only for `tssa update`
-
-        register(commands)
-    else:
-        commands.add_parser("update", help=UPDATE_HELP, add_help=False)
-
-
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The parser for `argv`: the `update` subcommand is built in full only when `argv` asks for it."""
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand's arguments; each handler is imported only when it runs."""
     parser = argparse.ArgumentParser(
         prog="tssa", description="Check and maintain CNCF TSSA security assessment packages."
     )
     parser.add_argument("--version", action="version", version=f"tssa {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_check(commands)
-    _add_update(commands, argv)
+    register_check(commands)
+    register_update(commands)
     register_index(commands)
     register_prefill(commands)
     register_insights(commands)
@@ -101,7 +44,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        parser = build_parser(arguments)
+        parser = build_parser()
         args = parser.parse_args(arguments)
         handler = getattr(args, "handler", None)
         if handler is None:

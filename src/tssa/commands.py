@@ -13,9 +13,6 @@ from dataclasses import dataclass
 Commands = argparse._SubParsersAction
 """The CLI's subcommands, as `argparse` hands them to each `register`."""
 
-UPDATE_HELP = "bring a package to a newer template version, keeping every written line"
-"""Here, not in `tssa.update`: `tssa --help` lists update without loading it (it loads copier)."""
-
 
 @dataclass(frozen=True)
 class _Handler:

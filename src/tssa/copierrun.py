@@ -14,11 +14,11 @@ import copier
 from copier.errors import CopierError, InteractiveSessionError
 from plumbum import local
 
-from tssa.answers import ANSWERS_FILE
 from tssa.errors import TssaError
-from tssa.gitrepo import LITERAL_ENVIRONMENT, REPOSITORY_VARIABLES
-from tssa.recorded import Recorded
-from tssa.textfiles import read_files
+from tssa.git import LITERAL_ENVIRONMENT, REPOSITORY_VARIABLES
+from tssa.reading.answers import ANSWERS_FILE
+from tssa.reading.recorded import Recorded
+from tssa.reading.textfiles import read_files
 
 
 class RenderError(TssaError):

@@ -47,3 +47,7 @@ class NotFoundError(TssaError):
 
 class UsageError(RefusedError):
     """An option's value is not one the command accepts."""
+
+
+class PackageFolderNotFoundError(NotFoundError):
+    """The path to update is not an existing folder."""

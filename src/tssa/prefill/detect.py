@@ -15,12 +15,12 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from tssa.markdown import lines_of, parse
 from tssa.prefill.gitinfo import Repository, read_repository
 from tssa.prefill.insights_read import Insights, find_insights, read_insights
 from tssa.prefill.languages import count_languages, main_languages
-from tssa.prefill.readfile import read_head
 from tssa.prefill.walk import Tree, scan
+from tssa.reading.filehead import read_head
+from tssa.reading.markdown import lines_of, parse
 
 # Project documents, looked for in the root, .github/, .gitlab/ and docs/, by file name without extension.
 DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {

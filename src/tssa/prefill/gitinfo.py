@@ -7,16 +7,14 @@ https address, without user names, passwords or tokens.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tssa.prefill.checks import is_https_url
+from tssa.git import git_output
+from tssa.reading.validators import is_https_url
 
-GIT_TIMEOUT = 10.0
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>(?!/).+)$")
 
 
@@ -92,24 +90,3 @@ def read_repository(checkout: Path) -> Repository:
     if not branch:
         branch, branch_source = "HEAD", "no branch checked out"
     return Repository(url, branch, name, prefix, note, branch_source)
-
-
-def git_output(checkout: Path, *args: str) -> str | None:
-    """What a local git command prints in `checkout`, or None when it fails or takes too long."""
-    environment = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(checkout), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=GIT_TIMEOUT,
-            env=environment,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip()

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from tssa.prefill.readfile import read_head
+from tssa.reading.filehead import read_head
 
 LOCATIONS = ("security-insights.yml", ".github/security-insights.yml", "SECURITY-INSIGHTS.yml")
 MAX_BYTES = 1024 * 1024

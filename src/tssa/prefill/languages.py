@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.prefill.readfile import read_head
+from tssa.reading.filehead import read_head
 
 EXTENSIONS = {
     ".go": "Go",

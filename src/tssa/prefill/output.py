@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from tssa.outline import SELF_ASSESSMENT
-from tssa.prefill.checks import is_contact, is_email, is_https_url, is_line, is_slug, slug_of
 from tssa.prefill.detect import Facts
+from tssa.reading.outline import SELF_ASSESSMENT
+from tssa.reading.validators import is_contact, is_email, is_https_url, is_line, is_slug, slug_of
 
 # Sections by their titles from the top; titles are the outline's, so renamed keys do not matter here.
 TOP = ()

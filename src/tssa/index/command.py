@@ -1,0 +1,100 @@
+"""The `tssa index` command: write index.json, a Markdown listing and, on request, an HTML page.
+
+The same packages give the same bytes, so CI can run `tssa index ROOT --check`
+and fail when the committed listing is out of date. A file is overwritten only
+when `tssa index` wrote it before; each is replaced whole, never half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tssa.errors import ExitCode, NotFoundError, TssaError
+from tssa.safewrite import NEW_FILE_MODE, write_whole
+
+HTML_MARKER = '<meta name="generator" content="tssa index">'
+
+
+class NotOursError(TssaError):
+    """An output path holds a file that `tssa index` did not write: it is never overwritten."""
+
+
+class NotAFolderError(NotFoundError):
+    """ROOT is a file: the index lists the packages under a folder."""
+
+
+class OutputError(TssaError):
+    """An output file cannot be written."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `index` subcommand."""
+    from tssa.index.build import STATE_TITLES, STATES, build_index, index_counts
+    from tssa.index.listing import MARKER, render_listing
+
+    root: Path = args.root
+    if root.exists() and not root.is_dir():
+        raise NotAFolderError(f"{root}: is a file; give the folder that holds the packages")
+    json_path: Path = args.json or root / "index.json"
+    listing_path: Path = args.listing or root / "README.md"
+    index = build_index(root, [json_path, listing_path, *([args.html] if args.html else [])])
+    outputs: dict[Path, tuple[str, str]] = {
+        json_path: (render_json(index), '"format": "tssa-index/'),
+        listing_path: (render_listing(index, root, listing_path), MARKER),
+    }
+    if args.html is not None:
+        from tssa.index.html import render_html
+
+        outputs[args.html] = (render_html(index, root, args.html), HTML_MARKER)
+    for path, (_, marker) in outputs.items():
+        _refuse_foreign(path, marker)
+    if args.check:
+        stale = [path for path, (content, _) in outputs.items() if _current(path) != content]
+        for path in stale:
+            print(f"{path}: out of date; run: tssa index {root}")
+        if not stale:
+            print(f"{', '.join(str(path) for path in outputs)}: up to date")
+        return ExitCode.FINDINGS if stale else ExitCode.OK
+    for path, (content, _) in outputs.items():
+        if _current(path) != content:
+            _write(path, content)
+    counts = index_counts(index)
+    summary = ", ".join(f"{counts[state]} {STATE_TITLES[state].lower()}" for state in STATES)
+    packages = len(index["packages"])
+    print(f"{packages} {'package' if packages == 1 else 'packages'} ({summary}) -> {', '.join(map(str, outputs))}")
+    for problem in index["problems"]:
+        print(f"  {problem['path']}: {problem['message']}")
+    return ExitCode.OK
+
+
+def render_json(index: dict[str, Any]) -> str:
+    return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _refuse_foreign(path: Path, marker: str) -> None:
+    """Stop before writing anything when an output path holds a file that is not ours."""
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_file():
+        raise NotOursError(f"{path}: is not a regular file; give another path")
+    content = _current(path)
+    if content is None or marker not in content:
+        raise NotOursError(f"{path}: exists and was not written by tssa index; give another path or move it")
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        write_whole(path, content, NEW_FILE_MODE)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written: {error.strerror or error}") from None

@@ -1,0 +1,71 @@
+"""A package's answers file: its name, the keys tssa reads, and the lenient ways to read it.
+
+`tssa check` needs only the template version (`_commit`) and the project's
+name, and must start fast, so `read_answers` reads those two lines itself,
+without a YAML library. `read_answer_values` parses the whole file for adopt,
+index and insights; `tssa update`, which must refuse a bad file with a
+reason, reads it in `tssa.reading.recorded`. Each reads a bounded regular file only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tssa.reading.files import FileRefusedError, read_regular
+
+ANSWERS_FILE = ".copier-answers.yml"
+ANSWERS_LIMIT = 256 * 1024
+# Written by copier: where the template came from, and the version that made the package.
+SOURCE_KEY = "_src_path"
+COMMIT_KEY = "_commit"
+# Questions of copier.yml that tssa reads back.
+PROJECT_KEY = "project_name"
+MATURITY_KEY = "cncf_maturity"
+_VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)")
+
+
+@dataclass(frozen=True)
+class RecordedTemplate:
+    """The template version and project a package's answers file records, where it says."""
+
+    template: str | None = None
+    """The template version (`0.1.0`), when `_commit` names a release (`v0.1.0`, `0.1.0.post3`)."""
+    commit: str | None = None
+    project: str | None = None
+
+
+def _answer(text: str, key: str) -> str | None:
+    match = re.search(rf"^{key}:[ \t]*(.*?)[ \t]*$", text, re.MULTILINE)
+    if match is None:
+        return None
+    value = match.group(1)
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value or None
+
+
+def read_answers(folder: Path) -> RecordedTemplate:
+    """The template version and project name a package's answers file records, if it has one."""
+    path = folder / ANSWERS_FILE
+    try:
+        data = read_regular(path, ANSWERS_LIMIT, follow_links=False)
+    except FileRefusedError:
+        return RecordedTemplate()
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    commit = _answer(text, COMMIT_KEY)
+    version = _VERSION.match(commit) if commit else None
+    return RecordedTemplate(version.group(1) if version else None, commit, _answer(text, PROJECT_KEY))
+
+
+def read_answer_values(folder: Path) -> dict[str, Any]:
+    """Every answer of a package's answers file; none when it is missing, too large, no regular file or not YAML."""
+    import yaml  # here, not at the top: `tssa check` starts without it
+
+    try:
+        data = yaml.safe_load(read_regular(folder / ANSWERS_FILE, ANSWERS_LIMIT, follow_links=False).decode("utf-8"))
+    except (FileRefusedError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,489 @@
+"""Check package documents: what is missing, unfilled or wrong.
+
+Every finding has a file, a line, a stable code and one line of message. The
+codes are the rules in `tssa.reading.rules`; their numbers never change meaning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from tssa.reading.answers import ANSWERS_FILE, RecordedTemplate, read_answers
+from tssa.reading.conflicts import is_conflict_marker
+from tssa.reading.files import Problem, ReadResult, read_document
+from tssa.reading.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
+from tssa.reading.outline import (
+    CURRENT_TEMPLATE,
+    DOCUMENTS,
+    JOINT_README,
+    README_CLOSING,
+    README_FIELDS,
+    Document,
+    MetadataRow,
+)
+from tssa.reading.package import PACKAGE_FILENAMES, PackageFile
+from tssa.reading.resolve import Resolution, Status, current_outline, normalize, resolve, resolve_for_version
+from tssa.reading.rules import RULES, Finding
+from tssa.reading.tables import all_tables
+from tssa.workers import run_in_workers
+
+# The code of each reason `tssa.reading.files` gives for not reading a file or folder.
+_PROBLEM_CODES = {problem: next(rule.code for rule in RULES if rule.name == problem.value) for problem in Problem}
+
+
+@dataclass
+class DocumentReport:
+    """What the check found in one file."""
+
+    file: PackageFile
+    findings: list[Finding] = field(default_factory=list)
+    sections_written: int = 0
+    sections_total: int = 0
+    outline: str = "current"
+    """The guide outline version the document was judged against ("2019", ..., "current")."""
+
+
+_DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
+_URL = re.compile(r"^https?://\S+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where `lines_of` splits
+# What the guide and our template show as examples: the guide's sample project (whose name is
+# also in the template's sample channels), reserved example domains and the guide's sample links.
+_EXAMPLE = re.compile(
+    r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
+    re.IGNORECASE,
+)
+
+
+def _leads_package(path: Path) -> bool:
+    """Whether this file is the first document of its package folder (package-wide findings go there)."""
+    for document in DOCUMENTS:
+        for name in (document.filename, *document.old_filenames):
+            if (path.parent / name).is_file():
+                return name == path.name
+    return True
+
+
+Linter = Callable[[Path, str], list[Finding]]
+"""Lint findings for a document's path and text (`tssa check --lint` passes the TAG's lint)."""
+
+
+def check_file(file: PackageFile, lint: Linter | None = None) -> DocumentReport:
+    """Check one document against the outline it was written for."""
+    return check_and_parse(file, lint)[0]
+
+
+@without_cycle_collection  # paragraphs are parsed on demand, after `parse`: keep that linear too
+def check_and_parse(
+    file: PackageFile, lint: Linter | None = None
+) -> tuple[DocumentReport, str | None, MarkdownDocument]:
+    """Check one document; also return its text (None when it was not read) and its parse, for reuse."""
+    report = DocumentReport(file)
+    found = report.findings.append
+    path = file.path
+    if path.name in file.document.old_filenames:
+        found(Finding(path, 1, "TSSA003", f"{path.name} is the old name; rename it {file.document.filename}"))
+    if file.refusal is not None:
+        result = ReadResult(None, file.refusal.message, kind=file.refusal.problem)
+    else:
+        report.findings.extend(_leftover_file_findings(path))
+        result = read_document(path)
+    recorded = read_answers(path.parent)
+    # A file that cannot be read has written nothing of its document's sections.
+    parsed = parse(result.text or "")
+    resolution = resolve_for_version(file.document, parsed, recorded.template)
+    judged = not _is_other_readme(file.document, parsed, resolution)
+    if not judged:
+        resolution = Resolution(resolution.outline, ())
+    report.outline = resolution.outline.outline
+    counted = [entry for entry in resolution.entries if entry.counts_for_progress]
+    report.sections_total = len(counted)
+    report.sections_written = sum(entry.status is Status.WRITTEN for entry in counted)
+    if result.problem:
+        code = _PROBLEM_CODES[result.kind or Problem.UNREADABLE]
+        found(Finding(path, result.line, code, f"{path.name} {result.problem}"))
+    if result.text is None:
+        return report, None, parsed
+    text = result.text
+    report.findings.extend(_version_findings(path, file.document, parsed, resolution, recorded))
+    report.findings.extend(_section_findings(path, resolution))
+    if resolution.outline.has_metadata:
+        report.findings.extend(_metadata_findings(path, parsed, resolution.outline))
+    if file.document.key == "readme" and judged:
+        report.findings.extend(_readme_findings(path, parsed))
+    report.findings.extend(_link_findings(path, parsed))
+    report.findings.extend(_line_findings(path, text, parsed))
+    if not _is_sample_project(recorded, parsed):
+        report.findings.extend(_example_findings(path, text, parsed))
+    if lint is not None:
+        report.findings.extend(lint(path, text))
+    _place_in_sections(report.findings, resolution)
+    report.findings.sort(key=lambda finding: (finding.line, finding.code))
+    return report, text, parsed
+
+
+def _is_other_readme(document: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
+    """A README next to an assessment that is not a joint README at all (a project page, an index).
+
+    A joint README has one of its lines (`Completed:`, `Security reviewers:`, ...), or its
+    recommendations, or a title that calls it an assessment and some of its sections; a page
+    with only a `Background` or a `Summary` is the project's own.
+    """
+    if document.key != "readme":
+        return False
+    texts = [normalize(block.text) for block in parsed.blocks if block.kind == "paragraph"]
+    texts += [normalize(lead.text) for lead in parsed.leads]
+    if any(text.startswith(normalize(name)) for name in (*README_FIELDS, README_CLOSING) for text in texts):
+        return False
+    found = [entry for entry in resolution.entries if entry.status is not Status.MISSING]
+    if any(entry.key.split("/")[0] == "recommendations" for entry in found):
+        return False
+    title = next((heading.text for heading in parsed.headings if heading.level == 1), "")
+    return not (found and _ASSESSMENT_TITLE.search(title))
+
+
+_ASSESSMENT_TITLE = re.compile(r"assessment|review", re.IGNORECASE)
+
+
+def _place_in_sections(findings: list[Finding], resolution: Resolution) -> None:
+    """Give each finding that has no section yet the section its line is in."""
+    starts = sorted(
+        (entry.heading.heading.line, entry.heading.end_line, entry.key)
+        for entry in resolution.entries
+        if entry.heading is not None
+    )
+    for index, finding in enumerate(findings):
+        if finding.section is not None:
+            continue
+        inside = [key for start, end, key in starts if start <= finding.line <= max(start, end)]
+        if inside:
+            findings[index] = replace(finding, section=inside[-1])
+
+
+def _version_findings(
+    path: Path, document: Document, parsed: MarkdownDocument, resolution: Resolution, recorded: RecordedTemplate
+) -> list[Finding]:
+    findings: list[Finding] = []
+    outline = resolution.outline
+    if recorded.template is None and outline.outline != "current":
+        current = resolve(current_outline(document), parsed)
+        missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
+        added = [
+            entry.outline.section.title
+            for entry in current.entries
+            if entry.key in missing
+            and entry.outline.section.required
+            and not entry.outline.section.topic
+            and entry.outline.parent_key not in missing
+        ]
+        old_rows = {row.name for row in outline.metadata_rows}
+        rows = [
+            f'the metadata row "{row.name}"'
+            for row in document.metadata_rows
+            if row.required and row.name not in old_rows
+        ]
+        named = [f'"{title}"' for title in added] + rows
+        shown = ", ".join(named[:4]) + (", ..." if len(named) > 4 else "")
+        name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"
+        message = f"written for the guide's {name}; it is judged against that outline"
+        if named:
+            message += f" (the current outline adds {shown})"
+        findings.append(Finding(path, 1, "TSSA107", message))
+    if recorded.template is not None and recorded.template != CURRENT_TEMPLATE and _leads_package(path):
+        from tssa.reading.outline import template_order
+
+        if template_order(recorded.template) < template_order(CURRENT_TEMPLATE):
+            findings.append(
+                Finding(
+                    path.parent / ANSWERS_FILE,
+                    1,
+                    "TSSA108",
+                    f"the package is from template v{recorded.template}; "
+                    f"template v{CURRENT_TEMPLATE} is available: run tssa update",
+                )
+            )
+    return findings
+
+
+def _is_sample_project(recorded: RecordedTemplate, parsed: MarkdownDocument) -> bool:
+    """Whether the package is about the guide's sample project itself (then its name is no leftover)."""
+    if recorded.project is not None:
+        return "flibble" in recorded.project.casefold()
+    title = next((heading.text for heading in parsed.headings if heading.level == 1), "")
+    return "flibble" in title.casefold()
+
+
+def _comment_spans(parsed: MarkdownDocument) -> list[tuple[int, int]]:
+    """The first and last line of each top-level HTML comment."""
+    return [(block.line, block.end_line) for block in parsed.blocks if block.is_comment]
+
+
+def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
+    """One finding per example value, at its first line, naming the other lines it is on."""
+    # One pass over the whole text: no example value spans a line break, so each match is on one line.
+    matches = list(_EXAMPLE.finditer(text))
+    if not matches:
+        return []
+    code, comments = parsed.code_lines, _comment_spans(parsed)
+    starts = [found.end() for found in _LINE_BREAK.finditer(text)]  # where lines 2, 3, ... start
+    lines_of_value: dict[str, list[int]] = {}
+    shown_value: dict[str, str] = {}
+    for match in matches:
+        shown_value.setdefault(match.group(0).casefold(), match.group(0))
+        number = bisect_right(starts, match.start()) + 1
+        if number in code or any(first <= number <= last for first, last in comments):
+            continue
+        seen = lines_of_value.setdefault(match.group(0).casefold(), [])
+        if not seen or seen[-1] != number:
+            seen.append(number)
+    findings: list[Finding] = []
+    for value, numbers in lines_of_value.items():
+        message = f'example value "{shown_value[value]}" left in: put in the project\'s own'
+        if len(numbers) > 1:
+            others = ", ".join(map(str, numbers[1:6])) + (", ..." if len(numbers) > 6 else "")
+            message += f" (also on line{'s' if len(numbers) > 2 else ''} {others})"
+        findings.append(Finding(path, numbers[0], "TSSA405", message))
+    return findings
+
+
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 24
+
+
+def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[DocumentReport]:
+    """Check many documents, spread over the machine's cores when there are enough."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < _PARALLEL_FROM or workers < 2:
+        return [check_file(file, lint) for file in files]
+    return run_in_workers(partial(check_file, lint=lint), files, workers)
+
+
+# A hands-on section that says there was none (`X did not receive a hands-on assessment`) needs
+# no details, findings or result under it.
+_HANDS_ON = "hands-on-assessment"
+_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
+_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]on\b", re.IGNORECASE)
+
+
+def _declined(resolution: Resolution) -> set[str]:
+    """The keys of sections that say they were not done (no hands-on assessment): their parts are not asked for."""
+    entry = next((entry for entry in resolution.entries if entry.key == _HANDS_ON), None)
+    if entry is None or entry.heading is None:
+        return set()
+    texts = [block.text or block.source for block in entry.heading.blocks if not block.is_comment]
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
+    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
+        return set()
+    return {_HANDS_ON}
+
+
+def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
+    findings: list[Finding] = []
+    previous_line = 1
+    parents_missing: set[str] = _declined(resolution)
+    for entry in resolution.entries:
+        section, key = entry.outline.section, entry.key
+        kind = "topic" if section.topic else "section"
+        line = entry.line
+        if line is None:
+            if entry.outline.parent_key in parents_missing:
+                parents_missing.add(key)
+                continue  # the parent's finding covers it
+            parents_missing.add(key)
+            code = "TSSA106" if section.topic else "TSSA101" if section.required else "TSSA102"
+            if (section.topic and not section.required) or section.example:
+                continue
+            findings.append(Finding(path, previous_line, code, f'{kind} "{section.title}" is missing', key))
+            continue
+        previous_line = line
+        if entry.heading is None:
+            continue  # a bullet or lead-in: it holds its own text
+        written = entry.heading.heading.text
+        if entry.by_alias:
+            message = f'"{written}" is an old name; call it "{section.title}"'
+            findings.append(Finding(path, line, "TSSA105", message, key))
+        if entry.status is Status.UNFILLED:
+            message = f'{kind} "{section.title}" holds only the guidance'
+            if section.rendered and any(not block.is_comment for block in entry.heading.blocks):
+                message = f'{kind} "{section.title}" holds only what the template wrote; its guide asks for more'
+            findings.append(Finding(path, line, "TSSA103", message, key))
+        elif entry.status is Status.EMPTY and not section.children and section.required:
+            findings.append(Finding(path, line, "TSSA104", f'{kind} "{section.title}" is empty', key))
+    return findings
+
+
+def _metadata_table(parsed: MarkdownDocument, rows: tuple[MetadataRow, ...]) -> Table | None:
+    names = {normalize(name) for row in rows for name in (row.name, *row.aliases)}
+    for table in all_tables(parsed):
+        keys = [normalize(row[0]) for row in table.rows if row] + [normalize(cell) for cell in table.header[:1]]
+        if sum(key in names for key in keys) >= 2:
+            return table
+    return None
+
+
+def _metadata_findings(path: Path, parsed: MarkdownDocument, outline: Document) -> list[Finding]:
+    table = _metadata_table(parsed, outline.metadata_rows)
+    if table is None:
+        listed = ", ".join(row.name for row in outline.metadata_rows[:3])
+        return [Finding(path, 1, "TSSA201", f"no metadata table ({listed}, ...)", "metadata")]
+    rows: dict[str, tuple[int, str]] = {}
+    all_rows = [(table.line, table.header), *zip(table.row_lines, table.rows, strict=True)]
+    for line, cells in all_rows:
+        if len(cells) >= 2:
+            rows.setdefault(normalize(cells[0]), (line, cells[1].strip()))
+    findings: list[Finding] = []
+    for row in outline.metadata_rows:
+        entry = next((rows[key] for key in map(normalize, (row.name, *row.aliases)) if key in rows), None)
+        if entry is None:
+            if row.required:
+                message = f'metadata row "{row.name}" is missing'
+                findings.append(Finding(path, table.line, "TSSA202", message, "metadata"))
+            continue
+        findings.extend(_metadata_value_findings(path, parsed, row, *entry))
+    return findings
+
+
+def _metadata_value_findings(
+    path: Path, parsed: MarkdownDocument, row: MetadataRow, line: int, value: str
+) -> list[Finding]:
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    if _is_instruction(row, value, [link.href for link in parsed.links if link.line == line]):
+        message = f'metadata row "{row.name}" still holds the guide\'s instruction: "{shown}"'
+        return [Finding(path, line, "TSSA103", message, "metadata")]
+    if value.rstrip(".").casefold() == _NOT_GIVEN:
+        message = f'metadata row "{row.name}" is not given yet'
+        return [Finding(path, line, "TSSA103", message, "metadata")]
+    if row.allowed and not _is_allowed(value, row.allowed):
+        code = "TSSA203" if row.name == "Assessment Stage" else "TSSA204"
+        allowed = ", ".join(row.allowed)
+        return [Finding(path, line, code, f'{row.name} is "{shown}"; allowed: {allowed}', "metadata")]
+    if row.is_url:
+        hrefs = [link.href for link in parsed.links if link.line == line]
+        if not _URL.match(value) and not any(_URL.match(href) for href in hrefs) and not _STARTS_WITH_URL.match(value):
+            message = f'Software is "{shown}", not a link to the repository'
+            return [Finding(path, line, "TSSA205", message, "metadata")]
+    return []
+
+
+# An allowed value, alone or followed by a full stop, colon, dash or bracket and an explanation
+# (`No. The primary function is ...`, `Incomplete.`); `Yes, partly` stays a hedge.
+_ANSWER_THEN_EXPLANATION = re.compile(r"^\W*(\w+)\W*$|^\W*(\w+)\**\s*(?:[.:(\u2013\u2014]|\s-\s)")
+# A value that starts with the address and says more (`https://... (mirrored at ...)`), or an
+# HTML cell holding a link, which reads as its address, then its text.
+_STARTS_WITH_URL = re.compile(r"^<?https?://\S+\s")
+
+
+def _is_allowed(value: str, allowed: tuple[str, ...]) -> bool:
+    match = _ANSWER_THEN_EXPLANATION.match(value)
+    word = (match.group(1) or match.group(2)) if match else None
+    return word is not None and word.casefold() in {name.casefold() for name in allowed}
+
+
+# What the template writes where a question was left empty: the authors still have to fill it.
+_NOT_GIVEN = "not given"
+_INSTRUCTION = re.compile(r"^\W*(?:a link|link to|url\b)", re.IGNORECASE)
+
+
+def _is_instruction(row: MetadataRow, value: str, hrefs: list[str]) -> bool:
+    """A value that is still the guide's explanation of the row, such as "Yes or No. Is the ..."."""
+    if row.allowed:
+        words = set(re.findall(r"\w+", value.casefold()))
+        return sum(allowed.casefold() in words for allowed in row.allowed) >= 2
+    return row.is_url and not hrefs and not _URL.search(value) and _INSTRUCTION.match(value) is not None
+
+
+def _readme_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    # Top-level paragraphs, and list items (`* **Project team**: ...`) as the lead-ins they are.
+    texts = [block.text for block in parsed.blocks if block.kind == "paragraph"]
+    texts += [lead.text for lead in parsed.leads]
+    # Template versions before 0.2.0 wrote the tracking issue as a section of its own.
+    texts += [heading.text for heading in parsed.headings]
+    return [
+        Finding(path, 1, "TSSA206", f'the line "{name}: ..." is missing')
+        for name in (*README_FIELDS, README_CLOSING)
+        if not any(normalize(text).startswith(normalize(name)) for text in texts)
+    ]
+
+
+def repository_root(folder: Path) -> Path | None:
+    """Where root-relative links start: the nearest of the folder above `community/` (the TAG's
+    repository), the folder above `projects/` (the TOC's) and the top of a git work tree."""
+    for parent in (folder, *folder.parents):
+        if parent.name == "community":
+            return parent.parent
+        if parent.name == "projects" and parent.parent.name != "assessments":
+            return parent.parent
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def _judged(target: Path, folder: Path, root: Path | None) -> bool:
+    """Whether a missing link target is a defect we can tell from here.
+
+    In a repository, any target inside it. Outside one, where the package will
+    live decides what its links reach: the package's own assessments and the
+    folders below it are judged. The joint README is written last, so an
+    assessment may link to it before it exists.
+    """
+    if root is not None:
+        return root == target or root in target.parents
+    if target.name == JOINT_README.filename and target.parent == folder:
+        return False  # the joint README comes last, after the review: an assessment may link to it before
+    return (target.name in PACKAGE_FILENAMES and target.parent == folder) or folder in target.parent.parents
+
+
+def _link_findings(path: Path, parsed: MarkdownDocument) -> list[Finding]:
+    findings: list[Finding] = []
+    anchors = parsed.anchors
+    folder = Path(os.path.abspath(path.parent))
+    root = repository_root(folder)
+    for link in parsed.links:
+        href = link.href.strip()
+        if href.startswith("#"):
+            if unquote(href[1:]).lower() not in anchors:
+                findings.append(Finding(path, link.line, "TSSA301", f"link {href} has no matching heading"))
+            continue
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path or href.startswith("//"):
+            continue
+        relative = unquote(parts.path)
+        if relative.startswith("/"):
+            if root is None:
+                continue  # read from the repository's root, and there is none here
+            target = Path(os.path.normpath(root / relative.lstrip("/")))
+        else:
+            target = Path(os.path.normpath(folder / relative))
+        if _judged(target, folder, root) and not target.exists():
+            where = " in the repository" if relative.startswith("/") else ""
+            message = f"link {parts.path} points to a missing file{where}"
+            findings.append(Finding(path, link.line, "TSSA302", message))
+    return findings
+
+
+def _leftover_file_findings(path: Path) -> list[Finding]:
+    """Files an update or a merge leaves next to the document: changes it could not apply, backups."""
+    findings: list[Finding] = []
+    rejected, backup = path.with_name(path.name + ".rej"), path.with_name(path.name + ".orig")
+    if rejected.exists():
+        message = f"{rejected.name} holds changes an update could not apply; apply them by hand, then delete it"
+        findings.append(Finding(path, 1, "TSSA403", message))
+    if backup.exists():
+        findings.append(Finding(path, 1, "TSSA404", f"{backup.name} is a backup left by a merge; delete it"))
+    return findings
+
+
+def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
+    findings: list[Finding] = []
+    for number, line in enumerate(lines_of(text), start=1):
+        if is_conflict_marker(line):
+            findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
+        elif number not in parsed.code_lines and _DRAFT_LINE.match(line):
+            findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
+    return findings

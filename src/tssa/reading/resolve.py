@@ -1,0 +1,589 @@
+"""Resolve a parsed document against the outline: which heading, bullet or lead-in stands for what.
+
+One resolver serves `tssa check` (what is written, missing or unfilled) and
+`tssa update` (which heading starts which section of the merge). A section
+or topic is found, in this order:
+
+- as a heading at any level whose title is one of its names, ignoring case,
+  numbering (`3.`, `iv)`), bold, trailing punctuation and emoji shortcodes;
+  a heading inside its parent's heading wins over one elsewhere; a combined
+  heading (`Goals and Non-goals`, `Goals / Non-goals`) stands for each part;
+- as a heading the author renamed that still holds the section's guide comment;
+- as a heading that is no outline name but starts or ends with one of its
+  names (`Background information`, `Project overview`);
+- as a list item or paragraph that starts with one of its names (plain or
+  bold, followed by `.`, `:`, `-` or the end of the line), first inside its
+  parent's heading, then anywhere; as the metadata table (for Metadata); or
+  as the first cell of a table row.
+
+Older names (`aliases`) are found too and flagged; other names in use
+(`variants`) are found silently. Which outline a document is judged by
+(2019, 2021, 2023, current, or its template version) is `resolve_for_version`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from tssa.reading.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
+from tssa.reading.outline import (
+    README_CLOSING,
+    Document,
+    OutlineSection,
+    WalkedSection,
+    outline_for_template,
+    outlines_for,
+)
+from tssa.reading.renames import former_section_keys
+from tssa.reading.tables import all_tables
+
+
+class Status(Enum):
+    WRITTEN = "written"
+    UNFILLED = "unfilled"  # holds only our guidance, or only what the template rendered above it
+    EMPTY = "empty"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An outline section or topic and what the document has for it."""
+
+    outline: WalkedSection
+    heading: DocumentSection | None
+    lead_line: int | None
+    by_alias: bool
+    status: Status
+
+    @property
+    def key(self) -> str:
+        return self.outline.key
+
+    @property
+    def line(self) -> int | None:
+        """Where the document has it: its heading or its lead-in."""
+        return self.heading.heading.line if self.heading is not None else self.lead_line
+
+    @property
+    def counts_for_progress(self) -> bool:
+        """Leaves carry the text; a parent is done when its children are."""
+        return not self.outline.section.children and self.outline.section.required
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Every section and topic of an outline, in outline order, as one document has them."""
+
+    outline: Document
+    entries: tuple[Resolved, ...]
+
+    def heading_keys(self) -> dict[int, str]:
+        """The outline key of each heading (by line) that stands for a section or topic."""
+        keys: dict[int, str] = {}
+        for entry in self.entries:
+            if entry.heading is not None:
+                keys.setdefault(entry.heading.heading.line, entry.key)
+        return keys
+
+    def found(self) -> int:
+        return sum(entry.status is not Status.MISSING for entry in self.entries)
+
+    def missing_required(self) -> int:
+        return sum(entry.status is Status.MISSING and entry.outline.section.required for entry in self.entries)
+
+
+_NUMBERING = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[ivx]+|[a-h])[.):]|\d+(?:\.\d+)+|\d+)\s+", re.IGNORECASE)
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_COMBINED = re.compile(r"\s+(?:and|&)\s+|\s*[/,+]\s*")
+
+
+def _undecorated(title: str) -> str:
+    text = _SHORTCODE.sub(" ", title.casefold())
+    return _NUMBERING.sub("", text.strip())
+
+
+@lru_cache(maxsize=8192)
+def normalize(title: str) -> str:
+    """A title reduced to what matters for matching."""
+    text = re.sub(r"\s&\s", " and ", _undecorated(title))
+    text = re.sub(r"[^\w/]+", " ", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    return re.sub(r"\s+", " ", text).strip(" _")
+
+
+def _singular(name: str) -> str:
+    return " ".join(word.removesuffix("s") for word in name.split(" "))
+
+
+@lru_cache(maxsize=8192)  # the same headings meet the same outlines in document after document
+def _claims(title: str, names: frozenset[str]) -> tuple[str, ...]:
+    """The names a heading stands for: its own, or the parts of a combined heading that are outline
+    names (`Goals / Non-goals`; `Non-goals / Out of scope` stands for Non-goals)."""
+    whole = normalize(title)
+    if whole in names:
+        return (whole,)
+    pieces = [normalize(piece) for piece in _COMBINED.split(_undecorated(title))]
+    if len(pieces) < 2:
+        return (whole,)
+    parts = [_named(piece, names) for piece in pieces]
+    if all(parts):
+        return tuple(part for part in parts if part)
+    exact = [part for piece, part in zip(pieces, parts, strict=True) if part and _singular(piece) == _singular(part)]
+    return tuple(exact) if exact else (whole,)
+
+
+def _named(part: str, names: frozenset[str]) -> str | None:
+    """The outline name a part of a combined heading stands for: itself, its plural or singular, or
+    the name it starts or ends with."""
+    if part in names:
+        return part
+    single = _singular(part)
+    same = [name for name in names if _singular(name) == single]  # `Goal & non-goal`
+    if same:
+        return max(same, key=len)
+    longer = [name for name in names if part.startswith(name + " ") or part.endswith(" " + name)]
+    return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
+
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
+_EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
+_INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _clean_lead(text: str) -> str:
+    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", _INLINE_TAG.sub("", text)))
+    text = _EMPHASIS.sub("", text).strip()
+    return _NUMBERING.sub("", text)
+
+
+def _lead_pattern(name: str) -> str:
+    words = [re.escape(word) for word in re.findall(r"[^\W_]+", name)]
+    return r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)"
+
+
+@lru_cache(maxsize=1024)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What a cleaned lead starts with when it names one of `names` (one pattern: one match per lead)."""
+    return re.compile("|".join(f"(?:{_lead_pattern(name)})" for name in names), re.IGNORECASE)
+
+
+_TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
+
+
+_BOLD_START = re.compile(
+    r"^\W*?(?:\*\*|__|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:\*\*|__|</b>|</strong>)", re.IGNORECASE
+)
+_COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
+
+
+def _label_names(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a lead-in's label (its bold start, up to four words before a colon, or a line of up to four
+    words) starts with a name: `**Critical Features**: ...`, `Critical components: ...`."""
+    if _TOC_ENTRY.match(text):
+        return False
+    match = _BOLD_START.match(text) or _COLON_LABEL.match(_clean_lead(text))
+    # a short line of its own is a label too (`* Critical components`, then a list below it)
+    label = normalize(match.group("label") if match is not None else _clean_lead(text))
+    if not label or len(label.split(" ")) > 4:
+        return False
+    return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
+
+
+def _line_inside(line: int, parent: DocumentSection) -> bool:
+    return parent.heading.line < line <= parent.end_line
+
+
+def _is_empty(table: Table) -> bool:
+    return all(not cell.strip() for row in table.rows for cell in row)
+
+
+def _counts_as_text(block: Block, empty_tables: set[int]) -> bool:
+    if block.is_comment:
+        return False
+    if block.kind == "paragraph" and block.source.lstrip().startswith(f"{README_CLOSING}:"):
+        return False  # the README's closing line belongs to the document, not to its last section
+    return not (block.kind == "table" and block.line in empty_tables)
+
+
+def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int]) -> Status:
+    blocks = section.blocks
+    texts = [index for index, block in enumerate(blocks) if _counts_as_text(block, empty_tables)]
+    guides = [index for index, block in enumerate(blocks) if block.guide_key is not None]
+    if item.section.rendered and guides and len(texts) == 1 and texts[0] in (guides[0] - 1, guides[-1] + 1):
+        # only the one block the template wrote next to its guide (an answer, a table), which asks for more
+        return Status.UNFILLED
+    if texts:
+        return Status.WRITTEN
+    # our guidance, or a table skeleton with every cell still empty
+    if guides or any(block.kind == "table" for block in blocks):
+        return Status.UNFILLED
+    return Status.EMPTY
+
+
+@dataclass(frozen=True)
+class _ItemNames:
+    """The names of one outline section or topic, as the resolver compares them."""
+
+    names: tuple[str, ...]  # as written: the title, the aliases, the variants
+    normalized: tuple[str, ...]  # each name normalized, in the same order
+    distinct: tuple[str, ...]  # the normalized names without repeats, in order
+    by_alias: tuple[bool, ...]  # for each distinct name: whether it is an older name, not the title
+    singular: tuple[str, ...]  # each normalized name without plural endings
+
+
+def _item_names(section: OutlineSection) -> _ItemNames:
+    names = section.names
+    normalized = tuple(normalize(name) for name in names)
+    distinct = tuple(dict.fromkeys(normalized))
+    title, *older = (normalize(name) for name in (section.title, *section.aliases))
+    by_alias = tuple(name != title and name in older for name in distinct)
+    return _ItemNames(names, normalized, distinct, by_alias, tuple(_singular(name) for name in normalized))
+
+
+@dataclass(frozen=True)
+class _OutlineFacts:
+    """What the resolver needs of an outline, worked out once per outline."""
+
+    outline: Document
+    names: frozenset[str]
+    renames: dict[str, str]
+    items: dict[str, _ItemNames]  # by key
+
+
+_FACTS: dict[int, _OutlineFacts] = {}
+
+
+def _facts(outline: Document) -> _OutlineFacts:
+    facts = _FACTS.get(id(outline))
+    if facts is None or facts.outline is not outline:
+        names = frozenset(normalize(name) for item in outline.walk() for name in item.section.names)
+        items = {item.key: _item_names(item.section) for item in outline.walk()}
+        facts = _FACTS[id(outline)] = _OutlineFacts(outline, names, former_section_keys(outline), items)
+        if len(_FACTS) > 256:  # outlines made on the fly: forget the oldest
+            del _FACTS[next(iter(_FACTS))]
+    return facts
+
+
+class _DocumentFacts:
+    """What the resolver needs of a document whatever the outline: worked out once, though a document is
+    resolved against each outline version it may follow."""
+
+    def __init__(self, parsed: MarkdownDocument) -> None:
+        self.parsed = parsed
+        self.heads = parsed.walk()
+        self.lines = [head.heading.line for head in self.heads]
+        self.ends = [head.end_line for head in self.heads]
+        self.whole = [normalize(head.heading.text) for head in self.heads]
+        self.singular_whole = [_singular(whole) for whole in self.whole]
+        self.guides = [
+            next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
+        ]
+        self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+        # Each lead cleaned for matching; a table of contents entry names a section without writing it.
+        self.cleaned_leads = [
+            (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
+        ]
+        self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
+        self.resolutions: dict[int, tuple[Document, Resolution]] = {}
+
+    def lead_lines(self, names: tuple[str, ...]) -> tuple[int, ...]:
+        """The lines, in order, of the leads that start with one of `names`."""
+        lines = self._lead_lines.get(names)
+        if lines is None:
+            match = _names_pattern(names).match
+            lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
+        return lines
+
+
+_LAST_DOCUMENT: list[_DocumentFacts] = []  # the document resolved last: its next outline version reuses it
+
+
+def _document_facts(parsed: MarkdownDocument) -> _DocumentFacts:
+    if not _LAST_DOCUMENT or _LAST_DOCUMENT[0].parsed is not parsed:
+        _LAST_DOCUMENT[:] = [_DocumentFacts(parsed)]
+    return _LAST_DOCUMENT[0]
+
+
+class _Resolver:
+    def __init__(self, outline: Document, parsed: MarkdownDocument) -> None:
+        self.outline = outline
+        self.parsed = parsed
+        document = self.document = _document_facts(parsed)
+        self.heads = document.heads
+        self.lines, self.ends = document.lines, document.ends
+        facts = _facts(outline)
+        self.items = facts.items
+        names = self.names = facts.names
+        self.whole = document.whole
+        self.singular_whole = document.singular_whole
+        self.by_name: dict[str, list[tuple[int, int]]] = {}
+        self.named_heads: set[int] = set()  # headings that stand for outline names
+        for index, head in enumerate(self.heads):
+            for part, name in enumerate(_claims(head.heading.text, names)):
+                self.by_name.setdefault(name, []).append((index, part))
+                if name in names:
+                    self.named_heads.add(index)
+        renames = facts.renames
+        self.guide_of: dict[str, int] = {}
+        for index, key in enumerate(document.guides):
+            if key is not None:
+                self.guide_of.setdefault(renames.get(key, key), index)
+        self.used: set[tuple[int, int]] = set()
+        self.claimed: set[int] = set()
+        self.found: dict[str, int] = {}
+        self.empty_tables = document.empty_tables
+
+    def _inside(self, index: int, parent: int) -> bool:
+        """Whether the heading at `index` is below the one at `parent`."""
+        return self.lines[parent] < self.lines[index] <= self.ends[parent]
+
+    def run(self) -> Resolution:
+        entries = [self._resolve(item) for item in self.outline.walk()]
+        for index, entry in enumerate(entries):
+            if entry.status is Status.MISSING and entry.outline.section.children:
+                line = self._named_by_child(entry.outline, entries)
+                if line is None:
+                    line = self._child_in_place(index, entries)
+                if line is not None:
+                    entries[index] = Resolved(entry.outline, None, line, False, Status.WRITTEN)
+        return Resolution(self.outline, tuple(entries))
+
+    @staticmethod
+    def _named_by_child(item: WalkedSection, entries: list[Resolved]) -> int | None:
+        """A section with no heading of its own whose parts' headings carry its name: `## Recommendations to
+        CNCF` and `## Recommendations to the project` stand for Recommendations too."""
+        names = [f" {normalize(name)} " for name in item.section.names]
+        for entry in entries:
+            if entry.outline.parent_key == item.key and entry.heading is not None:
+                title = f" {normalize(entry.heading.heading.text)} "
+                if any(name in title for name in names):
+                    return entry.heading.heading.line
+        return None
+
+    @staticmethod
+    def _child_in_place(index: int, entries: list[Resolved]) -> int | None:
+        """A section with no heading of its own whose part's heading stands at the section's own level, where
+        the section belongs: `## Design` between `## Intended use` and `## Configuration` is the project design.
+
+        The section's level is that of the headings of its nearest siblings; its place is between them.
+        """
+        item = entries[index].outline
+        siblings = [
+            (position, entry.heading.heading)
+            for position, entry in enumerate(entries)
+            if entry.outline.parent_key == item.parent_key and position != index and entry.heading is not None
+        ]
+        before = [heading for position, heading in siblings if position < index]
+        after = [heading for position, heading in siblings if position > index]
+        nearest = [heading for heading in (before[-1:] + after[:1])]
+        if not nearest:
+            return None
+        level = min(heading.level for heading in nearest)
+        start = before[-1].line if before else 0
+        end = after[0].line if after else None
+        for entry in entries:
+            if entry.outline.parent_key != item.key or entry.heading is None:
+                continue
+            heading = entry.heading.heading
+            if heading.level <= level and start < heading.line and (end is None or heading.line < end):
+                return heading.line
+        return None
+
+    def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
+        parent = self.found.get(item.parent_key)
+        names = self.items[item.key]
+        options: list[tuple[bool, int, int, int]] = []
+        for rank, name in enumerate(names.distinct):
+            for index, part in self.by_name.get(name, ()):
+                if (index, part) in self.used:
+                    continue
+                outside = parent is None or not self._inside(index, parent)
+                options.append((outside, index, rank, part))
+        if options:
+            _, index, rank, part = min(options)
+            self.used.add((index, part))
+            return index, names.by_alias[rank]
+        by_guide = self.guide_of.get(item.key)
+        if by_guide is not None and by_guide not in self.claimed:
+            return by_guide, False
+        return self._heading_with_more_words(item, parent)
+
+    def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
+        """A heading that is not itself an outline name but starts or ends with one (`Background information`,
+        `Project overview`) or differs only in plurals (`Secure development practice`), inside the
+        parent's heading when the parent has one."""
+        item_names = self.items[item.key]
+        names, singular = item_names.normalized, item_names.singular
+        for index, head in enumerate(self.heads):
+            if index in self.claimed or index in self.named_heads:
+                continue
+            if index == 0 and head.heading.level == 1:
+                continue  # the document's title ("Overview of Kite") names the document, not a section
+            if parent is not None and not self._inside(index, parent):
+                continue
+            whole = self.whole[index]
+            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or (
+                self.singular_whole[index] in singular
+            ):
+                self.used.add((index, 0))
+                return index, False
+        return None
+
+    def _lead(self, item: WalkedSection) -> int | None:
+        parent = self.found.get(item.parent_key)
+        names = self.items[item.key].names
+        leads: tuple[Lead, ...] = self.parsed.leads
+        named = self.document.lead_lines(names)
+        if parent is not None:
+            start, end = self.lines[parent], self.ends[parent]
+            line = next((line for line in named if start < line <= end), None)
+            if line is None:
+                inside = (lead for lead in leads if start < lead.line <= end)
+                line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
+            if line is not None:
+                return line
+        if named:
+            return named[0]
+        if item.section.toc:
+            entries = [lead.line for lead in leads if lead.in_list and _TOC_ENTRY.match(lead.text)]
+            return entries[0] if len(entries) >= 3 else None
+        wanted = {normalize(name) for name in names}
+        if item.key == "metadata" and self.outline.metadata_rows:
+            rows = {normalize(name) for row in self.outline.metadata_rows for name in (row.name, *row.aliases)}
+            for table in self.parsed.tables:
+                cells = [normalize(row[0]) for row in (table.header, *table.rows) if row]
+                if sum(cell in rows for cell in cells) >= 2:
+                    return table.line  # the metadata table is the section, heading or not
+        parent = self.found.get(item.parent_key)
+        for table in self.parsed.tables:
+            in_parent = parent is not None and _line_inside(table.line, self.heads[parent])
+            if in_parent and any(normalize(cell) in wanted for cell in table.header):
+                return table.line  # a column of a table in its parent section named after it
+            for row_line, row in zip(table.row_lines, table.rows, strict=True):
+                if row and normalize(row[0]) in wanted:
+                    return row_line
+        return None
+
+    def _resolve(self, item: WalkedSection) -> Resolved:
+        found = self._heading(item)
+        if found is not None:
+            index, by_alias = found
+            self.claimed.add(index)
+            self.found[item.key] = index
+            head = self.heads[index]
+            return Resolved(item, head, None, by_alias, _status(item, head, self.empty_tables))
+        line = self._lead(item)
+        if line is None and item.section.topic:
+            line = self._named_by_parent(item)
+        if line is not None:
+            return Resolved(item, None, line, False, Status.WRITTEN)
+        return Resolved(item, None, None, False, Status.MISSING)
+
+    def _named_by_parent(self, item: WalkedSection) -> int | None:
+        """The text right under the parent's heading, when that heading already names the topic:
+        prose under `Project Design` is the design, under `Project Compliance` the compliance."""
+        parent = self.found.get(item.parent_key)
+        if parent is None:
+            return None
+        head = self.heads[parent]
+        title = self.whole[parent]
+        if not any(title == name or title.endswith(" " + name) for name in map(normalize, item.section.names)):
+            return None
+        texts = [block for block in head.blocks if _counts_as_text(block, self.empty_tables)]
+        return texts[0].line if texts else None
+
+
+def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
+    """Each section and topic of `outline`, in order, with what `parsed` has for it."""
+    known = _document_facts(parsed).resolutions
+    found = known.get(id(outline))
+    if found is None or found[0] is not outline:
+        found = known[id(outline)] = (outline, _Resolver(outline, parsed).run())
+    return found[1]
+
+
+def current_outline(document: Document) -> Document:
+    """The current outline of a document: the last of `outlines_for`, when it is the same as `document`.
+
+    The same object as the one `resolve_for_version` tries, so resolving it again costs nothing.
+    """
+    same = _SAME_AS_CURRENT.get(id(document))
+    if same is None or same[0] is not document:
+        view = outlines_for(document)[-1]
+        same = _SAME_AS_CURRENT[id(document)] = (document, view if view == document else document)
+    return same[1]
+
+
+_SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
+
+
+def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
+    """Whether the document has something `view` added over `older`: it was written for `view` or later."""
+    old_names = {normalize(name) for item in older.walk() for name in item.section.names}
+    for entry in resolution.entries:
+        names = {normalize(name) for name in entry.outline.section.names}
+        if entry.status is not Status.MISSING and not names & old_names:
+            return True
+    old_rows = {row.name for row in older.metadata_rows}
+    added = {
+        normalize(name) for row in view.metadata_rows if row.name not in old_rows for name in (row.name, *row.aliases)
+    }
+    cells = {
+        normalize(cell) for table in parsed.tables for cell in (table.header[:1] + tuple(r[0] for r in table.rows if r))
+    }
+    return bool(added & cells)
+
+
+def _metadata_row_names(parsed: MarkdownDocument) -> set[str]:
+    """The first cell of every table row (and header), normalized: where metadata rows are named."""
+    return {
+        normalize(row[0])
+        for table in all_tables(parsed)
+        for row in (table.header, *table.rows)
+        if row and row[0].strip()
+    }
+
+
+def _missing_rows(view: Document, written: set[str]) -> int:
+    """How many required metadata rows of `view` the document lacks, when it has a metadata table at all.
+
+    The rows tell outlines apart that share their sections: a 2023 document has no
+    Assessment Stage row, which the guide added in 2024.
+    """
+    names = [{normalize(name) for name in (row.name, *row.aliases)} for row in view.metadata_rows if row.required]
+    if not any(name & written for name in names):
+        return 0
+    return sum(not name & written for name in names)
+
+
+def resolve_for_version(document: Document, parsed: MarkdownDocument, template: str | None = None) -> Resolution:
+    """The document resolved against the outline it was written for.
+
+    With `template` (the version a package's answers file records), that
+    template version's outline. Otherwise the guide outline version the text
+    fits best: the most entries found less the required ones missing, never
+    older than a version whose additions the document has; ties go to the
+    newer, and a document with nothing of any outline gets the current one.
+    """
+    if template is not None:
+        return resolve(outline_for_template(document, template), parsed)
+    views = outlines_for(document)
+    resolutions = [resolve(view, parsed) for view in views]
+    floor = 0
+    for index in range(1, len(views)):
+        if _evidence(views[index], views[index - 1], parsed, resolutions[index]):
+            floor = index
+    rows = _metadata_row_names(parsed)
+    scores = [
+        resolution.found() - resolution.missing_required() - _missing_rows(view, rows)
+        for view, resolution in zip(views, resolutions, strict=True)
+    ]
+    if not any(resolution.found() for resolution in resolutions):
+        return resolutions[-1]  # nothing to tell the outline by: the current one
+    best = max(range(floor, len(views)), key=lambda index: (scores[index], index))
+    return resolutions[best]
