@@ -108,7 +108,7 @@ def copier_renderer(source: str, version: str, recorded: dict[str, Any] | None =
     import copier
     from copier.errors import CopierError
 
-    from tssa.copierrun import RenderError, first_line
+    from tssa.reading.copierrun import RenderError, first_line
 
     def render(data: dict[str, Any]) -> dict[str, str]:
         with tempfile.TemporaryDirectory(prefix="tssa-adopt-") as scratch:

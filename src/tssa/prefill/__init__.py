@@ -1,7 +1,7 @@
 """`tssa prefill CHECKOUT`: draft a package's answers and references from the project's own repository.
 
-This module only registers the command; the scan and the writing are imported
-when it runs, so `tssa` starts fast.
+This module only registers the command; the scan and the writing
+(`tssa.prefill.command`) are imported when it runs, so `tssa` starts fast.
 """
 
 from __future__ import annotations
@@ -10,15 +10,6 @@ import argparse
 from pathlib import Path
 
 from tssa.commands import Commands, add_command
-from tssa.errors import NotFoundError, RefusedError
-
-
-class CheckoutNotFoundError(NotFoundError):
-    """The checkout to read is not an existing folder."""
-
-
-class OutputExistsError(RefusedError):
-    """An output file exists already and --force was not given."""
 
 
 def register(commands: Commands[argparse.ArgumentParser]) -> None:
@@ -26,7 +17,7 @@ def register(commands: Commands[argparse.ArgumentParser]) -> None:
     parser = add_command(
         commands,
         "prefill",
-        "tssa.prefill:run_prefill",
+        "tssa.prefill.command:run",
         help="draft answers and references from a project's repository",
         description=(
             "Read a local checkout of the project (no network) and write answers.yml, for "
@@ -39,9 +30,3 @@ def register(commands: Commands[argparse.ArgumentParser]) -> None:
         "--output", "-o", type=Path, default=Path("."), metavar="DIR", help="folder for the two files (default: here)"
     )
     parser.add_argument("--force", action="store_true", help="replace answers.yml and draft.md if they exist")
-
-
-def run_prefill(args: argparse.Namespace) -> int:
-    from tssa.prefill.write import write_prefill
-
-    return write_prefill(args.checkout, args.output, force=args.force)

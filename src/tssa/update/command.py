@@ -26,7 +26,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from tssa import __version__, copierrun
+from tssa import __version__
 from tssa.errors import ExitCode, PackageFolderNotFoundError, RefusedError, TssaError
 from tssa.git import (
     copy_blob,
@@ -39,6 +39,7 @@ from tssa.git import (
     unmerged_stages,
 )
 from tssa.interrupts import STOPPING
+from tssa.reading import copierrun
 from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.conflicts import Conflict, find_conflicts
 from tssa.reading.packagefiles import PackageFiles, read_package

@@ -1,18 +1,31 @@
-"""Write prefill's two files (all or nothing) and print its summary."""
+"""`tssa prefill`: scan the checkout, write its two files (all or nothing), print the summary."""
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
-from tssa.errors import ExitCode
-from tssa.prefill import CheckoutNotFoundError, OutputExistsError
+from tssa.errors import ExitCode, NotFoundError, RefusedError
 from tssa.prefill.detect import detect
 from tssa.prefill.output import answers_yaml, build_draft, draft_markdown, summary_table
 from tssa.safewrite import stage
 
 ANSWERS_FILE = "answers.yml"
 DRAFT_FILE = "draft.md"
+
+
+class CheckoutNotFoundError(NotFoundError):
+    """The checkout to read is not an existing folder."""
+
+
+class OutputExistsError(RefusedError):
+    """An output file exists already and --force was not given."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `prefill` subcommand."""
+    return write_prefill(args.checkout, args.output, force=args.force)
 
 
 def write_prefill(checkout: Path, output: Path, force: bool = False) -> int:

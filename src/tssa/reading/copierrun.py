@@ -1,4 +1,4 @@
-"""Copier, run for `tssa update`: render a version, or update a package; its failures as one line.
+"""Copier, run for `tssa update` and `tssa adopt`: render a template version, or update a package; failures as one line.
 
 Every git command copier runs takes its paths literally (`GIT_LITERAL_PATHSPECS`),
 so a folder named like a pattern (`pkg[x]`) never matches another one.
