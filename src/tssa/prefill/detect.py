@@ -13,14 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from tssa.prefill.gitinfo import Repository, read_repository
 from tssa.prefill.insights_read import Insights, find_insights, read_insights
 from tssa.prefill.languages import count_languages, main_languages
 from tssa.prefill.walk import Tree, scan
 from tssa.reading.filehead import read_head
-from tssa.reading.markdown import lines_of, parse
+from tssa.reading.markdown import inline_text, lines_of, parse
 
 # Project documents, looked for in the root, .github/, .gitlab/ and docs/, by file name without extension.
 DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
@@ -110,7 +108,6 @@ _HTML_H1 = re.compile(r"<h1\b[^>]{0,500}>(.{0,500}?)</h1>", re.IGNORECASE | re.D
 _TAG = re.compile(r"<[^>]*>")
 _COMMUNITY_WORDS = ("community", "contact", "getting help", "get help", "support", "communication")
 MAX_LISTED = 10
-_TITLE_PARSER = MarkdownIt("commonmark")
 MAX_WORKFLOWS_READ = 200
 
 
@@ -258,10 +255,7 @@ def _heading_words(text: str, line: int) -> str:
     """The words of a heading line, without its badges (images and links that hold only images)."""
     lines = lines_of(text)
     source = lines[line - 1] if 0 < line <= len(lines) else ""
-    tokens = _TITLE_PARSER.parse(source)
-    inline = next((token for token in tokens if token.type == "inline"), None)
-    children = inline.children or [] if inline else []
-    return "".join(child.content for child in children if child.type in ("text", "text_special", "code_inline"))
+    return inline_text(source)
 
 
 def _read_security_policy(facts: Facts) -> None:

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from markdown_it import MarkdownIt
-
 from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
 from tssa.reading.files import read_document
 from tssa.reading.markdown import Block, DocumentSection, MarkdownDocument, lines_before, lines_of, parse
@@ -372,7 +370,6 @@ _RECOMMENDATION_LISTS = {
     "project": "recommendations/project-recommendations",
     "additional": "recommendations/additional-recommendations",
 }
-_LIST_PARSER = MarkdownIt("commonmark")
 _MAY_BE_LINE = re.compile(
     r"(?im)^\W*(?:completed|security reviewers|reviewers|project security lead|security lead|"
     r"project team|tracking issue)\W*:"
@@ -463,18 +460,9 @@ def _recommendations(document: MarkdownDocument) -> dict[str, int]:
     for key, outline_key in _RECOMMENDATION_LISTS.items():
         section = outline_section(document, JOINT_README, outline_key)
         if section is not None:
-            counts[key] = sum(_list_items(block.source) for block in section.blocks if block.kind == "list")
+            # the items that say something: the guide's empty `*` bullets do not count
+            counts[key] = sum(block.items for block in section.blocks if block.kind == "list")
     return counts
-
-
-def _list_items(source: str) -> int:
-    """The items of a top-level list that say something (the guide's empty `*` bullets do not count)."""
-    tokens = _LIST_PARSER.parse(source)
-    count = 0
-    for index, token in enumerate(tokens):
-        if token.type == "list_item_open" and token.level == 1 and tokens[index + 1].type != "list_item_close":
-            count += 1
-    return count
 
 
 def _paragraphs(blocks: list[Block]) -> list[Block]:

@@ -1,8 +1,13 @@
 """Read a Markdown file into headings, sections, tables, links and comments.
 
-Built on markdown-it-py (CommonMark plus GitHub tables). Lines are 1-based,
-as an editor shows them. Text taken from the document is plain text: escapes
-are resolved and entities decoded, so a value reads back as it was written.
+Built on pulldown-cmark (through `pyromark`: CommonMark plus GitHub tables),
+whose events are read as they come, one pass, never all held at once. Lines are
+1-based, as an editor shows them. Text taken from the document is plain text:
+escapes are resolved and entities decoded, so a value reads back as it was
+written. A block keeps its place in the document, not a copy of its text.
+
+The reader never drops text: pulldown-cmark has no nesting limit, and a
+document nested ever so deep is read to its end.
 """
 
 from __future__ import annotations
@@ -11,26 +16,26 @@ import functools
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any, ParamSpec, TypeVar
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+import pyromark
 
 from tssa.reading.guides import guide_key
+from tssa.reading.hrefs import is_safe_href, normalize_href
+from tssa.reading.lineindex import BOM, LineIndex, parseable
 
-# Inline parsing is most of markdown-it's cost; it runs per token on demand
-# (headings, table cells, text that may hold a link) instead of everywhere.
-_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
-_MAY_LINK = re.compile(r"[\[<]")
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+_PARSER = pyromark.Markdown(options=_OPTIONS)
 _MAY_ANCHOR = re.compile(r"\b(?:id|name)\s*=", re.IGNORECASE)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str
@@ -38,14 +43,16 @@ class Heading:
     anchor: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
+    """A link or image: its target, its text (an image's: its alt text), and the line it starts on."""
+
     href: str
     text: str
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     line: int
     header: tuple[str, ...]
@@ -53,33 +60,53 @@ class Table:
     row_lines: tuple[int, ...]
 
 
-@dataclass
 class Block:
-    """A top-level block: a paragraph, list, table, HTML block, code block, rule or quote."""
+    """A top-level block: a paragraph, list, table, HTML block, code block, rule or quote.
 
-    kind: str
-    line: int
-    end_line: int
-    source: str
-    inline: Token | None = field(default=None, repr=False, compare=False)
-    env: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    It points into its document's text by lines; `source` and `text` are read from there when asked.
+    """
 
-    @cached_property
-    def text(self) -> str:
-        """For a paragraph, the plain text a reader sees; empty for other blocks."""
-        return plain_text(self.inline, self.env) if self.inline is not None else ""
+    __slots__ = ("_guide", "_lines", "_text", "end_line", "is_comment", "items", "kind", "line")
 
-    @cached_property
-    def guide_key(self) -> str | None:
-        """The section key of our guidance comment, when the block is one."""
-        if self.kind != "html" or not self.source.strip():
-            return None
-        return guide_key(lines_of(self.source.strip())[0])
+    def __init__(self, kind: str, line: int, end_line: int, lines: _DocumentText, items: int = 0) -> None:
+        self.kind = kind
+        self.line = line
+        self.end_line = end_line
+        self._lines = lines
+        self._text: str | None = None
+        self._guide: str | bool | None = False  # not looked for yet
+        self.items = items
+        """For a list: its top-level items that hold something (an empty `*` bullet does not count)."""
+        self.is_comment = False
+        if kind == "html":
+            text = self.source.strip()
+            self.is_comment = text.startswith("<!--") and text.endswith("-->")
+
+    def __repr__(self) -> str:
+        return f"Block({self.kind!r}, {self.line}, {self.end_line})"
 
     @property
-    def is_comment(self) -> bool:
-        text = self.source.strip()
-        return self.kind == "html" and text.startswith("<!--") and text.endswith("-->")
+    def source(self) -> str:
+        """The block's lines as written (line breaks as LF)."""
+        return self._lines.index.lines(self.line, self.end_line)
+
+    @property
+    def text(self) -> str:
+        """For a paragraph, the plain text a reader sees; empty for other blocks."""
+        if self._text is None:
+            self._text = self._lines.plain_text(self.source) if self.kind == "paragraph" else ""
+        return self._text
+
+    @property
+    def guide_key(self) -> str | None:
+        """The section key of our guidance comment, when the block is one."""
+        if self._guide is False:
+            self._guide = None
+            if self.kind == "html":
+                index = self._lines.index
+                first = next((line for line in range(self.line, self.end_line + 1) if not index.is_blank(line)), None)
+                self._guide = guide_key(index.line(first).strip()) if first is not None else None
+        return self._guide if isinstance(self._guide, str) else None
 
 
 @dataclass
@@ -92,18 +119,55 @@ class DocumentSection:
 
     @property
     def end_line(self) -> int:
-        """The last line of the section with everything below it (0 when it holds nothing)."""
+        """The last line of the section with everything below it (its heading's line when it holds nothing)."""
         last = self.children[-1].end_line if self.children else 0
         return max(last, self.blocks[-1].end_line if self.blocks else self.heading.line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lead:
     """The first line of a paragraph or list item, at any depth: where a topic may be named."""
 
     text: str
     line: int
     in_list: bool
+
+
+class LineSpans:
+    """Sets of lines kept as sorted, separate runs (`first`, `last`): `line in spans` by bisection."""
+
+    __slots__ = ("_firsts", "_lasts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._firsts = array("q")
+        self._lasts = array("q")
+        for first, last in spans:
+            self.add(first, last)
+
+    def add(self, first: int, last: int) -> None:
+        """Add a run that starts at or after every run added before it."""
+        if self._lasts and first <= self._lasts[-1] + 1:
+            self._lasts[-1] = max(self._lasts[-1], last)
+        else:
+            self._firsts.append(first)
+            self._lasts.append(last)
+
+    def __contains__(self, line: object) -> bool:
+        if not isinstance(line, int):
+            return False
+        index = bisect_right(self._firsts, line) - 1
+        return index >= 0 and line <= self._lasts[index]
+
+    def __iter__(self) -> Iterator[int]:
+        for first, last in zip(self._firsts, self._lasts, strict=True):
+            yield from range(first, last + 1)
+
+    def before(self, line: int) -> LineSpans:
+        """The lines before `line`."""
+        return LineSpans((first, min(last, line - 1)) for first, last in self.spans() if first < line)
+
+    def spans(self) -> Iterator[tuple[int, int]]:
+        return zip(self._firsts, self._lasts, strict=True)
 
 
 @dataclass
@@ -116,11 +180,11 @@ class MarkdownDocument:
     preamble: list[Block]
     line_count: int
     leads: tuple[Lead, ...] = ()
-    code_lines: frozenset[int] = frozenset()  # lines inside code blocks, at any depth
+    code_lines: LineSpans = field(default_factory=LineSpans)  # lines inside code blocks, at any depth
     # Link targets besides the section headings: HTML id and name attributes, and the
     # headings inside quotes and lists, which GitHub anchors but which open no section.
     other_anchors: frozenset[str] = frozenset()
-    # Whether the document defines link references (`[name]: url`), which links anywhere in it may use.
+    # Whether a link uses a link reference (`[name]: url`), which may be defined anywhere in the document.
     has_references: bool = False
 
     @property
@@ -138,6 +202,24 @@ class MarkdownDocument:
 
         visit(self.sections)
         return found
+
+    def links_on(self, line: int) -> list[Link]:
+        """The links that start on `line` (links are in document order)."""
+        lines = _LinkLines(self.links)
+        return self.links[bisect_left(lines, line) : bisect_right(lines, line)]
+
+
+class _LinkLines(Sequence[int]):
+    """The line of each link, as a sequence to bisect."""
+
+    def __init__(self, links: list[Link]) -> None:
+        self._links = links
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._links[index].line
 
 
 def github_anchor(text: str, seen: dict[str, int]) -> str:
@@ -160,27 +242,81 @@ def lines_of(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def inline_children(inline: Token, env: dict[str, Any]) -> list[Token]:
-    """The inline tokens of a block's text, parsed on first use."""
-    if not inline.meta.get("parsed"):
-        inline.children = []
-        _PARSER.inline.parse(inline.content, _PARSER, env, inline.children)
-        inline.meta["parsed"] = True
-    return inline.children or []
+_REFERENCE_LINKS = frozenset({"Reference", "Collapsed", "Shortcut"})
+_NO_LINK = Link("", "", 0)  # where a link goes until its end is read
 
 
-def plain_text(inline: Token, env: dict[str, Any]) -> str:
-    """The text a reader sees in an inline token: escapes resolved, HTML tags left out, breaks as newlines."""
+def _label(reference: str) -> str:
+    """A link reference label as references are matched: case and runs of white space do not count."""
+    return " ".join(reference.casefold().split())
+
+
+class _DocumentText:
+    """A document's text and its line index, shared by its blocks; and the link references it uses."""
+
+    __slots__ = ("index", "references")
+
+    def __init__(self, index: LineIndex) -> None:
+        self.index = index
+        self.references: set[str] = set()
+
+    def plain_text(self, source: str) -> str:
+        """The plain text of a paragraph's source: escapes resolved, HTML tags left out, breaks as newlines."""
+        references = self.references
+
+        def resolve(link: Any) -> tuple[str, str] | None:
+            return ("", "") if _label(link["reference"]) in references else None
+
+        text = parseable(source)
+        data = text.encode("utf-8")
+        parts: list[str] = []
+        skipping = 0  # inside a link that is no link (a `javascript:` target): its source is its text
+        events = pyromark.events_with_range(text, options=_OPTIONS, merge_text=True, broken_link_callback=resolve)
+        for event, span in _untyped(events):
+            if event.__class__ is str:
+                if not skipping and event != "Rule":
+                    parts.append("\n")
+                continue
+            ((key, value),) = event.items()
+            if skipping:
+                skipping += _link_depth(key, value)
+            elif key == "Text" or key == "Code":
+                parts.append(value)
+            elif key == "InlineHtml" and _BREAK_TAG.match(value):
+                parts.append("\n")
+            elif _link_depth(key, value) == 1 and not is_safe_href(next(iter(value.values()))["dest_url"]):
+                parts.append(data[span["start"] : span["end"]].decode("utf-8", "replace"))
+                skipping = 1
+        return "".join(parts)
+
+
+def _untyped(events: Iterator[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """Events and their spans as plain values: the reader tells an event by its one key, which the typed
+    shapes of each event cannot follow."""
+    return events
+
+
+def _link_depth(key: str, value: Any) -> int:
+    """+1 for the start of a link or image, -1 for its end, 0 for any other event."""
+    if key == "Start" and value.__class__ is dict and ("Link" in value or "Image" in value):
+        return 1
+    return -1 if key == "End" and (value == "Link" or value == "Image") else 0
+
+
+def inline_text(source: str) -> str:
+    """The words of one line of Markdown (a heading's, say), without images and badges: only text and code."""
     parts: list[str] = []
-    for child in inline_children(inline, env):
-        if child.type in ("text", "text_special", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak") or (
-            child.type == "html_inline" and _BREAK_TAG.match(child.content)
-        ):
-            parts.append("\n")
-        elif child.type == "image":
-            parts.append(child.content)
+    in_image = 0
+    for event, _ in _untyped((event, None) for event in _PARSER.events(parseable(source))):
+        if event.__class__ is str:
+            continue
+        ((key, value),) = event.items()
+        if key in ("Text", "Code") and not in_image:
+            parts.append(value)
+        elif key == "Start" and value.__class__ is dict and "Image" in value:
+            in_image += 1
+        elif key == "End" and value == "Image":
+            in_image -= 1
     return "".join(parts)
 
 
@@ -230,70 +366,31 @@ def html_heading(source: str) -> tuple[int, str] | None:
     return (int(match.group(1)[1:]), title) if title else None
 
 
-def _links(inline: Token, env: dict[str, Any], line: int, html: _AnchorCollector) -> list[Link]:
-    found: list[Link] = []
-    # One pass: a paragraph may hold thousands of links, so no look-ahead from each.
-    open_at: int | None = None  # where in `found` the open link is; its text is filled in at its end
-    text_parts: list[str] = []
-    for child in inline_children(inline, env):
-        if open_at is not None and child.type == "link_close":
-            found[open_at] = Link(found[open_at].href, "".join(text_parts), line)
-            open_at = None
-        elif open_at is not None:
-            text_parts.append(child.content)
-        if child.type == "link_open":
-            open_at, text_parts = len(found), []
-            found.append(Link(str(child.attrs.get("href", "")), "", line))
-        elif child.type == "image":
-            found.append(Link(str(child.attrs.get("src", "")), child.content, line))
-        elif child.type == "html_inline":
-            html.read(child.content)
-    return found
-
-
-def _table(tokens: list[Token], start: int, env: dict[str, Any]) -> tuple[Table, int]:
-    """Read the table that opens at `tokens[start]`; return it and the index after it."""
-    header: list[str] = []
-    rows: list[tuple[str, ...]] = []
-    row_lines: list[int] = []
-    current: list[str] = []
-    in_head = False
-    index = start
-    line = (tokens[start].map or [0])[0] + 1
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_open":
-            current = []
-            if not in_head:
-                row_lines.append((token.map or [0])[0] + 1)
-        elif token.type == "inline":
-            current.append(plain_text(token, env))
-        elif token.type == "tr_close":
-            if in_head:
-                header = current
-            else:
-                rows.append(tuple(current))
-        elif token.type == "table_close":
-            break
-        index += 1
-    return Table(line, tuple(header), tuple(rows), tuple(row_lines)), index + 1
-
-
 _BLOCK_KINDS = {
-    "paragraph_open": "paragraph",
-    "bullet_list_open": "list",
-    "ordered_list_open": "list",
-    "table_open": "table",
-    "html_block": "html",
-    "fence": "code",
-    "code_block": "code",
-    "hr": "rule",
-    "blockquote_open": "quote",
+    "Paragraph": "paragraph",
+    "List": "list",
+    "Table": "table",
+    "HtmlBlock": "html",
+    "CodeBlock": "code",
+    "BlockQuote": "quote",
 }
+# Blocks whose span is their own: a list's runs on over the blank lines and link reference
+# definitions after it, so a list ends where its last content does.
+_LEAF_BLOCKS = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table", "BlockQuote"})
+_INLINE_TAGS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"})
+# A table's delimiter row (`|---|:--:|`): a tab in it makes pulldown-cmark read no table, where GitHub shows one.
+_DELIMITER_ROW = re.compile(r"^[ \t|:]*+-[ \t|:-]*+\r?$", re.MULTILINE)
+
+
+def _tabs_out_of_delimiter_rows(text: str) -> str:
+    """The text with the tabs of delimiter rows made spaces: the same length, so offsets stay."""
+
+    def spaces(match: re.Match[str]) -> str:
+        row = match.group(0)
+        indent = len(row) - len(row.lstrip(" \t"))  # a tab there is indentation: it stays
+        return row[:indent] + row[indent:].replace("\t", " ") if "|" in row else row
+
+    return _DELIMITER_ROW.sub(spaces, text) if "\t" in text else text
 
 
 _P = ParamSpec("_P")
@@ -322,73 +419,241 @@ def without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
     return paused
 
 
+class _Reader:
+    """The state of one pass over a document's events."""
+
+    def __init__(self, text: str) -> None:
+        if text.startswith(BOM):
+            text = text[1:]
+        self.index = LineIndex(text)
+        self.document_text = _DocumentText(self.index)
+        self.parse_text = _tabs_out_of_delimiter_rows(parseable(text))
+        self.headings: list[Heading] = []
+        self.tables: list[Table] = []
+        self.links: list[Link] = []
+        self.blocks: list[Block] = []
+        self.items: list[Block | Heading] = []
+        self.leads: list[Lead] = []
+        self.code_lines = LineSpans()
+        self.html = _AnchorCollector()
+        self.nested_anchors: set[str] = set()
+        self.seen: dict[str, int] = {}
+        self.has_references = False
+
+    def read(self) -> MarkdownDocument:
+        index = self.index
+        line_at = index.line_at
+        links, leads, html = self.links, self.leads, self.html
+        stack: list[str] = []  # the open blocks, outermost first
+        top_kind = ""  # the top-level block being read
+        top_start = 0
+        content_end = 0  # where the last content of the top-level block ends (a list's own end runs on)
+        list_items = 0  # a top-level list's items that hold something
+        item_empty = False
+        after_item = False  # the event before was the start of a list item
+        loose_text = False  # a tight list item's text is being read (it has no paragraph of its own)
+        text_parts: list[str] | None = None  # the plain text of the heading or table cell being read
+        heading_start = heading_level = 0
+        open_links: list[tuple[int, str, int, list[str]]] = []  # place in `links`, href, start, text of open links
+        skipping = 0  # inside a link that is no link (a `javascript:` target), which reads as its source
+        html_parts: list[str] | None = None
+        table_line = 0
+        header: tuple[str, ...] = ()
+        rows: list[tuple[str, ...]] = []
+        row_lines: list[int] = []
+        row: list[str] = []
+
+        for event, span in _untyped(_PARSER.events_with_range(self.parse_text, merge_text=True)):
+            if skipping:
+                if event.__class__ is not str:
+                    ((key, value),) = event.items()
+                    skipping += _link_depth(key, value)
+                content_end = max(content_end, span["end"])
+                continue
+            if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+                if event == "Rule":
+                    if not stack:
+                        end = line_at(span["end"] - 1)
+                        self._block("rule", line_at(span["start"]), end)
+                    content_end = max(content_end, span["end"])
+                else:
+                    if text_parts is not None:
+                        text_parts.append("\n")
+                    if stack and stack[-1] == "Item" and not loose_text:
+                        loose_text = True
+                        leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                after_item = False
+                item_empty = False
+                continue
+            ((key, value),) = event.items()
+            if key == "Text" or key == "Code":
+                if text_parts is not None:
+                    text_parts.append(value)
+                for *_, parts in open_links:
+                    parts.append(value)
+                if stack and stack[-1] == "Item" and not loose_text:
+                    loose_text = True
+                    leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                content_end = max(content_end, span["end"])
+                after_item = item_empty = False
+                continue
+            if key == "Start":
+                tag = value if value.__class__ is str else next(iter(value))
+                if tag in _INLINE_TAGS:
+                    if stack and stack[-1] == "Item" and not loose_text:
+                        loose_text = True
+                        leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                    if tag == "Link" or tag == "Image":
+                        data = value[tag]
+                        if data["link_type"] in _REFERENCE_LINKS:
+                            self.has_references = True
+                            self.document_text.references.add(_label(data["id"]))
+                        href = normalize_href(data["dest_url"], data["link_type"] == "Email")
+                        if is_safe_href(href):
+                            open_links.append((len(links), href, span["start"], []))
+                            links.append(_NO_LINK)  # in the order links open: a link before the image it holds
+                        else:
+                            source = index.between(span["start"], span["end"])
+                            if text_parts is not None:
+                                text_parts.append(source)
+                            for *_, parts in open_links:
+                                parts.append(source)
+                            skipping = 1
+                    after_item = item_empty = False
+                    content_end = max(content_end, span["end"])
+                    continue
+                if not stack:
+                    top_kind, top_start, content_end, list_items = tag, span["start"], span["start"] + 1, 0
+                elif stack[-1] == "Item":
+                    loose_text = False  # a block inside the item: text after it is a paragraph of its own
+                if tag == "Paragraph":
+                    leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                elif tag == "Item":
+                    loose_text = False
+                    content_end = max(content_end, span["start"] + 1)
+                    if len(stack) == 1 and top_kind == "List":
+                        item_empty = True
+                elif tag == "Heading":
+                    text_parts, heading_start = [], span["start"]
+                    heading_level = int(value[tag]["level"][1])
+                elif tag == "TableCell":
+                    text_parts = []
+                elif tag == "TableRow":
+                    row = []
+                    row_lines.append(line_at(span["start"]))
+                elif tag == "TableHead":
+                    row = []
+                elif tag == "Table":
+                    table_line, header, rows, row_lines = line_at(span["start"]), (), [], []
+                elif tag == "HtmlBlock":
+                    html_parts = []
+                if tag != "Item":
+                    item_empty = False
+                after_item = tag == "Item"
+                stack.append(tag)
+                continue
+            if key == "End":
+                tag = value if value.__class__ is str else next(iter(value))
+                if tag in _INLINE_TAGS:
+                    if tag == "Link" or tag == "Image":
+                        place, href, start, parts = open_links.pop()
+                        links[place] = Link(href, "".join(parts), line_at(start))
+                    continue
+                stack.pop()
+                if tag in _LEAF_BLOCKS:
+                    content_end = max(content_end, span["end"])
+                if tag == "Heading":
+                    title = "".join(text_parts or ())
+                    text_parts = None
+                    if stack:
+                        self.nested_anchors.add(github_anchor(title, self.seen))
+                    else:
+                        heading = Heading(heading_level, title, line_at(heading_start), github_anchor(title, self.seen))
+                        self.headings.append(heading)
+                        self.items.append(heading)
+                elif tag == "TableCell":
+                    row.append("".join(text_parts or ()))
+                    text_parts = None
+                elif tag == "TableHead":
+                    header = tuple(row)
+                elif tag == "TableRow":
+                    rows.append(tuple(row))
+                elif tag == "Table":
+                    self.tables.append(Table(table_line, header, tuple(rows), tuple(row_lines)))
+                elif tag == "HtmlBlock":
+                    html.read("".join(html_parts or ()))
+                    html_parts = None
+                elif tag == "CodeBlock":
+                    self.code_lines.add(line_at(span["start"]), line_at(max(span["start"], span["end"] - 1)))
+                elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
+                    list_items += 1
+                if not stack:
+                    self._top_block(top_kind, top_start, content_end, list_items)
+                after_item = False
+                continue
+            if key == "Html":
+                if html_parts is not None:
+                    html_parts.append(value)
+            elif key == "InlineHtml":
+                if text_parts is not None and _BREAK_TAG.match(value):
+                    text_parts.append("\n")
+                for *_, parts in open_links:
+                    parts.append(value)
+                html.read(value)
+                if stack and stack[-1] == "Item" and not loose_text:
+                    loose_text = True
+                    leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+            content_end = max(content_end, span["end"])
+            after_item = item_empty = False
+
+        roots, preamble = _section_tree(self.items)
+        return MarkdownDocument(
+            self.headings,
+            self.tables,
+            links,
+            self.blocks,
+            roots,
+            preamble,
+            index.line_count,
+            tuple(leads),
+            self.code_lines,
+            frozenset(html.anchors | self.nested_anchors),
+            self.has_references,
+        )
+
+    def _last_line(self, first: int, end: int) -> int:
+        """The last line that is not blank, from `first` to the line holding byte `end - 1`."""
+        index = self.index
+        last = index.line_at(max(end - 1, 0))
+        while last > first and index.is_blank(last):
+            last -= 1
+        return last
+
+    def _top_block(self, tag: str, start: int, content_end: int, list_items: int) -> None:
+        first = self.index.line_at(start)
+        if tag == "Heading":
+            return
+        last = self._last_line(first, content_end)
+        if tag == "HtmlBlock":
+            found = html_heading(self.index.lines(first, last))
+            if found is not None:
+                # an HTML heading on its own opens a section as a Markdown one does
+                heading = Heading(found[0], found[1], first, github_anchor(found[1], self.seen))
+                self.headings.append(heading)
+                self.items.append(heading)
+                return
+        self._block(_BLOCK_KINDS.get(tag, tag.lower()), first, last, list_items)
+
+    def _block(self, kind: str, first: int, last: int, items: int = 0) -> None:
+        block = Block(kind, first, last, self.document_text, items)
+        self.blocks.append(block)
+        self.items.append(block)
+
+
 @without_cycle_collection
 def parse(text: str) -> MarkdownDocument:
     """Parse Markdown source into a document model."""
-    lines = lines_of(text)
-    env: dict[str, Any] = {}
-    tokens = _PARSER.parse(text, env)
-    headings: list[Heading] = []
-    tables: list[Table] = []
-    links: list[Link] = []
-    blocks: list[Block] = []
-    seen: dict[str, int] = {}
-    top_level_blocks: list[tuple[int, Block | Heading]] = []
-    code_lines: set[int] = set()
-    html = _AnchorCollector()
-    nested_anchors: set[str] = set()
-    leads: list[Lead] = []
-
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        line_map = token.map or [0, 0]
-        if token.type == "inline" and _MAY_LINK.search(token.content):
-            links.extend(_links(token, env, line_map[0] + 1, html))
-        if token.type == "html_block":
-            html.read(token.content)
-        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            in_list = index > 1 and tokens[index - 2].type == "list_item_open"
-            leads.append(Lead(token.content.split("\n", 1)[0], line_map[0] + 1, in_list))
-        if token.type in ("fence", "code_block"):
-            code_lines.update(range(line_map[0] + 1, line_map[1] + 1))
-        if token.type == "table_open":
-            table, _ = _table(tokens, index, env)
-            tables.append(table)
-        if token.level == 0 and token.type == "heading_open":
-            heading_text = plain_text(tokens[index + 1], env)
-            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen))
-            headings.append(heading)
-            top_level_blocks.append((index, heading))
-        elif token.level == 0 and token.type == "html_block" and (found := html_heading(token.content)):
-            # an HTML heading on its own opens a section as a Markdown one does
-            heading = Heading(found[0], found[1], line_map[0] + 1, github_anchor(found[1], seen))
-            headings.append(heading)
-            top_level_blocks.append((index, heading))
-        elif token.type == "heading_open":
-            nested_anchors.add(github_anchor(plain_text(tokens[index + 1], env), seen))
-        elif token.level == 0 and token.type in _BLOCK_KINDS:
-            start, end = line_map[0], line_map[1]
-            paragraph = tokens[index + 1] if token.type == "paragraph_open" else None
-            block = Block(_BLOCK_KINDS[token.type], start + 1, end, "\n".join(lines[start:end]), paragraph, env)
-            blocks.append(block)
-            top_level_blocks.append((index, block))
-        index += 1
-
-    roots, preamble = _section_tree(item for _, item in top_level_blocks)
-    return MarkdownDocument(
-        headings,
-        tables,
-        links,
-        blocks,
-        roots,
-        preamble,
-        len(lines),
-        tuple(leads),
-        frozenset(code_lines),
-        frozenset(html.anchors | nested_anchors),
-        bool(env.get("references")),
-    )
+    return _Reader(text).read()
 
 
 def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSection], list[Block]]:
@@ -415,8 +680,8 @@ def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | No
 
     It is the same as parsing the lines before `line` only when `line` starts a
     top-level heading (so no code block, HTML block, list or quote runs across
-    it) and no link reference is defined (one defined further down would turn
-    text above it into a link). Its `anchors` are still the whole document's.
+    it) and no link uses a link reference (one defined further down makes text
+    above it a link). Its `anchors` are still the whole document's.
     """
     if document.has_references or not any(heading.line == line for heading in document.headings):
         return None
@@ -433,7 +698,7 @@ def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | No
         preamble,
         line - 1,
         tuple(lead for lead in document.leads if lead.line < line),
-        frozenset(number for number in document.code_lines if number < line),
+        document.code_lines.before(line),
         document.other_anchors,
         False,
     )

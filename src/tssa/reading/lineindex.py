@@ -1,0 +1,101 @@
+"""Where each line of a document starts, by character and by UTF-8 byte: one index per document.
+
+The Markdown parser reports UTF-8 byte offsets; the reader reports 1-based
+lines, as an editor shows them, and slices the document's text by lines. A
+line ends at LF, CRLF or CR. A byte-order mark is not part of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+
+_BREAK = re.compile(r"\r\n?|\n")
+_BREAK_BYTES = re.compile(rb"\r\n?|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+BOM = "\ufeff"
+
+
+def parseable(text: str) -> str:
+    """The text a parser can take: lone surrogates (text decoded with `surrogateescape`) become U+FFFD.
+
+    Each such character stays one character, so character offsets do not move.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+class LineIndex:
+    """The lines of one text: 1-based line numbers for byte offsets, and the text of a run of lines."""
+
+    __slots__ = ("_byte_starts", "_char_starts", "ascii", "line_count", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ascii = text.isascii()
+        starts = array("q", [0])
+        starts.extend(match.end() for match in _BREAK.finditer(text))
+        ends_with_break = len(starts) > 1 and starts[-1] == len(text)
+        if ends_with_break:
+            starts.pop()  # the break that ends the last line opens no line of its own
+        self._char_starts = starts
+        if self.ascii:
+            self._byte_starts = starts
+        else:
+            data = text.encode("utf-8", "surrogatepass")
+            byte_starts = array("q", [0])
+            byte_starts.extend(match.end() for match in _BREAK_BYTES.finditer(data))
+            if ends_with_break:
+                byte_starts.pop()
+            self._byte_starts = byte_starts
+        self.line_count = len(starts) if text else 0
+
+    def line_at(self, offset: int) -> int:
+        """The line (1-based) that holds UTF-8 byte `offset`."""
+        return bisect_right(self._byte_starts, offset)
+
+    def _char_end(self, line: int) -> int:
+        """Where line `line` ends in the text, before its line break."""
+        text = self.text
+        end = self._char_starts[line] if line < len(self._char_starts) else len(text)
+        if end and text[end - 1] == "\n":
+            end -= 1
+        if end and text[end - 1] == "\r":
+            end -= 1
+        return end
+
+    def lines(self, first: int, last: int) -> str:
+        """Lines `first` to `last` (1-based, inclusive), joined by LF whatever breaks the text uses."""
+        if first > last or first < 1:
+            return ""
+        chunk = self.text[self._char_starts[first - 1] : self._char_end(last)]
+        return chunk.replace("\r\n", "\n").replace("\r", "\n") if "\r" in chunk else chunk
+
+    def line(self, number: int) -> str:
+        """The text of one line, without its line break."""
+        return self.lines(number, number)
+
+    def char_offset(self, offset: int) -> int:
+        """The character offset of UTF-8 byte `offset`."""
+        if self.ascii:
+            return offset
+        number = self.line_at(offset)
+        start = self._char_starts[number - 1]
+        line = self.text[start : self._char_end(number)]
+        column = offset - self._byte_starts[number - 1]
+        return start + len(line.encode("utf-8", "surrogatepass")[:column].decode("utf-8", "ignore"))
+
+    def between(self, start: int, end: int) -> str:
+        """The text from UTF-8 byte `start` to byte `end`."""
+        return self.text[self.char_offset(start) : self.char_offset(end)]
+
+    def rest_of_line(self, offset: int) -> str:
+        """The text from UTF-8 byte `offset` to the end of its line."""
+        return self.text[self.char_offset(offset) : self._char_end(self.line_at(offset))]
+
+    def is_blank(self, number: int) -> bool:
+        return not self.line(number).strip()
