@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyromark
 import pytest
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from conftest import TEMPLATE_ROOT, render_package
 
@@ -137,26 +136,53 @@ def answers_file(folder: Path) -> dict[str, Any]:
     return recorded
 
 
+READ_TABLES = pyromark.Options.ENABLE_TABLES
+_BLOCKS = {"Paragraph", "Heading", "List", "Item", "BlockQuote", "CodeBlock", "HtmlBlock", "Table", "TableCell"}
+
+
+def _tag(value: Any) -> str:
+    return value if isinstance(value, str) else next(iter(value))
+
+
+def inline_runs(markdown: str) -> Iterator[tuple[str, str, str]]:
+    """Each run of text a renderer shows (a paragraph's, a heading's, a cell's, a tight list item's, a code or HTML
+    block's): the outermost block around it, the innermost, and its text (other inline parts as newlines)."""
+    open_blocks: list[str] = []
+    parts: list[str] = []
+    for event in pyromark.events(markdown, options=READ_TABLES):
+        key, value = ("Break", event) if isinstance(event, str) else next(iter(event.items()))
+        if key in ("Start", "End") and _tag(value) in _BLOCKS:
+            if parts and open_blocks:
+                yield open_blocks[0], open_blocks[-1], "".join(parts)
+            parts = []
+            if key == "Start":
+                open_blocks.append(_tag(value))
+            else:
+                open_blocks.pop()
+        elif key in ("Text", "Html"):
+            parts.append(str(value))
+        elif key != "End":
+            parts.append("\n")
+
+
 def block_of_each_mention(markdown: str, text: str) -> Iterator[tuple[str, str]]:
-    """For every inline run whose plain text holds `text`: the block that holds it and that plain text."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    for index, token in enumerate(tokens):
-        if token.type == "inline":
-            plain = "".join(child.content for child in token.children or [] if child.type == "text")
-            if text in plain:
-                yield container(tokens, index), plain
-        elif token.type in {"code_block", "fence", "html_block"} and text in token.content:
-            yield token.type, token.content
+    """For every run of text that holds `text`: the outermost block around it (a list, quote or code block
+    shows a broken sentence) and that text."""
+    for outer, _, plain in inline_runs(markdown):
+        if text in plain:
+            yield outer, plain
 
 
-def container(tokens: list[Token], index: int) -> str:
-    """The outermost block around tokens[index]: a list, quote or code block shows a broken sentence."""
-    level = tokens[index].level
-    outer = tokens[index - 1].type
-    for token in reversed(tokens[:index]):
-        if token.nesting == 1 and token.level < level:
-            outer, level = token.type, token.level
-    return outer
+def blocks_opened(markdown: str) -> list[str]:
+    """The blocks of a document, at every depth, in order (a list's own items left out)."""
+    return [_tag(event["Start"]) for event in pyromark.events(markdown) if isinstance(event, dict) and "Start" in event]
+
+
+def starts_an_ordered_list(markdown: str) -> bool:
+    return any(
+        isinstance(event, dict) and "Start" in event and isinstance(event["Start"], dict) and event["Start"].get("List")
+        for event in pyromark.events(markdown)
+    )
 
 
 def test_a_non_ascii_name_alone_makes_a_package_that_starts_no_list(tmp_path: Path) -> None:
@@ -171,7 +197,7 @@ def test_a_non_ascii_name_alone_makes_a_package_that_starts_no_list(tmp_path: Pa
         mentions = list(block_of_each_mention(markdown, name))
         assert mentions, document
         for block, plain in mentions:
-            assert block in {"paragraph_open", "heading_open", "table_open", "html_block"}, (document, plain)
+            assert block in {"Paragraph", "Heading", "Table", "HtmlBlock"}, (document, plain)
 
 
 def test_a_long_name_gets_a_slug_cut_at_a_word(tmp_path: Path) -> None:
@@ -364,14 +390,8 @@ def test_an_answer_at_the_start_of_a_line_stays_in_its_sentence(jinja: Sandboxed
         "Before.\n{{ inline(name) }}\n\n{{ inline(name) }} starts this one.\n\n# About {{ inline(name) }}\n"
     )
     markdown = str(jinja.from_string(source).render(name=name))
-    tokens = MarkdownIt("commonmark").parse(markdown)
-    blocks = [token.type for token in tokens if token.nesting == 1]
-    assert blocks == ["paragraph_open", "paragraph_open", "heading_open"], markdown
-    texts = [
-        "".join(child.content if child.type == "text" else "\n" for child in token.children or [])
-        for token in tokens
-        if token.type == "inline"
-    ]
+    assert blocks_opened(markdown) == ["Paragraph", "Paragraph", "Heading"], markdown
+    texts = [plain for _, _, plain in inline_runs(markdown)]
     shown = name.strip()
     assert texts == [f"Before.\n{shown}", f"{shown} starts this one.", f"About {shown}"]
 
@@ -381,8 +401,7 @@ def test_a_wrapped_paragraph_never_starts_a_block(jinja: SandboxedEnvironment) -
         value = "word " * 19 + marker + " and more words after it"
         markdown = macro(jinja, "markdown.jinja", "text(value)", value=value)
         assert "\n" in markdown  # wrapped, so the marker could start a line
-        tokens = MarkdownIt("commonmark").parse("Intro:\n\n" + markdown)
-        assert [token.type for token in tokens if token.nesting == 1] == ["paragraph_open"] * 2, markdown
+        assert blocks_opened("Intro:\n\n" + markdown) == ["Paragraph"] * 2, markdown
 
 
 def test_a_name_that_starts_an_ordered_list_stays_a_name_in_the_package(tmp_path: Path) -> None:
@@ -390,10 +409,10 @@ def test_a_name_that_starts_an_ordered_list_stays_a_name_in_the_package(tmp_path
     folder = render_package(tmp_path / "pkg", {"project_name": name})
     for document in ("README.md", "self-assessment.md", "joint-assessment.md"):
         markdown = (folder / document).read_text(encoding="utf-8")
-        assert "ordered_list_open" not in {token.type for token in MarkdownIt("commonmark").parse(markdown)}
+        assert not starts_an_ordered_list(markdown)
         mentions = list(block_of_each_mention(markdown, name))
         assert len(mentions) >= 2, document
-        assert {block for block, _ in mentions} <= {"paragraph_open", "heading_open"}, document
+        assert {block for block, _ in mentions} <= {"Paragraph", "Heading"}, document
 
 
 # ------------------------------------------------------------------ 5. lax validators

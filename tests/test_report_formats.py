@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyromark
 import pytest
-from markdown_it import MarkdownIt
 
 from packages import KNOWN_ERROR_LINE, KNOWN_WARNING_LINE, WRITTEN, package_with_known_findings
 from tssa.check.report import github_annotation
@@ -63,13 +63,14 @@ def test_annotations_use_githubs_escaping() -> None:
 
 def table_rows(markdown: str) -> list[list[str]]:
     """The cells of every table row, as a Markdown renderer reads them (the header rows included)."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
     rows: list[list[str]] = []
-    for token in tokens:
-        if token.type == "tr_open":
+    for event in pyromark.events(markdown, options=pyromark.Options.ENABLE_TABLES):
+        if event in ({"Start": "TableHead"}, {"Start": "TableRow"}):
             rows.append([])
-        elif token.type == "inline" and rows and token.map is not None:
-            rows[-1].append("".join(child.content for child in token.children or [] if child.type == "text"))
+        elif event == {"Start": "TableCell"}:
+            rows[-1].append("")
+        elif isinstance(event, dict) and "Text" in event and rows:
+            rows[-1][-1] += event["Text"]
     return rows
 
 
