@@ -38,14 +38,21 @@ def run(
 
 
 def committed_clone(tmp_path: Path) -> Path:
-    """A clone of this repository with the working tree's state as its HEAD, tagged as the current version."""
+    """A repository of its own holding the working tree's state as its HEAD, tagged as the current version.
+
+    Its own: in a git worktree `.git` is a file naming the shared repository, and a copy of it would commit
+    and tag there.
+    """
     clone = tmp_path / "copier-tssa"
     shutil.copytree(
         TEMPLATE_ROOT,
         clone,
-        ignore=shutil.ignore_patterns(".venv", "venv", "__pycache__", "*.egg-info", ".*_cache", "dist", "build"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "venv", "__pycache__", "*.egg-info", ".*_cache", "dist", "build"
+        ),
         symlinks=True,
     )
+    assert run(["git", "init", "-q"], cwd=clone).returncode == 0
     assert run(["git", "add", "-A"], cwd=clone).returncode == 0
     run(["git", "commit", "-q", "--no-verify", "-m", "working tree"], cwd=clone)
     assert run(["git", "tag", "-f", f"v{tssa.__version__}"], cwd=clone).returncode == 0
