@@ -97,7 +97,8 @@ class Resolution:
 
 _NUMBERING = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[ivx]+|[a-h])[.):]|\d+(?:\.\d+)+|\d+)\s+", re.IGNORECASE)
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
-_COMBINED = re.compile(r"\s+(?:and|&)\s+|\s*[/,+]\s*")
+# Each run of white space is read once, from its start: a split starts there or at the separator itself.
+_COMBINED = re.compile(r"(?<!\s)\s++(?:and|&)\s+|(?:(?<!\s)\s++)?[/,+]\s*")
 
 
 def _undecorated(title: str) -> str:
@@ -148,14 +149,37 @@ def _named(part: str, names: frozenset[str]) -> str | None:
     return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
 
 
-_LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
 _INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
 
 
+def _without_link_targets(text: str) -> str:
+    """The text without link targets, `](url)` and `][label]`, in one pass (a regular expression would scan
+    to the end of a line of `](` from each of them)."""
+    kept: list[str] = []
+    start = 0  # the first character not copied yet
+    may_close = True  # whether a `)` may still come
+    at = text.find("]")
+    while at != -1 and at + 1 < len(text):
+        end = -1
+        if text[at + 1] == "(" and may_close:
+            end = text.find(")", at + 2)
+            may_close = end != -1
+        elif text[at + 1] == "[":
+            end = text.find("]", at + 2)
+        if end == -1:
+            at = text.find("]", at + 1)
+            continue
+        kept.append(text[start:at])
+        start = end + 1
+        at = text.find("]", start)
+    kept.append(text[start:])
+    return "".join(kept)
+
+
 @lru_cache(maxsize=8192)
 def _clean_lead(text: str) -> str:
-    text = _SHORTCODE.sub("", _LINK_TARGET.sub("", _INLINE_TAG.sub("", text)))
+    text = _SHORTCODE.sub("", _without_link_targets(_INLINE_TAG.sub("", text)))
     text = _EMPHASIS.sub("", text).strip()
     return _NUMBERING.sub("", text)
 
@@ -171,7 +195,10 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{_lead_pattern(name)})" for name in names), re.IGNORECASE)
 
 
-_TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
+# A lead that opens with a link to a heading (`[Goals](#goals)`, `1. [Goals](#goals)`), after nothing but
+# punctuation: `^\W*\[[^\]]*\]\(#`, written to read each character once. A `[` whose first `]` is not
+# followed by `(#` is passed over with the `[`s before that `]`; then a later `[` may still open the link.
+_TOC_ENTRY = re.compile(r"^[^\w\[]*+(?:\[[^\]\w]*+\](?!\(#)[^\w\[]*+)*+\[[^\]]*+\]\(#")
 
 
 _BOLD_START = re.compile(
