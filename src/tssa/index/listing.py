@@ -23,7 +23,7 @@ DOCUMENT_NAMES = {"self-assessment": "self-assessment", "joint-assessment": "joi
 
 _ESCAPED = re.compile(r"([\\`*_\[\]<>|~&!#{}])")
 _BARE_URL = re.compile(r"(?i)\b(https?|ftp)://|\bwww\.")
-_HEADING_END = re.compile(r"[.,;:!\s\\]+$")
+_HEADING_END = re.compile(r"(?<![.,;:!\s\\])[.,;:!\s\\]+$")  # from a run's start only: each run read once
 _WEB_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 _GITHUB_ISSUE = re.compile(r"^https://github\.com/([^/\s]+)/([^/\s]+)/(?:issues|pull)/(\d+)/?$", re.IGNORECASE)
 

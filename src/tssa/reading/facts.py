@@ -370,9 +370,10 @@ _RECOMMENDATION_LISTS = {
     "project": "recommendations/project-recommendations",
     "additional": "recommendations/additional-recommendations",
 }
+# Within one line: punctuation running over many lines would be read again from each line start.
 _MAY_BE_LINE = re.compile(
-    r"(?im)^\W*(?:completed|security reviewers|reviewers|project security lead|security lead|"
-    r"project team|tracking issue)\W*:"
+    r"(?im)^[^\w\n]*(?:completed|security reviewers|reviewers|project security lead|security lead|"
+    r"project team|tracking issue)[^\w\n]*:"
 )
 
 
@@ -567,7 +568,9 @@ _LEAD_IN = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>\S.*)$",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
+# Bounded as addresses are (64 characters before the @, 63 a label): a long run of `a.a.a.` is not read
+# to its end again from each of its word starts.
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+\b")
 
 
 def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[str]]:

@@ -59,7 +59,8 @@ def html_tables(document: MarkdownDocument) -> list[Table]:
 _NAME_VALUE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
 )
-_METADATA_HEADING = re.compile(r"^\W*(?:[\d.]+\s+)?\W*metadata\W*$", re.IGNORECASE)
+# `^\W*(?:[\d.]+\s+)?\W*metadata\W*$`, written so that a title of punctuation is read once, not once per split.
+_METADATA_HEADING = re.compile(r"^\W*+(?:[\d.]+\s+\W*+)?metadata\W*$", re.IGNORECASE)
 
 
 def metadata_lines(document: MarkdownDocument) -> list[Table]:
