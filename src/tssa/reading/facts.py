@@ -174,14 +174,28 @@ _TITLE_WORD = (
     r"(?:joint[- ]?assessment|joint[- ]?review|self[- ]?assessment|self[- ]?review|tag[- ]security|"
     r"joint|security|assessment|cncf|of|for)\b"
 )
-_TITLE_WORDS = re.compile(
-    rf"^(?:[\s:|\-\u2013\u2014]+|{_TITLE_WORD})+|(?:[\s:|\-\u2013\u2014]+|\b{_TITLE_WORD})+$", re.IGNORECASE
-)
+_LEADING_TITLE_WORDS = re.compile(rf"(?:[\s:|\-\u2013\u2014]+|{_TITLE_WORD})+", re.IGNORECASE)
+_TITLE_SEPARATOR = re.compile(r"[\s:|\-\u2013\u2014]")
+_LAST_TITLE_WORD = re.compile(rf"\b{_TITLE_WORD}$", re.IGNORECASE)
 
 
 def project_from_title(title: str) -> str:
-    """The project's name in a document title, such as "Joint-assessment of Flibble" -> "Flibble"."""
-    return _TITLE_WORDS.sub("", title).strip()
+    """The project's name in a document title, such as "Joint-assessment of Flibble" -> "Flibble".
+
+    The title words and separators around the name are taken off: those in front in one match, those at
+    the end one by one from the end (a pattern ending in `$` would read the title again from each word).
+    """
+    leading = _LEADING_TITLE_WORDS.match(title)
+    start = leading.end() if leading else 0
+    end = len(title)
+    while end > start:
+        if _TITLE_SEPARATOR.match(title, end - 1):
+            end -= 1
+        elif word := _LAST_TITLE_WORD.search(title, max(start, end - 20), end):  # no title word is longer
+            end = word.start()
+        else:
+            break
+    return title[start:end].strip()
 
 
 def _project(parsed: dict[str, tuple[PackageFile, MarkdownDocument]], folder: Path) -> Fact[str]:

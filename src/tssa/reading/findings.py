@@ -59,6 +59,8 @@ _EXAMPLE = re.compile(
     r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
     re.IGNORECASE,
 )
+# What every example value holds: found far faster than an example value, which has no first letter to look for.
+_EXAMPLE_HINT = re.compile(r"[fem](?:libble|xample\.|y\.security\.)", re.IGNORECASE)
 
 
 def _leads_package(path: Path) -> bool:
@@ -227,7 +229,7 @@ def _comment_spans(parsed: MarkdownDocument) -> list[tuple[int, int]]:
 def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
     """One finding per example value, at its first line, naming the other lines it is on."""
     # One pass over the whole text: no example value spans a line break, so each match is on one line.
-    matches = list(_EXAMPLE.finditer(text))
+    matches = list(_EXAMPLE.finditer(text)) if _EXAMPLE_HINT.search(text) else []
     if not matches:
         return []
     code, comments = parsed.code_lines, _comment_spans(parsed)
