@@ -38,7 +38,7 @@ from tssa.reading.outline import (
     outlines_for,
 )
 from tssa.reading.renames import former_section_keys
-from tssa.reading.tables import all_tables
+from tssa.reading.tables import html_tables, metadata_lines
 
 
 class Status(Enum):
@@ -106,13 +106,19 @@ def _undecorated(title: str) -> str:
     return _NUMBERING.sub("", text.strip())
 
 
+_AMPERSAND = re.compile(r"\s&\s")
+_NOT_WORDS = re.compile(r"[^\w/]+")
+_SLASH = re.compile(r"\s*/\s*")
+_SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=8192)
 def normalize(title: str) -> str:
     """A title reduced to what matters for matching."""
-    text = re.sub(r"\s&\s", " and ", _undecorated(title))
-    text = re.sub(r"[^\w/]+", " ", text)
-    text = re.sub(r"\s*/\s*", "/", text)
-    return re.sub(r"\s+", " ", text).strip(" _")
+    text = _AMPERSAND.sub(" and ", _undecorated(title))
+    text = _NOT_WORDS.sub(" ", text)
+    text = _SLASH.sub("/", text)
+    return _SPACES.sub(" ", text).strip(" _")
 
 
 def _singular(name: str) -> str:
@@ -310,6 +316,7 @@ class _DocumentFacts:
             next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
         ]
         self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+        self.table_names = [_TableNames(table) for table in parsed.tables]
         # Each lead cleaned for matching; a table of contents entry names a section without writing it.
         self.cleaned_leads = [
             (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
@@ -325,6 +332,28 @@ class _DocumentFacts:
             match = _names_pattern(names).match
             lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
         return lines
+
+
+class _TableNames:
+    """A table's cells as the resolver compares them, normalized once for every outline item that looks."""
+
+    def __init__(self, table: Table) -> None:
+        self.header = frozenset(normalize(cell) for cell in table.header)
+        self.header_first = normalize(table.header[0]) if table.header and table.header[0].strip() else None
+        self.rows: dict[str, int] = {}  # each row's first cell: the first row line it is on
+        self.repeats: dict[str, int] = {}  # how many more rows have that first cell, when more do
+        for line, row in zip(table.row_lines, table.rows, strict=True):
+            if row and row[0].strip():
+                name = normalize(row[0])
+                if name in self.rows:
+                    self.repeats[name] = self.repeats.get(name, 0) + 1
+                else:
+                    self.rows[name] = line
+
+    def first_cells_named(self, names: set[str]) -> int:
+        """How many first cells, of the header and of each row, are one of `names`."""
+        rows = sum(1 + self.repeats.get(name, 0) for name in names if name in self.rows)
+        return rows + (self.header_first in names)
 
 
 _LAST_DOCUMENT: list[_DocumentFacts] = []  # the document resolved last: its next outline version reuses it
@@ -482,18 +511,17 @@ class _Resolver:
         wanted = {normalize(name) for name in names}
         if item.key == "metadata" and self.outline.metadata_rows:
             rows = {normalize(name) for row in self.outline.metadata_rows for name in (row.name, *row.aliases)}
-            for table in self.parsed.tables:
-                cells = [normalize(row[0]) for row in (table.header, *table.rows) if row]
-                if sum(cell in rows for cell in cells) >= 2:
+            for table, cells in zip(self.parsed.tables, self.document.table_names, strict=True):
+                if cells.first_cells_named(rows) >= 2:
                     return table.line  # the metadata table is the section, heading or not
         parent = self.found.get(item.parent_key)
-        for table in self.parsed.tables:
+        for table, cells in zip(self.parsed.tables, self.document.table_names, strict=True):
             in_parent = parent is not None and _line_inside(table.line, self.heads[parent])
-            if in_parent and any(normalize(cell) in wanted for cell in table.header):
+            if in_parent and not cells.header.isdisjoint(wanted):
                 return table.line  # a column of a table in its parent section named after it
-            for row_line, row in zip(table.row_lines, table.rows, strict=True):
-                if row and normalize(row[0]) in wanted:
-                    return row_line
+            row_lines = [cells.rows[name] for name in wanted if name in cells.rows]
+            if row_lines:
+                return min(row_lines)  # the first row named after it
         return None
 
     def _resolve(self, item: WalkedSection) -> Resolved:
@@ -560,20 +588,17 @@ def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolut
     added = {
         normalize(name) for row in view.metadata_rows if row.name not in old_rows for name in (row.name, *row.aliases)
     }
-    cells = {
-        normalize(cell) for table in parsed.tables for cell in (table.header[:1] + tuple(r[0] for r in table.rows if r))
-    }
-    return bool(added & cells)
+    tables = _document_facts(parsed).table_names
+    return any(name == table.header_first or name in table.rows for table in tables for name in added)
 
 
 def _metadata_row_names(parsed: MarkdownDocument) -> set[str]:
     """The first cell of every table row (and header), normalized: where metadata rows are named."""
-    return {
-        normalize(row[0])
-        for table in all_tables(parsed)
-        for row in (table.header, *table.rows)
-        if row and row[0].strip()
-    }
+    tables = _document_facts(parsed).table_names
+    names = {name for table in tables for name in (table.header_first, *table.rows) if name is not None}
+    others = [*html_tables(parsed), *metadata_lines(parsed)]
+    names.update(normalize(row[0]) for table in others for row in (table.header, *table.rows) if row and row[0].strip())
+    return names
 
 
 def _missing_rows(view: Document, written: set[str]) -> int:
