@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from tssa.reading.answers import ANSWERS_FILE, RecordedTemplate, read_answers
 from tssa.reading.conflicts import is_conflict_marker
 from tssa.reading.files import Problem, ReadResult, read_document
-from tssa.reading.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
+from tssa.reading.markdown import MarkdownDocument, Table, iter_lines, parse, without_cycle_collection
 from tssa.reading.outline import (
     CURRENT_TEMPLATE,
     DOCUMENTS,
@@ -233,7 +234,7 @@ def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[F
     if not matches:
         return []
     code, comments = parsed.code_lines, _comment_spans(parsed)
-    starts = [found.end() for found in _LINE_BREAK.finditer(text)]  # where lines 2, 3, ... start
+    starts = array("q", (found.end() for found in _LINE_BREAK.finditer(text)))  # where lines 2, 3, ... start
     lines_of_value: dict[str, list[int]] = {}
     shown_value: dict[str, str] = {}
     for match in matches:
@@ -483,7 +484,7 @@ def _leftover_file_findings(path: Path) -> list[Finding]:
 
 def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Finding]:
     findings: list[Finding] = []
-    for number, line in enumerate(lines_of(text), start=1):
+    for number, line in enumerate(iter_lines(text), start=1):
         if is_conflict_marker(line):
             findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
         elif number not in parsed.code_lines and _DRAFT_LINE.match(line):

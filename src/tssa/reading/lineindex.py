@@ -37,7 +37,8 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.ascii = text.isascii()
-        starts = array("q", [0])
+        kind = "i" if len(text) < 1 << 29 else "q"  # four bytes a line is enough for any document we read
+        starts = array(kind, [0])
         starts.extend(match.end() for match in _BREAK.finditer(text))
         ends_with_break = len(starts) > 1 and starts[-1] == len(text)
         if ends_with_break:
@@ -47,7 +48,7 @@ class LineIndex:
             self._byte_starts = starts
         else:
             data = text.encode("utf-8", "surrogatepass")
-            byte_starts = array("q", [0])
+            byte_starts = array(kind, [0])
             byte_starts.extend(match.end() for match in _BREAK_BYTES.finditer(data))
             if ends_with_break:
                 byte_starts.pop()

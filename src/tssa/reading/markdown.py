@@ -35,12 +35,34 @@ _MAY_ANCHOR = re.compile(r"\b(?:id|name)\s*=", re.IGNORECASE)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
 class Heading:
-    level: int
-    text: str
-    line: int
-    anchor: str
+    """A heading: its level, its plain text, its line, and the anchor GitHub gives it."""
+
+    __slots__ = ("_anchor", "level", "line", "text")
+
+    def __init__(self, level: int, text: str, line: int, anchor: str | None = None) -> None:
+        self.level = level
+        self.text = text
+        self.line = line
+        # Kept only when it is not the one the text gives (a repeated heading's `-1`): most are not kept.
+        self._anchor = anchor if anchor is not None and anchor != _anchor_base(text) else None
+
+    @property
+    def anchor(self) -> str:
+        """The anchor GitHub gives it (a repeated heading's ends in `-1`, `-2`, ...)."""
+        return self._anchor if self._anchor is not None else _anchor_base(self.text)
+
+    def _key(self) -> tuple[int, str, int, str]:
+        return (self.level, self.text, self.line, self.anchor)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Heading) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Heading(level={self.level}, text={self.text!r}, line={self.line}, anchor={self.anchor!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +88,20 @@ class Block:
     It points into its document's text by lines; `source` and `text` are read from there when asked.
     """
 
-    __slots__ = ("_guide", "_lines", "_text", "end_line", "is_comment", "items", "kind", "line")
+    __slots__ = ("_about", "_lines", "end_line", "kind", "line")
 
     def __init__(self, kind: str, line: int, end_line: int, lines: _DocumentText, items: int = 0) -> None:
         self.kind = kind
         self.line = line
         self.end_line = end_line
         self._lines = lines
-        self._text: str | None = None
-        self._guide: str | bool | None = False  # not looked for yet
-        self.items = items
-        """For a list: its top-level items that hold something (an empty `*` bullet does not count)."""
-        self.is_comment = False
+        # What else is known of it, by kind: a list's items, an HTML block's (is a comment, guide key),
+        # a paragraph's plain text once read.
+        self._about: Any = items if kind == "list" else None
         if kind == "html":
             text = self.source.strip()
-            self.is_comment = text.startswith("<!--") and text.endswith("-->")
+            first = text.split("\n", 1)[0].strip()
+            self._about = (text.startswith("<!--") and text.endswith("-->"), guide_key(first))
 
     def __repr__(self) -> str:
         return f"Block({self.kind!r}, {self.line}, {self.end_line})"
@@ -91,25 +112,30 @@ class Block:
         return self._lines.index.lines(self.line, self.end_line)
 
     @property
+    def items(self) -> int:
+        """For a list: its top-level items that hold something (an empty `*` bullet does not count)."""
+        return int(self._about) if self.kind == "list" else 0
+
+    @property
+    def is_comment(self) -> bool:
+        return self.kind == "html" and bool(self._about[0])
+
+    @property
     def text(self) -> str:
         """For a paragraph, the plain text a reader sees; empty for other blocks."""
-        if self._text is None:
-            self._text = self._lines.plain_text(self.source) if self.kind == "paragraph" else ""
-        return self._text
+        if self.kind != "paragraph":
+            return ""
+        if self._about is None:
+            self._about = self._lines.plain_text(self.source)
+        return str(self._about)
 
     @property
     def guide_key(self) -> str | None:
         """The section key of our guidance comment, when the block is one."""
-        if self._guide is False:
-            self._guide = None
-            if self.kind == "html":
-                index = self._lines.index
-                first = next((line for line in range(self.line, self.end_line + 1) if not index.is_blank(line)), None)
-                self._guide = guide_key(index.line(first).strip()) if first is not None else None
-        return self._guide if isinstance(self._guide, str) else None
+        return self._about[1] if self.kind == "html" else None
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentSection:
     """A heading of a document and the blocks up to the next heading of any level."""
 
@@ -131,6 +157,46 @@ class Lead:
     text: str
     line: int
     in_list: bool
+
+
+class Leads(Sequence[Lead]):
+    """The leads of a document, kept as where each starts: its text is read from the document when asked."""
+
+    __slots__ = ("_in_list", "_index", "_lines", "_starts")
+
+    def __init__(self, index: LineIndex) -> None:
+        self._index = index
+        self._starts = array("q")  # UTF-8 byte offsets
+        self._lines = array("q")
+        self._in_list = bytearray()
+
+    def add(self, start: int, line: int, in_list: bool) -> None:
+        self._starts.append(start)
+        self._lines.append(line)
+        self._in_list.append(in_list)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def _lead(self, place: int) -> Lead:
+        return Lead(self._index.rest_of_line(self._starts[place]), self._lines[place], bool(self._in_list[place]))
+
+    def __getitem__(self, place: Any) -> Any:
+        if isinstance(place, slice):
+            return [self._lead(number) for number in range(*place.indices(len(self)))]
+        return self._lead(range(len(self))[place])
+
+    def __iter__(self) -> Iterator[Lead]:
+        rest_of_line = self._index.rest_of_line
+        for start, line, in_list in zip(self._starts, self._lines, self._in_list, strict=True):
+            yield Lead(rest_of_line(start), line, bool(in_list))
+
+    def before(self, line: int) -> Leads:
+        """The leads on the lines before `line`."""
+        kept = Leads(self._index)
+        end = bisect_left(self._lines, line)
+        kept._starts, kept._lines, kept._in_list = self._starts[:end], self._lines[:end], self._in_list[:end]
+        return kept
 
 
 class LineSpans:
@@ -179,7 +245,7 @@ class MarkdownDocument:
     sections: list[DocumentSection]
     preamble: list[Block]
     line_count: int
-    leads: tuple[Lead, ...] = ()
+    leads: Sequence[Lead] = ()
     code_lines: LineSpans = field(default_factory=LineSpans)  # lines inside code blocks, at any depth
     # Link targets besides the section headings: HTML id and name attributes, and the
     # headings inside quotes and lists, which GitHub anchors but which open no section.
@@ -222,11 +288,16 @@ class _LinkLines(Sequence[int]):
         return self._links[index].line
 
 
-def github_anchor(text: str, seen: dict[str, int]) -> str:
-    """The anchor GitHub gives a heading; `seen` numbers repeated ones as GitHub does."""
-    base = "".join(
+def _anchor_base(text: str) -> str:
+    """The anchor GitHub gives a heading with this text, before it numbers repeated ones."""
+    return "".join(
         char for char in text.strip().lower() if char in " -_" or unicodedata.category(char)[0] in "LNM"
     ).replace(" ", "-")
+
+
+def github_anchor(text: str, seen: dict[str, int]) -> str:
+    """The anchor GitHub gives a heading; `seen` numbers repeated ones as GitHub does."""
+    base = _anchor_base(text)
     count = seen.get(base, 0)
     seen[base] = count + 1
     return base if count == 0 else f"{base}-{count}"
@@ -240,6 +311,19 @@ def lines_of(text: str) -> list[str]:
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines `lines_of` gives, one at a time: a big text is not copied into a list of its lines."""
+    start = 0
+    for found in _LINE_BREAK.finditer(text):
+        yield text[start : found.start()]
+        start = found.end()
+    if start < len(text):
+        yield text[start:]
 
 
 _REFERENCE_LINKS = frozenset({"Reference", "Collapsed", "Shortcut"})
@@ -433,7 +517,7 @@ class _Reader:
         self.links: list[Link] = []
         self.blocks: list[Block] = []
         self.items: list[Block | Heading] = []
-        self.leads: list[Lead] = []
+        self.leads = Leads(self.index)
         self.code_lines = LineSpans()
         self.html = _AnchorCollector()
         self.nested_anchors: set[str] = set()
@@ -481,7 +565,7 @@ class _Reader:
                         text_parts.append("\n")
                     if stack and stack[-1] == "Item" and not loose_text:
                         loose_text = True
-                        leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                        leads.add(span["start"], line_at(span["start"]), after_item)
                 after_item = False
                 item_empty = False
                 continue
@@ -493,7 +577,7 @@ class _Reader:
                     parts.append(value)
                 if stack and stack[-1] == "Item" and not loose_text:
                     loose_text = True
-                    leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                    leads.add(span["start"], line_at(span["start"]), after_item)
                 content_end = max(content_end, span["end"])
                 after_item = item_empty = False
                 continue
@@ -502,7 +586,7 @@ class _Reader:
                 if tag in _INLINE_TAGS:
                     if stack and stack[-1] == "Item" and not loose_text:
                         loose_text = True
-                        leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                        leads.add(span["start"], line_at(span["start"]), after_item)
                     if tag == "Link" or tag == "Image":
                         data = value[tag]
                         if data["link_type"] in _REFERENCE_LINKS:
@@ -527,7 +611,7 @@ class _Reader:
                 elif stack[-1] == "Item":
                     loose_text = False  # a block inside the item: text after it is a paragraph of its own
                 if tag == "Paragraph":
-                    leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                    leads.add(span["start"], line_at(span["start"]), after_item)
                 elif tag == "Item":
                     loose_text = False
                     content_end = max(content_end, span["start"] + 1)
@@ -602,7 +686,7 @@ class _Reader:
                 html.read(value)
                 if stack and stack[-1] == "Item" and not loose_text:
                     loose_text = True
-                    leads.append(Lead(index.rest_of_line(span["start"]), line_at(span["start"]), after_item))
+                    leads.add(span["start"], line_at(span["start"]), after_item)
             content_end = max(content_end, span["end"])
             after_item = item_empty = False
 
@@ -615,7 +699,7 @@ class _Reader:
             roots,
             preamble,
             index.line_count,
-            tuple(leads),
+            leads,
             self.code_lines,
             frozenset(html.anchors | self.nested_anchors),
             self.has_references,
@@ -689,6 +773,8 @@ def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | No
     blocks = [block for block in document.blocks if block.line < line]
     items: list[Block | Heading] = sorted([*headings, *blocks], key=lambda item: item.line)
     roots, preamble = _section_tree(items)
+    leads = document.leads
+    kept = leads.before(line) if isinstance(leads, Leads) else [lead for lead in leads if lead.line < line]
     return MarkdownDocument(
         headings,
         [table for table in document.tables if table.line < line],
@@ -697,7 +783,7 @@ def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | No
         roots,
         preamble,
         line - 1,
-        tuple(lead for lead in document.leads if lead.line < line),
+        kept,
         document.code_lines.before(line),
         document.other_anchors,
         False,
