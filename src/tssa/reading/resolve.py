@@ -24,6 +24,7 @@ Older names (`aliases`) are found too and flagged; other names in use
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -493,7 +494,7 @@ class _Resolver:
     def _lead(self, item: WalkedSection) -> int | None:
         parent = self.found.get(item.parent_key)
         names = self.items[item.key].names
-        leads: tuple[Lead, ...] = self.parsed.leads
+        leads: Sequence[Lead] = self.parsed.leads
         named = self.document.lead_lines(names)
         if parent is not None:
             start, end = self.lines[parent], self.ends[parent]
