@@ -265,8 +265,8 @@ def read_metadata(document: MarkdownDocument, filename: str, outline: Document =
 
 def _row_url(document: MarkdownDocument, line: int, text: str) -> str | None:
     """The first web address of a table row: a link's target, or an address written out."""
-    for link in document.links:
-        if link.line == line and _URL.fullmatch(link.href.strip()):
+    for link in document.links_on(line):
+        if _URL.fullmatch(link.href.strip()):
             return link.href.strip()
     match = _URL.search(text)
     return match.group(0).rstrip(".,;)") if match else None
@@ -649,9 +649,11 @@ def read_security_contact(document: MarkdownDocument, filename: str) -> Fact[str
 
 def read_link_line(document: MarkdownDocument, filename: str, *names: str) -> Fact[str] | None:
     """A `Name: address` line of the joint README (`Web site:`, `Source code:`), its address as value."""
-    alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s*") for name in names)
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"[ \t]*") for name in names)
+    # Within one line: white space running over many lines would be read again from each line start.
     pattern = re.compile(
-        rf"^\s*(?:[-*+]\s+)?(?:\*\*)?(?:{alternatives})(?:\*\*)?\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.MULTILINE
+        rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(?:{alternatives})(?:\*\*)?[ \t]*:[ \t]*(?P<value>.+)$",
+        re.IGNORECASE | re.MULTILINE,
     )
     for block in document.blocks:
         match = pattern.search(block.source) if block.kind in ("list", "paragraph") else None
