@@ -109,7 +109,7 @@ def _undecorated(title: str) -> str:
 
 _AMPERSAND = re.compile(r"\s&\s")
 _NOT_WORDS = re.compile(r"[^\w/]+")
-_SLASH = re.compile(r"\s*/\s*")
+_SLASH = re.compile(r"(?:(?<!\s)\s++)?/\s*")  # `\s*/\s*`, each run of white space read once
 _SPACES = re.compile(r"\s+")
 
 
