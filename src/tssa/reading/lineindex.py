@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
+from itertools import accumulate
 
 _BREAK = re.compile(r"\r\n?|\n")
 _BREAK_BYTES = re.compile(rb"\r\n?|\n")
@@ -29,6 +30,17 @@ def parseable(text: str) -> str:
     return text
 
 
+def _line_starts(text: str | bytes, kind: str) -> array[int]:
+    """Where each line starts, the first at 0 (and one past a break that ends the text)."""
+    if isinstance(text, str):
+        if "\r" not in text:  # the common case, counted without a step of Python per line
+            return array(kind, accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))[:-1]
+        return array(kind, [0, *(match.end() for match in _BREAK.finditer(text))])
+    if b"\r" not in text:
+        return array(kind, accumulate(map((1).__add__, map(len, text.split(b"\n"))), initial=0))[:-1]
+    return array(kind, [0, *(match.end() for match in _BREAK_BYTES.finditer(text))])
+
+
 class LineIndex:
     """The lines of one text: 1-based line numbers for byte offsets, and the text of a run of lines."""
 
@@ -38,8 +50,7 @@ class LineIndex:
         self.text = text
         self.ascii = text.isascii()
         kind = "i" if len(text) < 1 << 29 else "q"  # four bytes a line is enough for any document we read
-        starts = array(kind, [0])
-        starts.extend(match.end() for match in _BREAK.finditer(text))
+        starts = _line_starts(text, kind)
         ends_with_break = len(starts) > 1 and starts[-1] == len(text)
         if ends_with_break:
             starts.pop()  # the break that ends the last line opens no line of its own
@@ -47,13 +58,16 @@ class LineIndex:
         if self.ascii:
             self._byte_starts = starts
         else:
-            data = text.encode("utf-8", "surrogatepass")
-            byte_starts = array(kind, [0])
-            byte_starts.extend(match.end() for match in _BREAK_BYTES.finditer(data))
+            byte_starts = _line_starts(text.encode("utf-8", "surrogatepass"), kind)
             if ends_with_break:
                 byte_starts.pop()
             self._byte_starts = byte_starts
         self.line_count = len(starts) if text else 0
+
+    @property
+    def byte_starts(self) -> array[int]:
+        """The UTF-8 byte offset where each line starts: a byte's line is `bisect_right(byte_starts, offset)`."""
+        return self._byte_starts
 
     def line_at(self, offset: int) -> int:
         """The line (1-based) that holds UTF-8 byte `offset`."""
@@ -96,6 +110,12 @@ class LineIndex:
 
     def rest_of_line(self, offset: int) -> str:
         """The text from UTF-8 byte `offset` to the end of its line."""
+        if self.ascii:
+            text = self.text
+            end = text.find("\n", offset)
+            end = len(text) if end == -1 else end
+            carriage = text.find("\r", offset, end)
+            return text[offset : end if carriage == -1 else carriage]
         return self.text[self.char_offset(offset) : self._char_end(self.line_at(offset))]
 
     def is_blank(self, number: int) -> bool:

@@ -44,8 +44,7 @@ class Heading:
         self.level = level
         self.text = text
         self.line = line
-        # Kept only when it is not the one the text gives (a repeated heading's `-1`): most are not kept.
-        self._anchor = anchor if anchor is not None and anchor != _anchor_base(text) else None
+        self._anchor = anchor  # the reader gives it only when it is not the one the text gives
 
     @property
     def anchor(self) -> str:
@@ -162,13 +161,17 @@ class Lead:
 class Leads(Sequence[Lead]):
     """The leads of a document, kept as where each starts: its text is read from the document when asked."""
 
-    __slots__ = ("_in_list", "_index", "_lines", "_starts")
+    __slots__ = ("_in_list", "_index", "_lines", "_read", "_starts")
+
+    # Up to this many, the leads read once are kept: the resolver reads them again for many outline items.
+    KEPT = 4096
 
     def __init__(self, index: LineIndex) -> None:
         self._index = index
         self._starts = array("q")  # UTF-8 byte offsets
         self._lines = array("q")
         self._in_list = bytearray()
+        self._read: tuple[Lead, ...] | None = None
 
     def add(self, start: int, line: int, in_list: bool) -> None:
         self._starts.append(start)
@@ -179,6 +182,8 @@ class Leads(Sequence[Lead]):
         return len(self._starts)
 
     def _lead(self, place: int) -> Lead:
+        if self._read is not None:
+            return self._read[place]
         return Lead(self._index.rest_of_line(self._starts[place]), self._lines[place], bool(self._in_list[place]))
 
     def __getitem__(self, place: Any) -> Any:
@@ -187,9 +192,17 @@ class Leads(Sequence[Lead]):
         return self._lead(range(len(self))[place])
 
     def __iter__(self) -> Iterator[Lead]:
+        if self._read is not None:
+            return iter(self._read)
         rest_of_line = self._index.rest_of_line
-        for start, line, in_list in zip(self._starts, self._lines, self._in_list, strict=True):
-            yield Lead(rest_of_line(start), line, bool(in_list))
+        leads = (
+            Lead(rest_of_line(start), line, bool(in_list))
+            for start, line, in_list in zip(self._starts, self._lines, self._in_list, strict=True)
+        )
+        if len(self) > self.KEPT:
+            return leads
+        self._read = tuple(leads)
+        return iter(self._read)
 
     def before(self, line: int) -> Leads:
         """The leads on the lines before `line`."""
@@ -252,6 +265,8 @@ class MarkdownDocument:
     other_anchors: frozenset[str] = frozenset()
     # Whether a link uses a link reference (`[name]: url`), which may be defined anywhere in the document.
     has_references: bool = False
+    # What a reader of the document works out from it once (the resolver's facts): kept, and freed, with it.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def anchors(self) -> set[str]:
@@ -288,11 +303,16 @@ class _LinkLines(Sequence[int]):
         return self._links[index].line
 
 
+_NOT_IN_ASCII_ANCHOR = re.compile(r"[^a-z0-9 _-]+")
+
+
 def _anchor_base(text: str) -> str:
     """The anchor GitHub gives a heading with this text, before it numbers repeated ones."""
-    return "".join(
-        char for char in text.strip().lower() if char in " -_" or unicodedata.category(char)[0] in "LNM"
-    ).replace(" ", "-")
+    folded = text.strip().lower()
+    if folded.isascii():  # the same as below, quicker: ASCII letters and digits are the L and N categories
+        return _NOT_IN_ASCII_ANCHOR.sub("", folded).replace(" ", "-")
+    kept = (char for char in folded if char in " -_" or unicodedata.category(char)[0] in "LNM")
+    return "".join(kept).replace(" ", "-")
 
 
 def github_anchor(text: str, seen: dict[str, int]) -> str:
@@ -458,9 +478,9 @@ _BLOCK_KINDS = {
     "CodeBlock": "code",
     "BlockQuote": "quote",
 }
-# Blocks whose span is their own: a list's runs on over the blank lines and link reference
-# definitions after it, so a list ends where its last content does.
-_LEAF_BLOCKS = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table", "BlockQuote"})
+# A list's span, and its items', runs on over the blank lines and link reference definitions after it:
+# a list ends where its last content does.
+_CONTAINERS = frozenset({"List", "Item"})
 _INLINE_TAGS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"})
 # A table's delimiter row (`|---|:--:|`): a tab in it makes pulldown-cmark read no table, where GitHub shows one.
 _DELIMITER_ROW = re.compile(r"^[ \t|:]*+-[ \t|:-]*+\r?$", re.MULTILINE)
@@ -526,9 +546,11 @@ class _Reader:
 
     def read(self) -> MarkdownDocument:
         index = self.index
-        line_at = index.line_at
-        links, leads, html = self.links, self.leads, self.html
+        starts = index.byte_starts  # a span's line: bisect_right(starts, offset)
+        links, html = self.links, self.html
+        add_lead = self.leads.add
         stack: list[str] = []  # the open blocks, outermost first
+        in_item = False  # the innermost open block is a list item
         top_kind = ""  # the top-level block being read
         top_start = 0
         content_end = 0  # where the last content of the top-level block ends (a list's own end runs on)
@@ -548,45 +570,51 @@ class _Reader:
         row: list[str] = []
 
         for event, span in _untyped(_PARSER.events_with_range(self.parse_text, merge_text=True)):
-            if skipping:
-                if event.__class__ is not str:
-                    ((key, value),) = event.items()
-                    skipping += _link_depth(key, value)
-                content_end = max(content_end, span["end"])
-                continue
+            end = span["end"]
             if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+                if end > content_end:
+                    content_end = end
+                if skipping:
+                    continue
                 if event == "Rule":
                     if not stack:
-                        end = line_at(span["end"] - 1)
-                        self._block("rule", line_at(span["start"]), end)
-                    content_end = max(content_end, span["end"])
+                        self._block("rule", bisect_right(starts, span["start"]), bisect_right(starts, end - 1))
                 else:
                     if text_parts is not None:
                         text_parts.append("\n")
-                    if stack and stack[-1] == "Item" and not loose_text:
+                    if in_item and not loose_text:
                         loose_text = True
-                        leads.add(span["start"], line_at(span["start"]), after_item)
-                after_item = False
-                item_empty = False
+                        add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
+                after_item = item_empty = False
                 continue
             ((key, value),) = event.items()
+            if skipping:
+                skipping += _link_depth(key, value)
+                if end > content_end:
+                    content_end = end
+                continue
             if key == "Text" or key == "Code":
+                if end > content_end:
+                    content_end = end
                 if text_parts is not None:
                     text_parts.append(value)
-                for *_, parts in open_links:
-                    parts.append(value)
-                if stack and stack[-1] == "Item" and not loose_text:
+                if open_links:
+                    for *_, parts in open_links:
+                        parts.append(value)
+                if in_item and not loose_text:
                     loose_text = True
-                    leads.add(span["start"], line_at(span["start"]), after_item)
-                content_end = max(content_end, span["end"])
+                    add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
                 after_item = item_empty = False
                 continue
             if key == "Start":
+                start = span["start"]
                 tag = value if value.__class__ is str else next(iter(value))
+                if tag not in _CONTAINERS and end > content_end:
+                    content_end = end
                 if tag in _INLINE_TAGS:
-                    if stack and stack[-1] == "Item" and not loose_text:
+                    if in_item and not loose_text:
                         loose_text = True
-                        leads.add(span["start"], line_at(span["start"]), after_item)
+                        add_lead(start, bisect_right(starts, start), after_item)
                     if tag == "Link" or tag == "Image":
                         data = value[tag]
                         if data["link_type"] in _REFERENCE_LINKS:
@@ -594,65 +622,67 @@ class _Reader:
                             self.document_text.references.add(_label(data["id"]))
                         href = normalize_href(data["dest_url"], data["link_type"] == "Email")
                         if is_safe_href(href):
-                            open_links.append((len(links), href, span["start"], []))
+                            open_links.append((len(links), href, start, []))
                             links.append(_NO_LINK)  # in the order links open: a link before the image it holds
                         else:
-                            source = index.between(span["start"], span["end"])
+                            source = index.between(start, end)
                             if text_parts is not None:
                                 text_parts.append(source)
                             for *_, parts in open_links:
                                 parts.append(source)
                             skipping = 1
                     after_item = item_empty = False
-                    content_end = max(content_end, span["end"])
                     continue
                 if not stack:
-                    top_kind, top_start, content_end, list_items = tag, span["start"], span["start"] + 1, 0
-                elif stack[-1] == "Item":
+                    top_kind, top_start, content_end, list_items = tag, start, start + 1, 0
+                elif in_item:
                     loose_text = False  # a block inside the item: text after it is a paragraph of its own
                 if tag == "Paragraph":
-                    leads.add(span["start"], line_at(span["start"]), after_item)
+                    add_lead(start, bisect_right(starts, start), after_item)
                 elif tag == "Item":
                     loose_text = False
-                    content_end = max(content_end, span["start"] + 1)
+                    if start >= content_end:
+                        content_end = start + 1  # an empty item is its marker's line
                     if len(stack) == 1 and top_kind == "List":
                         item_empty = True
                 elif tag == "Heading":
-                    text_parts, heading_start = [], span["start"]
+                    text_parts, heading_start = [], start
                     heading_level = int(value[tag]["level"][1])
                 elif tag == "TableCell":
                     text_parts = []
                 elif tag == "TableRow":
                     row = []
-                    row_lines.append(line_at(span["start"]))
+                    row_lines.append(bisect_right(starts, start))
                 elif tag == "TableHead":
                     row = []
                 elif tag == "Table":
-                    table_line, header, rows, row_lines = line_at(span["start"]), (), [], []
+                    table_line, header, rows, row_lines = bisect_right(starts, start), (), [], []
                 elif tag == "HtmlBlock":
                     html_parts = []
                 if tag != "Item":
                     item_empty = False
-                after_item = tag == "Item"
+                after_item = in_item = tag == "Item"
                 stack.append(tag)
                 continue
             if key == "End":
                 tag = value if value.__class__ is str else next(iter(value))
+                if tag not in _CONTAINERS and end > content_end:
+                    content_end = end
                 if tag in _INLINE_TAGS:
                     if tag == "Link" or tag == "Image":
                         place, href, start, parts = open_links.pop()
-                        links[place] = Link(href, "".join(parts), line_at(start))
+                        links[place] = Link(href, "".join(parts), bisect_right(starts, start))
                     continue
                 stack.pop()
-                if tag in _LEAF_BLOCKS:
-                    content_end = max(content_end, span["end"])
+                in_item = bool(stack) and stack[-1] == "Item"
                 if tag == "Heading":
                     title = "".join(text_parts or ())
                     text_parts = None
                     if stack:
                         self.nested_anchors.add(github_anchor(title, self.seen))
                     else:
-                        heading = Heading(heading_level, title, line_at(heading_start), github_anchor(title, self.seen))
+                        line = bisect_right(starts, heading_start)
+                        heading = Heading(heading_level, title, line, self._anchor(title))
                         self.headings.append(heading)
                         self.items.append(heading)
                 elif tag == "TableCell":
@@ -668,13 +698,17 @@ class _Reader:
                     html.read("".join(html_parts or ()))
                     html_parts = None
                 elif tag == "CodeBlock":
-                    self.code_lines.add(line_at(span["start"]), line_at(max(span["start"], span["end"] - 1)))
+                    first = bisect_right(starts, span["start"])
+                    self.code_lines.add(first, bisect_right(starts, max(span["start"], end - 1)))
                 elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
                     list_items += 1
                 if not stack:
-                    self._top_block(top_kind, top_start, content_end, list_items)
+                    # a list's own span runs on over blank lines and link references: it ends with its content
+                    self._top_block(top_kind, top_start, content_end if tag == "List" else end, list_items)
                 after_item = False
                 continue
+            if end > content_end:
+                content_end = end
             if key == "Html":
                 if html_parts is not None:
                     html_parts.append(value)
@@ -684,10 +718,9 @@ class _Reader:
                 for *_, parts in open_links:
                     parts.append(value)
                 html.read(value)
-                if stack and stack[-1] == "Item" and not loose_text:
+                if in_item and not loose_text:
                     loose_text = True
-                    leads.add(span["start"], line_at(span["start"]), after_item)
-            content_end = max(content_end, span["end"])
+                    add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
             after_item = item_empty = False
 
         roots, preamble = _section_tree(self.items)
@@ -699,11 +732,18 @@ class _Reader:
             roots,
             preamble,
             index.line_count,
-            leads,
+            self.leads,
             self.code_lines,
             frozenset(html.anchors | self.nested_anchors),
             self.has_references,
         )
+
+    def _anchor(self, title: str) -> str | None:
+        """The anchor of a top-level heading when it is not the one its text gives (a repeated one's)."""
+        base = _anchor_base(title)
+        count = self.seen.get(base, 0)
+        self.seen[base] = count + 1
+        return f"{base}-{count}" if count else None
 
     def _last_line(self, first: int, end: int) -> int:
         """The last line that is not blank, from `first` to the line holding byte `end - 1`."""
@@ -722,7 +762,7 @@ class _Reader:
             found = html_heading(self.index.lines(first, last))
             if found is not None:
                 # an HTML heading on its own opens a section as a Markdown one does
-                heading = Heading(found[0], found[1], first, github_anchor(found[1], self.seen))
+                heading = Heading(found[0], found[1], first, self._anchor(found[1]))
                 self.headings.append(heading)
                 self.items.append(heading)
                 return
