@@ -307,7 +307,6 @@ class _DocumentFacts:
     resolved against each outline version it may follow."""
 
     def __init__(self, parsed: MarkdownDocument) -> None:
-        self.parsed = parsed
         self.heads = parsed.walk()
         self.lines = [head.heading.line for head in self.heads]
         self.ends = [head.end_line for head in self.heads]
@@ -357,13 +356,13 @@ class _TableNames:
         return rows + (self.header_first in names)
 
 
-_LAST_DOCUMENT: list[_DocumentFacts] = []  # the document resolved last: its next outline version reuses it
-
-
 def _document_facts(parsed: MarkdownDocument) -> _DocumentFacts:
-    if not _LAST_DOCUMENT or _LAST_DOCUMENT[0].parsed is not parsed:
-        _LAST_DOCUMENT[:] = [_DocumentFacts(parsed)]
-    return _LAST_DOCUMENT[0]
+    """The document's facts, worked out once and kept with it: each outline version, and each later reader
+    of the same document (the index's facts after the check), reuses them."""
+    facts = parsed.derived.get("resolver")
+    if not isinstance(facts, _DocumentFacts):
+        facts = parsed.derived["resolver"] = _DocumentFacts(parsed)
+    return facts
 
 
 class _Resolver:
