@@ -194,6 +194,21 @@ def test_headings_with_more_words_and_a_metadata_table_without_heading_are_found
     assert entries["overview/goals"].status is Status.MISSING
 
 
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("### Metadata store requirements and security context", "metadata"),
+        ("### Background Service Worker", "overview/background"),
+        ("### Internal Architecture", "secure-development-practices/communication-channels/internal"),
+        ("### Goals for the next release", "overview/goals"),
+    ],
+)
+def test_a_heading_with_other_words_than_a_name_stands_for_no_section(heading: str, key: str) -> None:
+    text = f"# P Self-assessment\n\n## Overview\n\n## Secure development practices\n\n{heading}\n\nWritten.\n"
+    entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse(text)).entries}
+    assert entries[key].heading is None
+
+
 def test_a_readme_that_is_not_a_joint_readme_is_not_judged_as_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,8 +9,11 @@ or topic is found, in this order:
   a heading inside its parent's heading wins over one elsewhere; a combined
   heading (`Goals and Non-goals`, `Goals / Non-goals`) stands for each part;
 - as a heading the author renamed that still holds the section's guide comment;
-- as a heading that is no outline name but starts or ends with one of its
-  names (`Background information`, `Project overview`);
+- as a heading that is no outline name but is one of its names with only
+  filler words around it (`Background information`, `Project overview`,
+  `Goals of the project`); a heading with other words is another subject
+  (`Metadata store requirements`, `Background Service Worker`, `Internal
+  architecture` stand for nothing);
 - as a list item or paragraph that starts with one of its names (plain or
   bold, followed by `.`, `:`, `-` or the end of the line), first inside its
   parent's heading, then anywhere; as the metadata table (for Metadata); or
@@ -144,8 +147,25 @@ def _named(part: str, names: frozenset[str]) -> str | None:
     same = [name for name in names if _singular(name) == single]  # `Goal & non-goal`
     if same:
         return max(same, key=len)
-    longer = [name for name in names if part.startswith(name + " ") or part.endswith(" " + name)]
+    longer = [name for name in names if _with_fillers(part, name)]
     return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
+
+
+# Words that add nothing to a section's name: `Project overview`, `Background information`, `Security goals`.
+_FILLERS = frozenset(
+    {"project", "projects", "the", "of", "our", "this", "its", "information", "info", "details", "security"}
+)
+
+
+def _with_fillers(title: str, name: str) -> bool:
+    """Whether a normalized title is `name` with filler words before or after it, and no other word."""
+    if title.startswith(name + " "):
+        rest = title[len(name) + 1 :]
+    elif title.endswith(" " + name):
+        rest = title[: -len(name) - 1]
+    else:
+        return False
+    return all(word in _FILLERS for word in rest.split(" "))
 
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
@@ -414,8 +434,8 @@ class _Resolver:
         return self._heading_with_more_words(item, parent)
 
     def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
-        """A heading that is not itself an outline name but starts or ends with one (`Background information`,
-        `Project overview`) or differs only in plurals (`Secure development practice`), inside the
+        """A heading that is not itself an outline name but is one with filler words around it (`Background
+        information`, `Project overview`) or differs only in plurals (`Secure development practice`), inside the
         parent's heading when the parent has one."""
         item_names = self.items[item.key]
         names, singular = item_names.normalized, item_names.singular
@@ -427,9 +447,7 @@ class _Resolver:
             if parent is not None and not self._inside(index, parent):
                 continue
             whole = self.whole[index]
-            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or (
-                self.singular_whole[index] in singular
-            ):
+            if any(_with_fillers(whole, name) for name in names) or (self.singular_whole[index] in singular):
                 self.used.add((index, 0))
                 return index, False
         return None
