@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +103,31 @@ def read_files(folder: Path, skip: frozenset[str] = frozenset()) -> dict[str, st
             except (OSError, TssaError):
                 continue
     return files
+
+
+# A line and its own ending: LF, CRLF or a lone CR (where the Markdown reader also ends a line), or none at the end.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text, each with its own ending, so that joining them gives the text back byte for byte.
+
+    Lines are counted as `tssa.reading.markdown.lines_of` counts them.
+    """
+    return _LINE.findall(text)
+
+
+def content(line: str) -> str:
+    """A line without its ending."""
+    return line.rstrip("\r\n") if line.endswith(("\n", "\r")) else line
+
+
+def ending(line: str) -> str:
+    """A line's ending: "\\n", "\\r\\n", "\\r", or "" for a last line without one."""
+    return line[len(content(line)) :]
+
+
+def usual_ending(lines: Sequence[str]) -> str:
+    """The ending most of the lines have (LF when none has one): the one for lines added among them."""
+    counts = Counter(ending(line) for line in lines if ending(line))
+    return counts.most_common(1)[0][0] if counts else "\n"
