@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tssa.cli import main
-from tssa.update import movein
-from tssa.update.lock import LOCK_NAME, UpdateRunningError, repository_lock
+from tssa.reading import movein
+from tssa.reading.lock import LOCK_NAME, UpdateRunningError, repository_lock
 from updating import (
     CONFLICT_OPENING,
     NEW_GUIDANCE,
@@ -264,7 +264,7 @@ def test_a_second_update_while_one_runs_is_refused(
     finally:
         other.kill()
         other.wait()
-    assert f"another tssa update (process {other.pid}) is updating this repository" in message
+    assert f"another tssa update or adopt (process {other.pid}) is changing this repository" in message
     assert snapshot(package) == before
 
 

@@ -151,6 +151,23 @@ def set_unmerged(top: Path, relpath: str, stages: list[tuple[int, str]]) -> None
     git("update-index", "-z", "--index-info", cwd=top, stdin="".join(line + "\0" for line in lines))
 
 
+def stage_moves(top: Path, moves: list[tuple[str, str]]) -> None:
+    """Record file moves in the index as `git mv` does: each new path (relative to `top`) takes the old one's entry."""
+    output = git("ls-files", "--stage", "-z", "--", *(old for old, _ in moves), cwd=top).stdout if moves else ""
+    entries = {}
+    for entry in output.split("\0"):
+        if "\t" in entry:
+            info, path = entry.split("\t", 1)
+            entries[path] = info.split(" ")
+    lines: list[str] = []
+    for old, new in moves:
+        if old in entries:
+            mode, blob, _ = entries[old]
+            lines.extend([f"0 {_zero_sha(top)}\t{old}", f"{mode} {blob} 0\t{new}"])
+    if lines:
+        git("update-index", "-z", "--index-info", cwd=top, stdin="".join(line + "\0" for line in lines))
+
+
 def unmerged_stages(top: Path) -> dict[str, list[tuple[int, str]]]:
     """Every unmerged path of the index, with its stages (stage number, blob id)."""
     output = git("ls-files", "--unmerged", "-z", cwd=top).stdout

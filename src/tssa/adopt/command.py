@@ -1,12 +1,16 @@
-"""The steps of `tssa adopt`: bring a hand-written package under the template, changing no word it has.
+"""The steps of `tssa adopt`: bring a hand-written package under the template, changing no byte it has.
 
 The answers come from the package itself (`tssa.adopt.answers`); the
 template, rendered with them at the version adopted, gives the answers file,
 any missing document and the guide of every missing section
-(`tssa.adopt.plan`). `joint-review.md` becomes `joint-assessment.md` with
-`git mv`. Everything is planned in memory first; then each file is written
-whole (a temporary file renamed into place), and a failure puts back what
-was there. `--dry-run` prints the plan as a diff and writes nothing.
+(`tssa.adopt.plan`). `joint-review.md` becomes `joint-assessment.md`, staged
+as `git mv` stages it. Everything is planned in memory first; then the files
+move in all at once, as `tssa update` moves its result in
+(`tssa.reading.movein`): a journal lists every change first, so a run killed
+at any moment leaves the package as it was or fully adopted, and the next
+`tssa adopt` or `tssa update` undoes a half-done one by itself. One run at a
+time changes a repository (`tssa.reading.lock`). `--dry-run` prints the plan
+as a diff `git apply` takes and writes nothing.
 """
 
 from __future__ import annotations
@@ -14,22 +18,27 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import tssa
 from tssa.adopt.plan import AdoptionPlan, Renderer, plan_adoption
 from tssa.errors import ExitCode, PackageFolderNotFoundError, RefusedError, TssaError, UsageError
-from tssa.git import git, intend_to_add_new_files, require_committed, require_top_level
+from tssa.git import git, git_dir, intend_to_add_new_files, require_committed, require_top_level, stage_moves
+from tssa.interrupts import STOPPING
 from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.files import read_head
+from tssa.reading.lock import repository_lock
+from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.package import PackageFile, find_package_files
-from tssa.safewrite import write_whole
+from tssa.reading.textfiles import read_bytes
 
 TOC_FOLDER = "security-assessment"
 
@@ -40,6 +49,16 @@ class NoTemplateError(RefusedError):
 
 class WriteFailedError(TssaError):
     """A file could not be written; what was there before is back in place."""
+
+
+class AdoptInterruptedError(TssaError):
+    """Ctrl-C or SIGTERM stopped the adoption."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
+class ChangedMeanwhileError(RefusedError):
+    """A document changed between reading it and writing the adoption."""
 
 
 @dataclass(frozen=True)
@@ -149,11 +168,15 @@ class Adoption:
     target: Path
     version: str
     notes: list[str] = field(default_factory=list)
+    written: bool = False
+    """Whether the adoption is in the package (an interruption after this leaves it done)."""
 
+    @property
+    def changes_anything(self) -> bool:
+        return self.plan.changed or self.target != self.package
 
-def _check_clean(folder: Path) -> None:
-    require_top_level(folder)
-    require_committed(folder, "the adoption")
+    def mark_written(self) -> None:
+        self.written = True
 
 
 def _package_files(folder: Path) -> list[PackageFile]:
@@ -172,21 +195,18 @@ def _package_files(folder: Path) -> list[PackageFile]:
     return files
 
 
-def adopt_package(
+def plan_package(
     folder: Path,
     source: str,
     version: str,
     *,
-    dry_run: bool = False,
     rename_folder: bool = False,
-    renderer: Callable[[str, str, dict[str, Any] | None], Renderer] = copier_renderer,
+    renderer: Callable[[str, str, dict[str, Any] | None], Renderer] | None = None,
 ) -> Adoption:
-    """Adopt (or, with `dry_run`, plan) the package in `folder`."""
+    """The adoption of the package in `folder`, planned in memory; nothing is written."""
     files = _package_files(folder)
     package = files[0].path.parent
     layout = layout_of(package, files)
-    if not dry_run:
-        _check_clean(package)
     recorded_text: str | None = None
     recorded: dict[str, Any] | None = None
     answers_path = package / ANSWERS_FILE
@@ -202,7 +222,8 @@ def adopt_package(
         # The project's own README at its root is not the package's: never touched.
         files = [file for file in files if file.document.key != "readme"]
         skip = frozenset() if rename_folder else frozenset({"readme"})
-    plan = plan_adoption(target, files, renderer(source, version, recorded), recorded_text, skip)
+    render = (renderer or copier_renderer)(source, version, recorded)
+    plan = plan_adoption(target, files, render, recorded_text, skip, version)
     adoption = Adoption(layout, plan, package, target, version)
     if layout.note and not rename_folder:
         adoption.notes.append(f"{layout.note}; kept (rename it with --rename-folder)")
@@ -210,9 +231,107 @@ def adopt_package(
         adoption.notes.append(f"{layout.note}; moved to {target}")
     if rename_folder and layout.proper is not None and layout.proper.exists() and not layout.lone:
         raise UsageError(f"{layout.proper} already exists; the folder is not renamed")
-    if not dry_run and (plan.changed or target != package):
-        _write(adoption, package)
     return adoption
+
+
+def adopt_package(
+    folder: Path,
+    source: str,
+    version: str,
+    *,
+    dry_run: bool = False,
+    rename_folder: bool = False,
+    renderer: Callable[[str, str, dict[str, Any] | None], Renderer] | None = None,
+) -> Adoption:
+    """Adopt (or, with `dry_run`, plan) the package in `folder`.
+
+    An adoption or update interrupted earlier in the same repository is undone
+    first; the package must then be committed.
+    """
+    if dry_run:
+        return plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
+    package = _package_files(folder)[0].path.parent
+    top = require_top_level(package)
+    git_folder = git_dir(package)
+    with repository_lock(git_folder):
+        undone = undo_interrupted(top, git_folder)
+        require_committed(package, "the adoption")
+        adoption = plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
+        if undone:
+            adoption.notes.append(f"an earlier run was interrupted; its changes to {len(undone)} file(s) were undone")
+        write_adoption(adoption, top, git_folder)
+    return adoption
+
+
+def write_adoption(adoption: Adoption, top: Path, git_folder: Path) -> None:
+    """Move the planned files in, all or none (the caller holds the repository's lock)."""
+    if not adoption.changes_anything:
+        return
+    package, target = adoption.package, adoption.target
+    changes, moves = _file_changes(adoption)
+    for change in changes:
+        if change.content is not None and change.before is None and (top / change.path).exists():
+            raise ChangedMeanwhileError(f"{top / change.path} appeared while adopt ran; nothing was changed: run again")
+    for read in adoption.plan.changes:
+        if read.before is not None and _current(package / (read.renamed_from or read.path)) != read.before:
+            raise ChangedMeanwhileError(
+                f"{package / (read.renamed_from or read.path)} changed while adopt ran; nothing was changed: run again"
+            )
+
+    def record() -> None:
+        stage_moves(top, [(_relative(old, top), _relative(new, top)) for old, new in moves])
+        intend_to_add_new_files(target)
+
+    try:
+        move_in(top, git_folder, [_relative_change(change, top) for change in changes], record, adoption.mark_written)
+    except OSError as error:
+        _remove_empty(target, package)
+        reason = error.strerror or error
+        raise WriteFailedError(f"{package}: could not write ({reason}); the folder is as it was") from error
+    if target != package:
+        _remove_empty(package, target)
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return read_bytes(path)
+    except (OSError, TssaError):
+        return None
+
+
+def _relative(path: Path, top: Path) -> str:
+    return path.absolute().relative_to(top).as_posix()
+
+
+def _relative_change(change: Change, top: Path) -> Change:
+    return Change(_relative(Path(change.path), top), change.content, change.before)
+
+
+def _file_changes(adoption: Adoption) -> tuple[list[Change], list[tuple[Path, Path]]]:
+    """Every file to write or delete (absolute paths), and the moves to stage as `git mv` stages them."""
+    package, target = adoption.package.absolute(), adoption.target.absolute()
+    final: dict[Path, Path] = {}  # where each file of the package goes
+    content: dict[Path, bytes] = {}
+    if target != package and not adoption.layout.lone:
+        tracked = git("ls-files", "-z", "--", ".", cwd=package).stdout.split("\0")
+        for relative in filter(None, tracked):
+            final[package / relative] = target / relative
+            data = _current(package / relative)
+            if data is not None:
+                content[target / relative] = data
+    for change in adoption.plan.changes:
+        if not change.changed and target == package:
+            continue
+        path = target / change.path
+        if change.before is not None:
+            old = package / (change.renamed_from or change.path)
+            content.pop(final.get(old, old), None)
+            final[old] = path
+        content[path] = change.after
+    changes = [Change(str(path), data, before) for path, data in content.items() if (before := _current(path)) != data]
+    gone = [old for old, new in final.items() if new != old and old not in content]
+    changes.extend(Change(str(old), None, _current(old)) for old in gone)
+    return changes, sorted((old, new) for old, new in final.items() if new != old)
 
 
 def _is_joint_readme(readme: Path) -> bool:
@@ -224,45 +343,15 @@ def _is_joint_readme(readme: Path) -> bool:
     return "assessment" in head or "review" in head
 
 
-def _write(adoption: Adoption, package: Path) -> None:
-    """Move files with git, then write each file whole; on failure put everything back."""
-    target = adoption.target
-    moves: list[tuple[Path, Path]] = []
-    if target != package:
-        if adoption.layout.lone:
-            target.mkdir(exist_ok=True)
-            for change in adoption.plan.changes:
-                name = change.renamed_from or change.path
-                if change.before is not None:
-                    moves.append((package / name, target / name))
-        else:
-            moves.append((package, target))
-    for change in adoption.plan.changes:
-        if change.renamed_from is not None:
-            moves.append((target / change.renamed_from, target / change.path))
-    done: list[tuple[Path, Path]] = []
-    written: list[tuple[Path, str | None]] = []
-    try:
-        for old, new in moves:
-            # A move into the new folder happens before the file rename that follows it.
-            git("mv", "--", str(old.absolute()), str(new.absolute()), cwd=package.absolute().parent)
-            done.append((old, new))
-        for change in adoption.plan.changes:
-            if not change.changed:
-                continue
-            path = target / change.path
-            write_whole(path, change.after)
-            written.append((path, change.before))
-    except (OSError, TssaError) as error:
-        for path, before in reversed(written):
-            if before is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_whole(path, before)
-        for old, new in reversed(done):
-            git("mv", "--", str(new.absolute()), str(old.absolute()), cwd=package.absolute().parent, check=False)
-        raise WriteFailedError(f"{package}: could not write ({error}); the folder is as it was") from error
-    intend_to_add_new_files(target)
+def _remove_empty(folder: Path, keep: Path) -> None:
+    """Remove a folder left empty (and its empty subfolders), unless it is `keep` or holds it."""
+    if folder == keep or not folder.is_dir() or folder in keep.parents:
+        return
+    for path in sorted(folder.rglob("*"), key=lambda item: len(item.parts), reverse=True):
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 # ---------------------------------------------------------------- reporting
@@ -339,45 +428,63 @@ def _source(args: argparse.Namespace) -> str:
     return found
 
 
+def _stop(number: int, frame: FrameType | None) -> None:
+    """SIGTERM and SIGHUP stop an adoption the way Ctrl-C does: nothing half-written."""
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     """The `adopt` subcommand."""
+    for number in STOPPING:
+        if number != signal.SIGINT:
+            signal.signal(number, _stop)
+    path: Path = args.path
+    if not path.exists():
+        raise PackageFolderNotFoundError(f"{path}: no such folder")
     source = _source(args)
     version = args.vcs_ref or newest_tag(source)
-    if not args.all:
-        adoption = adopt_package(args.path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
-        shown = str(adoption.package)
-        if args.dry_run:
-            sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
-            if adoption.target != adoption.package:
-                print(f"would move {adoption.package} to {adoption.target}")
-        print("\n".join(summary(adoption, shown)))
-        if args.dry_run:
-            print("Dry run: nothing was changed.")
-        elif adoption.plan.changed or adoption.target != adoption.package:
-            print("Review the changes with `git diff`, then commit them.")
-        else:
-            print("Nothing changed.")
-        return ExitCode.OK
-    return _run_all(args, source, version)
+    if args.all:
+        return _run_all(args, source, version)
+    try:
+        adoption = adopt_package(path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
+    except KeyboardInterrupt:
+        raise AdoptInterruptedError(f"interrupted; nothing changed in {path}") from None
+    shown = str(adoption.package)
+    if args.dry_run:
+        sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
+        if adoption.target != adoption.package:
+            print(f"would move {adoption.package} to {adoption.target}")
+    print("\n".join(summary(adoption, shown)))
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+    elif adoption.changes_anything:
+        print("Review the changes with `git diff`, then commit them.")
+    else:
+        print("Nothing changed.")
+    return ExitCode.OK
 
 
 def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
     root: Path = args.path
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder; --all adopts every package under a folder")
-    files = find_package_files([root])
-    folders = sorted({file.path.parent for file in files})
-    failed = 0
+    folders = sorted({file.path.parent for file in find_package_files([root])})
+    counts = {"adopted": 0, "already": 0, "refused": 0}
     for folder in folders:
         shown = _shown(folder)
         try:
             adoption = adopt_package(folder, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
+        except KeyboardInterrupt:
+            done = f"; {counts['adopted']} adopted before it" if counts["adopted"] else ""
+            raise AdoptInterruptedError(f"interrupted; {folder} is as it was{done}") from None
         except TssaError as error:
-            failed += 1
+            counts["refused"] += 1
             print(f"{shown}: not adopted: {error}")
             continue
         if args.dry_run:
             sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
+        counts["adopted" if adoption.changes_anything else "already"] += 1
         print(one_line(adoption, shown, args.dry_run))
-    print(f"{len(folders) - failed} of {len(folders)} package(s) adopted" + (" (dry run)" if args.dry_run else ""))
-    return ExitCode.FINDINGS if failed else ExitCode.OK
+    verb = "would adopt" if args.dry_run else "adopted"
+    print(f"{verb} {counts['adopted']}, already adopted {counts['already']}, refused {counts['refused']}")
+    return ExitCode.FINDINGS if counts["refused"] else ExitCode.OK

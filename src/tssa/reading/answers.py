@@ -47,6 +47,12 @@ def _answer(text: str, key: str) -> str | None:
     return value or None
 
 
+def template_version(commit: str) -> str | None:
+    """The template release a `_commit` value names (`v0.1.0` -> `0.1.0`), or None for a bare commit."""
+    version = _VERSION.match(commit)
+    return version.group(1) if version else None
+
+
 def read_answers(folder: Path) -> RecordedTemplate:
     """The template version and project name a package's answers file records, if it has one."""
     path = folder / ANSWERS_FILE
@@ -56,8 +62,7 @@ def read_answers(folder: Path) -> RecordedTemplate:
         return RecordedTemplate()
     text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     commit = _answer(text, COMMIT_KEY)
-    version = _VERSION.match(commit) if commit else None
-    return RecordedTemplate(version.group(1) if version else None, commit, _answer(text, PROJECT_KEY))
+    return RecordedTemplate(template_version(commit) if commit else None, commit, _answer(text, PROJECT_KEY))
 
 
 def read_answer_values(folder: Path) -> dict[str, Any]:

@@ -29,7 +29,15 @@ from tssa.reading.outline import (
     MetadataRow,
 )
 from tssa.reading.package import PACKAGE_FILENAMES, PackageFile
-from tssa.reading.resolve import Resolution, Status, current_outline, normalize, resolve, resolve_for_version
+from tssa.reading.resolve import (
+    Resolution,
+    Resolved,
+    Status,
+    current_outline,
+    normalize,
+    resolve,
+    resolve_for_version,
+)
 from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
 from tssa.workers import run_in_workers
@@ -283,19 +291,40 @@ def _declined(resolution: Resolution) -> set[str]:
     return {_HANDS_ON}
 
 
+def missing_entries(resolution: Resolution) -> list[Resolved]:
+    """The sections and topics `tssa check` reports missing: not those below one missing or declined.
+
+    The one rule for "this section is not there": `tssa adopt` adds the
+    required ones of these (`asked_for`), so check finds none missing after it.
+    """
+    missing: list[Resolved] = []
+    parents_missing: set[str] = _declined(resolution)
+    for entry in resolution.entries:
+        if entry.line is not None:
+            continue
+        if entry.outline.parent_key not in parents_missing:
+            missing.append(entry)  # else the parent's finding covers it
+        parents_missing.add(entry.key)
+    return missing
+
+
+def asked_for(entry: Resolved) -> bool:
+    """Whether a missing section or topic is one the outline asks every document for (an error or warning)."""
+    section = entry.outline.section
+    return section.required and not section.example
+
+
 def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
-    parents_missing: set[str] = _declined(resolution)
+    missing = {entry.key for entry in missing_entries(resolution)}
     for entry in resolution.entries:
         section, key = entry.outline.section, entry.key
         kind = "topic" if section.topic else "section"
         line = entry.line
         if line is None:
-            if entry.outline.parent_key in parents_missing:
-                parents_missing.add(key)
-                continue  # the parent's finding covers it
-            parents_missing.add(key)
+            if key not in missing:
+                continue
             code = "TSSA106" if section.topic else "TSSA101" if section.required else "TSSA102"
             if (section.topic and not section.required) or section.example:
                 continue

@@ -9,9 +9,9 @@ conflicts. A file the new version renames moves with its text; a file it
 drops is kept when the author wrote in it. Conflicts left are listed as
 `file:line`, and the command fails until they are resolved.
 
-All of it happens on a private copy (`tssa.update.staging`); the package changes
-only at the end, all at once (`tssa.update.movein`), under a lock that keeps a
-second update of the same repository out (`tssa.update.lock`).
+All of it happens on a private copy (`tssa.reading.staging`); the package changes
+only at the end, all at once (`tssa.reading.movein`), under a lock that keeps a
+second update of the same repository out (`tssa.reading.lock`).
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ from tssa.reading.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.reading.versions import check_no_downgrade, check_versions_exist
 from tssa.terminal import printable
 from tssa.update.carry import PackageFolder, carry_documents
-from tssa.update.lock import repository_lock
-from tssa.update.movein import Change, move_in, undo_interrupted
+from tssa.reading.lock import repository_lock
+from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.update.newversion import apply_new_version
-from tssa.update.staging import remove_stale, stage_package, staging_area
+from tssa.reading.staging import remove_stale, stage_package, staging_area
 
 
 class UnresolvedConflictsError(RefusedError):

@@ -1,12 +1,12 @@
-"""Move a staged update into the package: every file or none, even across a kill.
+"""Move a staged update or adoption into the package: every file or none, even across a kill.
 
 Before the first file changes, a journal in the git folder lists every path
 to write or delete, with digests of its content before and after. Files are
 replaced one by one by atomic renames, documents last, with Ctrl-C and
 SIGTERM held back. A run that fails half-way restores what it changed from
-HEAD; one that was killed (SIGKILL, power loss) is undone by the next run,
-which finds the journal. The package was committed before the update began,
-so HEAD holds exactly what was there.
+HEAD; one that was killed (SIGKILL, power loss) is undone by the next run of
+`tssa update` or `tssa adopt`, which finds the journal. The package was
+committed before the run began, so HEAD holds exactly what was there.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ JOURNAL_NAME = "tssa-update.journal"
 
 
 class InterruptedUpdateError(RefusedError):
-    """An earlier update was killed while it moved its result in, and files changed since."""
+    """An earlier update or adoption was killed while it moved its result in, and files changed since."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
         isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries
     ):
         raise InterruptedUpdateError(
-            f"{journal}: an interrupted tssa update left this list of its changes, and it cannot be read; "
+            f"{journal}: an interrupted tssa update or adopt left this list of its changes, and it cannot be read; "
             "restore the package with `git checkout HEAD -- <package folder>`, delete the list, and run again"
         )
     paths = [entry["path"] for entry in entries]
@@ -130,8 +130,8 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
             edited.append(entry["path"])
     if edited:
         raise InterruptedUpdateError(
-            f"an interrupted tssa update left {edited[0]} changed, and it was edited since; "
-            f"to undo the interrupted update run `git checkout HEAD -- {edited[0]}` (keep a copy of your edits "
+            f"an interrupted tssa update or adopt left {edited[0]} changed, and it was edited since; "
+            f"to undo it run `git checkout HEAD -- {edited[0]}` (keep a copy of your edits "
             f"first), delete {journal}, and run again"
         )
     tracked = _tracked_at_head(top, paths)

@@ -1,7 +1,7 @@
 """The staging area of an update: a private copy of the package where copier and the merge work.
 
 Nothing in the package changes until the result is complete (see
-`tssa.update.movein`). The copy holds the package's committed files in a git
+`tssa.reading.movein`). The copy holds the package's committed files in a git
 repository of its own, so copier sees no other package of the user's
 repository. Every temporary folder of the run, copier's included, lives in
 one folder named `tssa-update-<pid>-...` in the system's temporary folder;
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tssa.git import git
 from tssa.interrupts import signals_held
-from tssa.update.lock import process_alive
+from tssa.reading.lock import process_alive
 
 PREFIX = "tssa-update-"
 
