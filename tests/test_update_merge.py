@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from conftest import render_package
 from tssa.reading.outline import DOCUMENTS
-from tssa.update.merge import merge_document
 from tssa.reading.sections import PREAMBLE, TITLE, split
+from tssa.update.merge import merge_document
 from updating import heading_spans, replace_once, swap_blocks
 
 OLD_GUIDANCE = "The problem area, for a reviewer who does not know it: what the project"

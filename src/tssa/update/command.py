@@ -42,16 +42,16 @@ from tssa.interrupts import STOPPING
 from tssa.reading import copierrun
 from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.conflicts import Conflict, find_conflicts
+from tssa.reading.lock import repository_lock
+from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.packagefiles import PackageFiles, read_package
 from tssa.reading.recorded import read_recorded
+from tssa.reading.staging import remove_stale, stage_package, staging_area
 from tssa.reading.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.reading.versions import check_no_downgrade, check_versions_exist
 from tssa.terminal import printable
 from tssa.update.carry import PackageFolder, carry_documents
-from tssa.reading.lock import repository_lock
-from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.update.newversion import apply_new_version
-from tssa.reading.staging import remove_stale, stage_package, staging_area
 
 
 class UnresolvedConflictsError(RefusedError):
