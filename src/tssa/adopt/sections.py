@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from tssa.reading.findings import asked_for, missing_entries
 from tssa.reading.markdown import MarkdownDocument, lines_of, parse
-from tssa.reading.outline import Document
+from tssa.reading.outline import README_CLOSING, Document
 from tssa.reading.placement import Layout
 from tssa.reading.resolve import Resolution, Status, resolve
 
@@ -47,7 +47,9 @@ def template_blocks(document: Document, rendered: str) -> dict[str, tuple[str, .
             continue
         start = entry.heading.heading.line - 1
         end = next(line for line in starts if line > start)
-        blocks[entry.key] = tuple(lines[start:end])
+        # The README's closing line follows its last section but belongs to the document, not to that section.
+        closing = next((index for index in range(start, end) if lines[index].startswith(f"{README_CLOSING}:")), end)
+        blocks[entry.key] = tuple(lines[start:closing])
     return blocks
 
 

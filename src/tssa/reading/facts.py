@@ -576,21 +576,60 @@ def _read_answers(folder: Path) -> dict[str, str]:
 _CHANNELS = ("internal", "inbound", "outbound")
 _CHANNELS_KEY = "secure-development-practices/communication-channels"
 _LEAD_IN = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>\S.*)$",
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]"
+    r"(?:\*\*|__)?(?=\s|$)\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]|<img\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def stated(source: str) -> str | None:
+    """The plain text of Markdown that states something in words, or None when it is markup only.
+
+    An image (its alt text is no statement), HTML, emphasis markers with nothing
+    in them (`**`), or one line said again and again is not a value.
+    """
+    bare = _IMAGE.sub(" ", source)
+    if not re.search(r"\w", _TAG.sub(" ", bare)):
+        return None
+    block = next((block for block in parse(bare).blocks if block.kind == "paragraph"), None)
+    text = block.text.strip() if block is not None else ""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not re.search(r"\w", text) or (len(lines) > 1 and len(set(lines)) == 1):
+        return None
+    return text
+
+
 def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[str]]:
-    """The Internal, Inbound and Outbound channels: a heading's paragraphs, or a bullet or lead-in naming one."""
+    """The Internal, Inbound and Outbound channels, each only where the text plainly states it.
+
+    A channel is read from the paragraphs under its own heading, or from a
+    bullet or lead-in that names it (`- Internal: the maintainers' chat`) in
+    the Communication Channels part of the document. Where the text names a
+    channel but says nothing plainly (`- **Internal:**` over a nested list, a
+    link or image alone, a heading that stands for several channels at once),
+    the fact has no value: its line says where adopt looked.
+    """
     found: dict[str, Fact[str]] = {}
-    for name in _CHANNELS:
-        section = outline_section(document, SELF_ASSESSMENT, f"{_CHANNELS_KEY}/{name}")
-        paragraphs = _paragraphs(section.blocks) if section is not None else []
-        if paragraphs:
-            text = "\n\n".join(block.text.strip() for block in paragraphs)
-            found[name] = Fact(text, text, filename, paragraphs[0].line)
+    sections = {name: outline_section(document, SELF_ASSESSMENT, f"{_CHANNELS_KEY}/{name}") for name in _CHANNELS}
+    for name, section in sections.items():
+        if section is None:
+            continue
+        line = section.heading.line
+        if sum(other is section for other in sections.values()) > 1:
+            found[name] = Fact(None, section.heading.text, filename, line)  # one heading for several channels
+            continue
+        texts = [(block, stated(block.source)) for block in section.blocks if block.kind == "paragraph"]
+        plain = [(block, text) for block, text in texts if text]
+        if plain:
+            value = "\n\n".join(text for _, text in plain)
+            found[name] = Fact(value, value, filename, plain[0][0].line)
+        else:
+            found[name] = Fact(None, section.heading.text, filename, line)
     channels = outline_section(document, SELF_ASSESSMENT, _CHANNELS_KEY) or outline_section(
         document, SELF_ASSESSMENT, "secure-development-practices"
     )
@@ -601,9 +640,13 @@ def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[s
         for offset, line in enumerate(lines_of(block.source)):
             match = _LEAD_IN.match(line)
             name = match.group("name").casefold() if match else ""
-            if match and name not in found:
-                value = match.group("value").strip()
-                found[name] = Fact(value, value, filename, block.line + offset)
+            if match and (name not in found or found[name].value is None):
+                written = match.group("value").strip()
+                value = stated(written)
+                found[name] = Fact(value, written or line.strip(), filename, block.line + offset)
+    if channels is not None:
+        for name in _CHANNELS:  # not named at all: where it was looked for
+            found.setdefault(name, Fact(None, "", filename, channels.heading.line))
     return found
 
 
