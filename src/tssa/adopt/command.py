@@ -21,12 +21,11 @@ import re
 import signal
 import sys
 import tempfile
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tssa
 from tssa.adopt.plan import AdoptionPlan, Renderer, plan_adoption
@@ -39,6 +38,9 @@ from tssa.reading.lock import repository_lock
 from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.package import PackageFile, find_package_files
 from tssa.reading.textfiles import read_bytes
+
+if TYPE_CHECKING:
+    from tssa.reading.copierrun import TemplateRenderer
 
 TOC_FOLDER = "security-assessment"
 
@@ -122,35 +124,23 @@ def newest_tag(source: str) -> str:
     return max(versions)[1] if versions else "HEAD"
 
 
-def copier_renderer(source: str, version: str, recorded: dict[str, Any] | None = None) -> Renderer:
-    """Render the template at `version` with copier into a temporary folder; `recorded` answers replace the data."""
-    import copier
-    from copier.errors import CopierError
+_RENDERERS: dict[tuple[str, str], TemplateRenderer] = {}
 
-    from tssa.reading.copierrun import RenderError, first_line
+
+def copier_renderer(source: str, version: str, recorded: dict[str, Any] | None = None) -> Renderer:
+    """Render the template at `version` with copier into a temporary folder; `recorded` answers replace the data.
+
+    One renderer per template version and process, so packages after the first render fast.
+    """
+    from tssa.reading.copierrun import TemplateRenderer
+
+    renderer = _RENDERERS.get((source, version))
+    if renderer is None:
+        renderer = _RENDERERS[(source, version)] = TemplateRenderer(source, version)
 
     def render(data: dict[str, Any]) -> dict[str, str]:
         with tempfile.TemporaryDirectory(prefix="tssa-adopt-") as scratch:
-            destination = Path(scratch) / "package"
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # copier warns when the template checkout has changes
-                    copier.run_copy(
-                        source,
-                        destination,
-                        data=recorded if recorded is not None else data,
-                        vcs_ref=version,
-                        defaults=True,
-                        overwrite=True,
-                        quiet=True,
-                    )
-            except (CopierError, ValueError, OSError) as error:
-                raise RenderError(f"cannot render template {source} at {version}: {first_line(error)}") from error
-            files: dict[str, str] = {}
-            for path in destination.rglob("*"):
-                if path.is_file():
-                    files[path.relative_to(destination).as_posix()] = path.read_bytes().decode("utf-8")
-            return files
+            return renderer.render(recorded if recorded is not None else data, Path(scratch) / "package")
 
     return render
 

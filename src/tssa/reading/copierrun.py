@@ -2,13 +2,20 @@
 
 Every git command copier runs takes its paths literally (`GIT_LITERAL_PATHSPECS`),
 so a folder named like a pattern (`pkg[x]`) never matches another one.
+
+`TemplateRenderer` renders one template version for many packages (`tssa adopt
+--all`): the template is cloned, read and compiled once, not once per package.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import copier
 from copier.errors import CopierError, InteractiveSessionError
@@ -98,3 +105,64 @@ def render_new_version(
     except (CopierError, ValueError) as error:
         raise CopierUpdateError(f"copier could not update: {first_line(error)}") from error
     return read_files(destination, frozenset({ANSWERS_FILE}))
+
+
+def _shareable(name: str) -> bool:
+    """Whether copier's Worker works its `name` out once, on first use (so one made before can stand in)."""
+    return isinstance(inspect.getattr_static(copier.Worker, name, None), functools.cached_property)
+
+
+class TemplateRenderer:
+    """One version of a template, rendered with many packages' answers.
+
+    Copier's Worker clones and reads its template, and builds its Jinja
+    environment, on first use; neither depends on the answers. So the first
+    Worker's serve every later one, and each templated string is compiled once.
+    With a copier that works otherwise, each render is copier's own, whole.
+    """
+
+    def __init__(self, source: str, version: str) -> None:
+        self.source = source
+        self.version = version
+        self._template: Any = None
+        self._environment: Any = None
+
+    def render(self, data: dict[str, Any], destination: Path) -> dict[str, str]:
+        """Render with `data` into `destination`; every file it wrote, the answers file included."""
+        worker = copier.Worker(
+            src_path=self.source,
+            dst_path=destination,
+            data=data,
+            vcs_ref=self.version,
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+        )
+        if self._template is not None and _shareable("template") and _shareable("jinja_env"):
+            worker.__dict__["template"] = self._template
+            worker.__dict__["jinja_env"] = self._environment
+        try:
+            with warnings.catch_warnings(), _literal_paths(), worker:
+                warnings.simplefilter("ignore")  # copier warns when the template checkout has changes
+                worker.run_copy()
+                if self._template is None:
+                    self._keep(worker)
+        except (CopierError, ValueError, OSError) as error:
+            raise RenderError(f"cannot render template {self.source} at {self.version}: {first_line(error)}") from error
+        return read_files(destination)
+
+    def _keep(self, worker: Any) -> None:
+        """Keep the first worker's template (its clone outlives the worker) and Jinja environment."""
+        template, environment = worker.__dict__.get("template"), worker.__dict__.get("jinja_env")
+        hooks = getattr(worker, "_cleanup_hooks", None)
+        if template is None or environment is None or not isinstance(hooks, list) or template._cleanup not in hooks:
+            return
+        hooks.remove(template._cleanup)
+        environment.from_string = functools.lru_cache(maxsize=4096)(environment.from_string)
+        self._template, self._environment = template, environment
+
+    def close(self) -> None:
+        """Remove the template's clone."""
+        if self._template is not None:
+            self._template._cleanup()
+            self._template = None

@@ -619,17 +619,17 @@ def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[s
     for name, section in sections.items():
         if section is None:
             continue
-        line = section.heading.line
+        heading = section.heading
         if sum(other is section for other in sections.values()) > 1:
-            found[name] = Fact(None, section.heading.text, filename, line)  # one heading for several channels
+            found[name] = Fact(None, heading.text, filename, heading.line)  # one heading for several channels
             continue
         texts = [(block, stated(block.source)) for block in section.blocks if block.kind == "paragraph"]
         plain = [(block, text) for block, text in texts if text]
         if plain:
-            value = "\n\n".join(text for _, text in plain)
-            found[name] = Fact(value, value, filename, plain[0][0].line)
+            joined = "\n\n".join(text for _, text in plain)
+            found[name] = Fact(joined, joined, filename, plain[0][0].line)
         else:
-            found[name] = Fact(None, section.heading.text, filename, line)
+            found[name] = Fact(None, heading.text, filename, heading.line)
     channels = outline_section(document, SELF_ASSESSMENT, _CHANNELS_KEY) or outline_section(
         document, SELF_ASSESSMENT, "secure-development-practices"
     )
