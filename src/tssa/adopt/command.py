@@ -37,12 +37,14 @@ from tssa.reading.files import read_head
 from tssa.reading.lock import repository_lock
 from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.package import PackageFile, find_package_files
+from tssa.reading.staging import remove_stale, staging_area
 from tssa.reading.textfiles import read_bytes
 
 if TYPE_CHECKING:
     from tssa.reading.copierrun import TemplateRenderer
 
 TOC_FOLDER = "security-assessment"
+STAGING_PREFIX = "tssa-adopt-"
 
 
 class NoTemplateError(RefusedError):
@@ -139,7 +141,7 @@ def copier_renderer(source: str, version: str, recorded: dict[str, Any] | None =
         renderer = _RENDERERS[(source, version)] = TemplateRenderer(source, version)
 
     def render(data: dict[str, Any]) -> dict[str, str]:
-        with tempfile.TemporaryDirectory(prefix="tssa-adopt-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="render-") as scratch:
             return renderer.render(recorded if recorded is not None else data, Path(scratch) / "package")
 
     return render
@@ -433,12 +435,14 @@ def run(args: argparse.Namespace) -> int:
         raise PackageFolderNotFoundError(f"{path}: no such folder")
     source = _source(args)
     version = args.vcs_ref or newest_tag(source)
-    if args.all:
-        return _run_all(args, source, version)
-    try:
-        adoption = adopt_package(path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
-    except KeyboardInterrupt:
-        raise AdoptInterruptedError(f"interrupted; nothing changed in {path}") from None
+    remove_stale()
+    with staging_area(STAGING_PREFIX):
+        if args.all:
+            return _run_all(args, source, version)
+        try:
+            adoption = adopt_package(path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
+        except KeyboardInterrupt:
+            raise AdoptInterruptedError(f"interrupted; nothing changed in {path}") from None
     shown = str(adoption.package)
     if args.dry_run:
         sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
