@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING, Any
 import tssa
 from tssa.adopt.plan import AdoptionPlan, Renderer, plan_adoption
 from tssa.errors import ExitCode, PackageFolderNotFoundError, RefusedError, TssaError, UsageError
-from tssa.git import git, git_dir, intend_to_add_new_files, require_committed, require_top_level, stage_moves
+from tssa.git import (
+    git,
+    git_dir,
+    intend_to_add_new_files,
+    require_committed,
+    require_top_level,
+    stage_moves,
+    top_level,
+    uncommitted,
+)
 from tssa.interrupts import STOPPING
 from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.files import read_head
@@ -234,25 +243,56 @@ def adopt_package(
     dry_run: bool = False,
     rename_folder: bool = False,
     renderer: Callable[[str, str, dict[str, Any] | None], Renderer] | None = None,
+    planned: Adoption | None = None,
 ) -> Adoption:
-    """Adopt (or, with `dry_run`, plan) the package in `folder`.
+    """Adopt (or, with `dry_run`, plan) the package in `folder`; `planned` is its plan when made already.
 
     An adoption or update interrupted earlier in the same repository is undone
-    first; the package must then be committed.
+    first; the package must then be committed, unless it is adopted already
+    and waits to be committed (a run killed after it was done leaves it so).
     """
     if dry_run:
-        return plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
+        return planned or plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
     package = _package_files(folder)[0].path.parent
     top = require_top_level(package)
     git_folder = git_dir(package)
     with repository_lock(git_folder):
         undone = undo_interrupted(top, git_folder)
+        waiting = _adopted_not_committed(package, top)
+        if waiting is not None:
+            return waiting
         require_committed(package, "the adoption")
-        adoption = plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
+        adoption = planned if planned is not None and not undone and _still_current(planned) else None
+        if adoption is None:
+            adoption = plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
         if undone:
             adoption.notes.append(f"an earlier run was interrupted; its changes to {len(undone)} file(s) were undone")
         write_adoption(adoption, top, git_folder)
     return adoption
+
+
+def _adopted_not_committed(package: Path, top: Path) -> Adoption | None:
+    """The package as an earlier adoption left it, not committed yet (its answers file is new), or None."""
+    answers = package / ANSWERS_FILE
+    if not answers.is_file() or not uncommitted(package):
+        return None
+    if git("cat-file", "-e", f"HEAD:{_relative(answers, top)}", cwd=top, check=False).returncode == 0:
+        return None
+    from tssa.reading.recorded import read_recorded
+
+    recorded = read_recorded(package)
+    adoption = Adoption(Layout(package), AdoptionPlan(package), package, package, recorded.version)
+    adoption.notes.append("adopted, not committed yet: review the changes with `git diff`, then commit them")
+    return adoption
+
+
+def _still_current(adoption: Adoption) -> bool:
+    """Whether the documents are still what the plan read."""
+    return all(
+        _current(adoption.package / (change.renamed_from or change.path)) == change.before
+        for change in adoption.plan.changes
+        if change.before is not None
+    )
 
 
 def write_adoption(adoption: Adoption, top: Path, git_folder: Path) -> None:
@@ -458,16 +498,69 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One package of `--all` to plan in a worker process."""
+
+    folder: Path
+    source: str
+    version: str
+    rename_folder: bool
+
+
+def _plan_job(job: _Job) -> Adoption | str:
+    """The plan of one package, or why it cannot be adopted (a worker process makes it)."""
+    try:
+        return plan_package(job.folder, job.source, job.version, rename_folder=job.rename_folder)
+    except TssaError as error:
+        return str(error)
+
+
+# Below this many packages, starting worker processes (each renders its first package slowly) costs more than it saves.
+_PARALLEL_FROM = 8
+
+
+def _plans(jobs: list[_Job]) -> list[Adoption | str]:
+    """Every package's plan, made by as many processes as there are cores (copier is imported before they start)."""
+    import tssa.reading.copierrun  # noqa: F401  (the workers inherit it)
+    from tssa.workers import run_in_workers
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < _PARALLEL_FROM or workers < 2:
+        return [_plan_job(job) for job in jobs]
+    return run_in_workers(_plan_job, jobs, workers)
+
+
+def _undo_interrupted_runs(root: Path) -> list[str]:
+    """Undo what a killed adoption or update left in the repository that holds `root`, before any package is read."""
+    if top_level(root) is None:
+        return []
+    top, git_folder = require_top_level(root), git_dir(root)
+    with repository_lock(git_folder):
+        return undo_interrupted(top, git_folder)
+
+
 def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
     root: Path = args.path
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder; --all adopts every package under a folder")
+    undone = [] if args.dry_run else _undo_interrupted_runs(root)
+    if undone:
+        print(f"note: an earlier run was interrupted; its changes to {len(undone)} file(s) were undone")
     folders = sorted({file.path.parent for file in find_package_files([root])})
     counts = {"adopted": 0, "already": 0, "refused": 0}
-    for folder in folders:
+    try:
+        plans = _plans([_Job(folder, source, version, args.rename_folder) for folder in folders])
+    except KeyboardInterrupt:
+        raise AdoptInterruptedError(f"interrupted; nothing changed in {root}") from None
+    for folder, planned in zip(folders, plans, strict=True):
         shown = _shown(folder)
         try:
-            adoption = adopt_package(folder, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
+            if isinstance(planned, str):
+                raise TssaError(planned)
+            adoption = adopt_package(
+                folder, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder, planned=planned
+            )
         except KeyboardInterrupt:
             done = f"; {counts['adopted']} adopted before it" if counts["adopted"] else ""
             raise AdoptInterruptedError(f"interrupted; {folder} is as it was{done}") from None

@@ -21,7 +21,7 @@ from tssa.adopt.answers import ExtractedAnswers, extract_answers
 from tssa.adopt.sections import add_missing_sections, template_blocks
 from tssa.errors import RefusedError, TssaError
 from tssa.reading.answers import ANSWERS_FILE, template_version
-from tssa.reading.facts import read_package_facts
+from tssa.reading.facts import package_facts
 from tssa.reading.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, ReadResult, decode, read_regular
 from tssa.reading.markdown import MarkdownDocument, parse
 from tssa.reading.outline import DOCUMENTS, Document, outline_for_template
@@ -178,7 +178,7 @@ def plan_adoption(
         key: (read.file.path.name, parse(read.text)) for key, read in texts.items()
     }
     if recorded_answers is None:
-        facts = read_package_facts([read.file for read in texts.values()])
+        facts = package_facts(folder, [(read.file, read.text, parsed[key][1]) for key, read in texts.items()])
         plan.extracted = extract_answers(facts, parsed)
         rendered = render(plan.extracted.data())
     else:

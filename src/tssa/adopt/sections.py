@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from tssa.reading.findings import asked_for, missing_entries
 from tssa.reading.markdown import MarkdownDocument, lines_of, parse
-from tssa.reading.outline import README_CLOSING, Document
+from tssa.reading.outline import README_CLOSING, Document, WalkedSection
 from tssa.reading.placement import Layout
 from tssa.reading.resolve import Resolution, Status, resolve
 
@@ -65,27 +65,37 @@ def _layout(text: str, parsed: MarkdownDocument, resolution: Resolution) -> Layo
     return layout
 
 
+def _with_parts(keys: list[str], walked: list[WalkedSection]) -> list[str]:
+    """The sections to add with the parts the outline asks of each: once a section is added, its parts are missing.
+
+    In outline order, so that a section is placed before its parts.
+    """
+    wanted = set(keys)
+    for item in walked:
+        section = item.section
+        if item.parent_key in wanted and section.required and not section.example:
+            wanted.add(item.key)
+    return [item.key for item in walked if item.key in wanted]
+
+
 def add_missing_sections(
     document: Document, text: str, blocks: dict[str, tuple[str, ...]], parsed: MarkdownDocument | None = None
 ) -> SectionChanges:
     """Insert every section `tssa check` would find missing in `text`, taking its lines from `blocks`.
 
-    The missing parts of a section added are missing in turn, so the document
-    is read again after each round: a few rounds, one per level of the outline.
-    `parsed` is `text` parsed, when the caller has it.
+    The parts of a section added are added with it, and the document is read
+    again to confirm that nothing is left missing. `parsed` is `text` parsed,
+    when the caller has it.
     """
-    order = [item.key for item in document.walk()]
-    place = {key: index for index, key in enumerate(order)}
-    titles = {item.key: item.section.title for item in document.walk()}
+    walked = list(document.walk())
+    order = [item.key for item in walked]
+    titles = {item.key: item.section.title for item in walked}
     parsed = parsed if parsed is not None else parse(text)
     first = resolution = resolve(document, parsed)
     added: list[str] = []
     while True:
-        wanted = [
-            entry.key
-            for entry in missing_entries(resolution)
-            if asked_for(entry) and entry.key in blocks and entry.key not in added
-        ]
+        wanted = _with_parts([entry.key for entry in missing_entries(resolution) if asked_for(entry)], walked)
+        wanted = [key for key in wanted if key in blocks and key not in added]
         if not wanted:
             break
         layout = _layout(text, parsed, resolution)
@@ -102,4 +112,5 @@ def add_missing_sections(
         for entry in first.entries
         if entry.heading is None and entry.line is not None and entry.status is not Status.MISSING
     )
+    place = {key: index for index, key in enumerate(order)}
     return SectionChanges(text, tuple(titles[key] for key in sorted(added, key=place.__getitem__)), topics)
