@@ -127,6 +127,12 @@ def intend_to_add_new_files(folder: Path) -> None:
         git("add", "--intent-to-add", "--", *paths, cwd=folder)
 
 
+def intend_to_add(top: Path, paths: list[str]) -> None:
+    """Record new files (relative to `top`) as to be added (`git add -N`), so `git diff` shows them."""
+    if paths:
+        git("add", "--intent-to-add", "--", *paths, cwd=top)
+
+
 def store_blob(top: Path, text: str) -> str:
     """Write `text` into the object store and return its id."""
     return git("hash-object", "-w", "--stdin", cwd=top, stdin=text).stdout.strip()

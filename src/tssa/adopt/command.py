@@ -33,7 +33,7 @@ from tssa.errors import ExitCode, PackageFolderNotFoundError, RefusedError, Tssa
 from tssa.git import (
     git,
     git_dir,
-    intend_to_add_new_files,
+    intend_to_add,
     require_committed,
     require_top_level,
     stage_moves,
@@ -244,8 +244,11 @@ def adopt_package(
     rename_folder: bool = False,
     renderer: Callable[[str, str, dict[str, Any] | None], Renderer] | None = None,
     planned: Adoption | None = None,
+    repository: tuple[Path, Path] | None = None,
 ) -> Adoption:
     """Adopt (or, with `dry_run`, plan) the package in `folder`; `planned` is its plan when made already.
+
+    `repository` is the top of the work tree that holds the package and its git folder, when known.
 
     An adoption or update interrupted earlier in the same repository is undone
     first; the package must then be committed, unless it is adopted already
@@ -254,8 +257,7 @@ def adopt_package(
     if dry_run:
         return planned or plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
     package = _package_files(folder)[0].path.parent
-    top = require_top_level(package)
-    git_folder = git_dir(package)
+    top, git_folder = repository or (require_top_level(package), git_dir(package))
     with repository_lock(git_folder):
         undone = undo_interrupted(top, git_folder)
         waiting = _adopted_not_committed(package, top)
@@ -310,9 +312,12 @@ def write_adoption(adoption: Adoption, top: Path, git_folder: Path) -> None:
                 f"{package / (read.renamed_from or read.path)} changed while adopt ran; nothing was changed: run again"
             )
 
+    moved = {new for _, new in moves}
+    created = [change.path for change in changes if change.before is None and Path(change.path) not in moved]
+
     def record() -> None:
         stage_moves(top, [(_relative(old, top), _relative(new, top)) for old, new in moves])
-        intend_to_add_new_files(target)
+        intend_to_add(top, [_relative(Path(path), top) for path in created])
 
     try:
         move_in(top, git_folder, [_relative_change(change, top) for change in changes], record, adoption.mark_written)
@@ -531,20 +536,37 @@ def _plans(jobs: list[_Job]) -> list[Adoption | str]:
     return run_in_workers(_plan_job, jobs, workers)
 
 
-def _undo_interrupted_runs(root: Path) -> list[str]:
-    """Undo what a killed adoption or update left in the repository that holds `root`, before any package is read."""
-    if top_level(root) is None:
+def _repository(root: Path) -> tuple[Path, Path] | None:
+    """The top of the work tree that holds `root`, and its git folder; None outside one."""
+    top = top_level(root)
+    return (top, git_dir(root)) if top is not None else None
+
+
+def _in_repository(folder: Path, repository: tuple[Path, Path] | None) -> tuple[Path, Path] | None:
+    """`repository` when it holds `folder` with no other repository in between; else None (found per package)."""
+    if repository is None:
+        return None
+    top, real = repository[0], folder.resolve()
+    if top not in (real, *real.parents):
+        return None
+    between = [real, *real.parents[: len(real.parents) - len(top.parents) - 1]]
+    return None if any((path / ".git").exists() for path in between) else repository
+
+
+def _undo_interrupted_runs(repository: tuple[Path, Path] | None) -> list[str]:
+    """Undo what a killed adoption or update left in the repository of the packages, before any package is read."""
+    if repository is None:
         return []
-    top, git_folder = require_top_level(root), git_dir(root)
-    with repository_lock(git_folder):
-        return undo_interrupted(top, git_folder)
+    with repository_lock(repository[1]):
+        return undo_interrupted(*repository)
 
 
 def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
     root: Path = args.path
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder; --all adopts every package under a folder")
-    undone = [] if args.dry_run else _undo_interrupted_runs(root)
+    repository = None if args.dry_run else _repository(root)
+    undone = _undo_interrupted_runs(repository)
     if undone:
         print(f"note: an earlier run was interrupted; its changes to {len(undone)} file(s) were undone")
     folders = sorted({file.path.parent for file in find_package_files([root])})
@@ -559,7 +581,13 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
             if isinstance(planned, str):
                 raise TssaError(planned)
             adoption = adopt_package(
-                folder, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder, planned=planned
+                folder,
+                source,
+                version,
+                dry_run=args.dry_run,
+                rename_folder=args.rename_folder,
+                planned=planned,
+                repository=_in_repository(folder, repository),
             )
         except KeyboardInterrupt:
             done = f"; {counts['adopted']} adopted before it" if counts["adopted"] else ""

@@ -65,6 +65,7 @@ class Layout:
     leads: dict[str, int] = field(default_factory=dict)
     """The sections the document has as a bullet or lead-in, by outline key: their 0-based line."""
     added: list[str] = field(default_factory=list)
+    _newline: str | None = None
 
     @classmethod
     def of(cls, text: str, parsed: MarkdownDocument | None = None) -> Layout:
@@ -129,7 +130,9 @@ class Layout:
         if not body:
             return
         body[0] = relevel(body[0], level)
-        newline = usual_ending(self.lines)
+        if self._newline is None:
+            self._newline = usual_ending(self.lines)
+        newline = self._newline
         last_line = at == len(self.lines)
         no_final_newline = last_line and bool(self.lines) and not ending(self.lines[-1])
         if no_final_newline:

@@ -129,5 +129,6 @@ def ending(line: str) -> str:
 
 def usual_ending(lines: Sequence[str]) -> str:
     """The ending most of the lines have (LF when none has one): the one for lines added among them."""
-    counts = Counter(ending(line) for line in lines if ending(line))
-    return counts.most_common(1)[0][0] if counts else "\n"
+    ended = (line for line in lines if line.endswith(("\n", "\r")))
+    counts = Counter(line[-2:] if line.endswith("\r\n") else line[-1:] for line in ended)
+    return max((count, mark) for mark, count in counts.items())[1] if counts else "\n"
