@@ -481,13 +481,17 @@ def run(args: argparse.Namespace) -> int:
     source = _source(args)
     version = args.vcs_ref or newest_tag(source)
     remove_stale()
-    with staging_area(STAGING_PREFIX):
-        if args.all:
-            return _run_all(args, source, version)
+    with staging_area(STAGING_PREFIX):  # the renders, and the template's clone, are removed at the end
         try:
+            if args.all:
+                return _run_all(args, source, version)
             adoption = adopt_package(path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         except KeyboardInterrupt:
             raise AdoptInterruptedError(f"interrupted; nothing changed in {path}") from None
+        finally:
+            for renderer in _RENDERERS.values():
+                renderer.close()
+            _RENDERERS.clear()
     shown = str(adoption.package)
     if args.dry_run:
         sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))

@@ -107,9 +107,17 @@ def render_new_version(
     return read_files(destination, frozenset({ANSWERS_FILE}))
 
 
-def _shareable(name: str) -> bool:
-    """Whether copier's Worker works its `name` out once, on first use (so one made before can stand in)."""
-    return isinstance(inspect.getattr_static(copier.Worker, name, None), functools.cached_property)
+def _worker_class() -> Any:
+    """Copier's Worker, when this copier has it where it has had it (None otherwise)."""
+    try:
+        from copier._main import Worker
+    except ImportError:
+        return None
+    shareable = all(
+        isinstance(inspect.getattr_static(Worker, name, None), functools.cached_property)
+        for name in ("template", "jinja_env")
+    )
+    return Worker if shareable else None
 
 
 class TemplateRenderer:
@@ -118,38 +126,40 @@ class TemplateRenderer:
     Copier's Worker clones and reads its template, and builds its Jinja
     environment, on first use; neither depends on the answers. So the first
     Worker's serve every later one, and each templated string is compiled once.
-    With a copier that works otherwise, each render is copier's own, whole.
+    With a copier whose Worker works otherwise, each render is `copier.run_copy`,
+    whole. A test compares the two renderings.
     """
 
     def __init__(self, source: str, version: str) -> None:
         self.source = source
         self.version = version
+        self._worker = _worker_class()
         self._template: Any = None
         self._environment: Any = None
 
     def render(self, data: dict[str, Any], destination: Path) -> dict[str, str]:
         """Render with `data` into `destination`; every file it wrote, the answers file included."""
-        worker = copier.Worker(
-            src_path=self.source,
-            dst_path=destination,
-            data=data,
-            vcs_ref=self.version,
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-        )
-        if self._template is not None and _shareable("template") and _shareable("jinja_env"):
-            worker.__dict__["template"] = self._template
-            worker.__dict__["jinja_env"] = self._environment
+        options: dict[str, Any] = {"data": data, "vcs_ref": self.version, "defaults": True, "overwrite": True}
         try:
-            with warnings.catch_warnings(), _literal_paths(), worker:
+            with warnings.catch_warnings(), _literal_paths():
                 warnings.simplefilter("ignore")  # copier warns when the template checkout has changes
-                worker.run_copy()
-                if self._template is None:
-                    self._keep(worker)
+                if self._worker is None:
+                    copier.run_copy(self.source, destination, quiet=True, **options)
+                else:
+                    self._render_shared(destination, options)
         except (CopierError, ValueError, OSError) as error:
             raise RenderError(f"cannot render template {self.source} at {self.version}: {first_line(error)}") from error
         return read_files(destination)
+
+    def _render_shared(self, destination: Path, options: dict[str, Any]) -> None:
+        worker = self._worker(src_path=self.source, dst_path=destination, quiet=True, **options)
+        if self._template is not None:
+            worker.__dict__["template"] = self._template
+            worker.__dict__["jinja_env"] = self._environment
+        with worker:
+            worker.run_copy()
+            if self._template is None:
+                self._keep(worker)
 
     def _keep(self, worker: Any) -> None:
         """Keep the first worker's template (its clone outlives the worker) and Jinja environment."""
