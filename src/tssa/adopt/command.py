@@ -111,11 +111,29 @@ def layout_of(folder: Path, files: list[PackageFile]) -> Layout:
 
 
 def default_template() -> str | None:
-    """The checkout of the template this tssa is installed from, if it is one (a folder with copier.yml and .git)."""
-    root = Path(tssa.__file__).resolve().parent.parent.parent
-    if (root / "copier.yml").is_file() and (root / ".git").exists():
-        return str(root)
+    """The checkout of the template this tssa is installed from, if it is one (a folder with copier.yml and .git).
+
+    Run from the checkout (an editable install), or installed from it with
+    `pip install <checkout>`, which records the folder it came from.
+    """
+    for root in (Path(tssa.__file__).resolve().parent.parent.parent, _installed_from()):
+        if root is not None and (root / "copier.yml").is_file() and (root / ".git").exists():
+            return str(root)
     return None
+
+
+def _installed_from() -> Path | None:
+    """The local folder pip installed this tssa from, as pip records it (`direct_url.json`), if any."""
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:
+        recorded = metadata.distribution("copier-tssa").read_text("direct_url.json")
+        url = urlparse(json.loads(recorded or "{}").get("url", ""))
+    except (metadata.PackageNotFoundError, ValueError, AttributeError):
+        return None
+    return Path(unquote(url.path)) if url.scheme == "file" and url.path else None
 
 
 def newest_tag(source: str) -> str:
