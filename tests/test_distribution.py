@@ -88,6 +88,24 @@ def test_an_installed_distribution_checks_a_generated_package(
     assert "Traceback" not in checked.stderr
 
 
+def test_adopt_finds_its_template_after_the_documented_install_from_a_clone(tmp_path: Path) -> None:
+    source = committed_clone(tmp_path)
+    venv = tmp_path / "venv"
+    assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
+    installed = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)])
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    repository = tmp_path / "assessments"
+    shutil.copytree(TEMPLATE_ROOT / "tests" / "fixtures" / "author" / "order", repository / "projects" / "quill")
+    assert run(["git", "init", "-q"], cwd=repository).returncode == 0
+    run(["git", "add", "-A"], cwd=repository)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "hand"], cwd=repository)
+
+    dry = run([str(venv / "bin" / "tssa"), "adopt", "--dry-run", "projects/quill"], cwd=repository)
+
+    assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
+    assert f"+_src_path: {source}" in dry.stdout and f"+_commit: v{tssa.__version__}" in dry.stdout
+
+
 def test_pipx_runs_tssa_from_a_source_without_a_clone_of_ones_own(tmp_path: Path, default_package: Path) -> None:
     source = committed_clone(tmp_path)
     pipx_env = {"PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin")}

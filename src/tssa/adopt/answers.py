@@ -132,6 +132,12 @@ def _metadata(facts: PackageFacts, result: ExtractedAnswers) -> None:
     languages = _first(facts, "languages")
     if languages is not None and languages.value and all(_one_line(name, 100) for name in languages.value):
         result.take("languages", list(languages.value), _where(languages))
+    else:
+        where = f" ({languages.text!r}, {_where(languages)})" if languages is not None else ""
+        result.notes.append(
+            f"languages: no languages named{where}; the template's default is kept: "
+            "set them with `tssa update --data 'languages=[...]'`"
+        )
     sbom = _first(facts, "sbom")
     if sbom is not None and sbom.value and _HTTPS.match(sbom.value):
         result.take("sbom_url", sbom.value, _where(sbom))
