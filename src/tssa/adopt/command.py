@@ -287,7 +287,14 @@ def adopt_package(
             adoption = plan_package(folder, source, version, rename_folder=rename_folder, renderer=renderer)
         if undone:
             adoption.notes.append(f"an earlier run was interrupted; its changes to {len(undone)} file(s) were undone")
-        write_adoption(adoption, top, git_folder)
+        try:
+            write_adoption(adoption, top, git_folder)
+        except KeyboardInterrupt:
+            if not adoption.written:
+                raise
+            raise AdoptInterruptedError(
+                f"interrupted after the adoption was written into {package}; review it with `git diff`, then commit"
+            ) from None
     return adoption
 
 
@@ -296,7 +303,10 @@ def _adopted_not_committed(package: Path, top: Path) -> Adoption | None:
     answers = package / ANSWERS_FILE
     if not answers.is_file() or not uncommitted(package):
         return None
-    if git("cat-file", "-e", f"HEAD:{_relative(answers, top)}", cwd=top, check=False).returncode == 0:
+    if (
+        git("cat-file", "-e", f"HEAD:{answers.resolve().relative_to(top).as_posix()}", cwd=top, check=False).returncode
+        == 0
+    ):
         return None
     from tssa.reading.recorded import read_recorded
 
@@ -320,25 +330,21 @@ def write_adoption(adoption: Adoption, top: Path, git_folder: Path) -> None:
     if not adoption.changes_anything:
         return
     package, target = adoption.package, adoption.target
-    changes, moves = _file_changes(adoption)
-    for change in changes:
-        if change.content is not None and change.before is None and (top / change.path).exists():
-            raise ChangedMeanwhileError(f"{top / change.path} appeared while adopt ran; nothing was changed: run again")
-    for read in adoption.plan.changes:
-        if read.before is not None and _current(package / (read.renamed_from or read.path)) != read.before:
-            raise ChangedMeanwhileError(
-                f"{package / (read.renamed_from or read.path)} changed while adopt ran; nothing was changed: run again"
-            )
-
+    if not _still_current(adoption):
+        raise ChangedMeanwhileError(f"{package}: a document changed while adopt ran; nothing was changed: run again")
+    changes, moves = _file_changes(adoption, top)
+    appeared = [change.path for change in changes if change.before is None and (top / change.path).exists()]
+    if appeared:
+        raise ChangedMeanwhileError(f"{top / appeared[0]} appeared while adopt ran; nothing was changed: run again")
     moved = {new for _, new in moves}
-    created = [change.path for change in changes if change.before is None and Path(change.path) not in moved]
+    created = [change.path for change in changes if change.before is None and change.path not in moved]
 
     def record() -> None:
-        stage_moves(top, [(_relative(old, top), _relative(new, top)) for old, new in moves])
-        intend_to_add(top, [_relative(Path(path), top) for path in created])
+        stage_moves(top, moves)
+        intend_to_add(top, created)
 
     try:
-        move_in(top, git_folder, [_relative_change(change, top) for change in changes], record, adoption.mark_written)
+        move_in(top, git_folder, changes, record, adoption.mark_written)
     except OSError as error:
         _remove_empty(target, package)
         reason = error.strerror or error
@@ -354,17 +360,9 @@ def _current(path: Path) -> bytes | None:
         return None
 
 
-def _relative(path: Path, top: Path) -> str:
-    return path.absolute().relative_to(top).as_posix()
-
-
-def _relative_change(change: Change, top: Path) -> Change:
-    return Change(_relative(Path(change.path), top), change.content, change.before)
-
-
-def _file_changes(adoption: Adoption) -> tuple[list[Change], list[tuple[Path, Path]]]:
-    """Every file to write or delete (absolute paths), and the moves to stage as `git mv` stages them."""
-    package, target = adoption.package.absolute(), adoption.target.absolute()
+def _file_changes(adoption: Adoption, top: Path) -> tuple[list[Change], list[tuple[str, str]]]:
+    """Every file to write or delete, and the moves to stage as `git mv` stages them; paths relative to `top`."""
+    package, target = adoption.package.resolve(), adoption.target.resolve()
     final: dict[Path, Path] = {}  # where each file of the package goes
     content: dict[Path, bytes] = {}
     if target != package and not adoption.layout.lone:
@@ -383,10 +381,16 @@ def _file_changes(adoption: Adoption) -> tuple[list[Change], list[tuple[Path, Pa
             content.pop(final.get(old, old), None)
             final[old] = path
         content[path] = change.after
-    changes = [Change(str(path), data, before) for path, data in content.items() if (before := _current(path)) != data]
+
+    def named(path: Path) -> str:
+        return path.relative_to(top).as_posix()
+
+    changes = [
+        Change(named(path), data, before) for path, data in content.items() if (before := _current(path)) != data
+    ]
     gone = [old for old, new in final.items() if new != old and old not in content]
-    changes.extend(Change(str(old), None, _current(old)) for old in gone)
-    return changes, sorted((old, new) for old, new in final.items() if new != old)
+    changes.extend(Change(named(old), None, _current(old)) for old in gone)
+    return changes, sorted((named(old), named(new)) for old, new in final.items() if new != old)
 
 
 def _is_joint_readme(readme: Path) -> bool:
@@ -614,6 +618,8 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
         except KeyboardInterrupt:
             done = f"; {counts['adopted']} adopted before it" if counts["adopted"] else ""
             raise AdoptInterruptedError(f"interrupted; {folder} is as it was{done}") from None
+        except AdoptInterruptedError:
+            raise
         except TssaError as error:
             counts["refused"] += 1
             print(f"{shown}: not adopted: {error}")
