@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -65,10 +66,15 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **identity})
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, str]:
+def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall-clock seconds, CPU seconds (the process and its children, git and the workers included), last line."""
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    return time.perf_counter() - started, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return wall, used, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
 def main(count: int) -> int:
@@ -79,14 +85,18 @@ def main(count: int) -> int:
         _git(root, "init", "--quiet")
         _git(root, "add", "--all")
         _git(root, "commit", "--quiet", "-m", "hand-written packages")
-        floor_seconds, _ = timed([tssa, "check", "projects"], root)
-        adopt_seconds, last = timed(
-            [tssa, "adopt", "--all", "--template", str(ROOT), "--vcs-ref", "HEAD", "projects"], root
-        )
-    print(f"packages: {count}; cores: {os.cpu_count()}; adopt says: {last}")
-    print(f"floor (tssa check): {floor_seconds:.2f} s, {floor_seconds / count:.3f} s per package")
-    print(f"tssa adopt --all: {adopt_seconds:.2f} s, {adopt_seconds / count:.3f} s per package (goal 0.2 s)")
-    print(f"ratio adopt / floor: {adopt_seconds / floor_seconds:.1f}")
+        floor_seconds, floor_cpu, _ = timed([tssa, "check", "projects"], root)
+        adopt = [tssa, "adopt", "--all", "--template", str(ROOT), "--vcs-ref", "HEAD", "projects"]
+        adopt_seconds, adopt_cpu, last = timed(adopt, root)
+    print(f"packages: {count}; cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}; adopt says: {last}")
+    print(
+        f"floor (tssa check): {floor_seconds:.2f} s, {floor_seconds / count:.3f} s per package, CPU {floor_cpu:.2f} s"
+    )
+    print(
+        f"tssa adopt --all: {adopt_seconds:.2f} s, {adopt_seconds / count:.3f} s per package (goal 0.2 s), "
+        f"CPU {adopt_cpu:.2f} s ({adopt_cpu / count:.3f} s per package)"
+    )
+    print(f"ratio adopt / floor: {adopt_seconds / floor_seconds:.1f} (CPU: {adopt_cpu / floor_cpu:.1f})")
     return 0
 
 
