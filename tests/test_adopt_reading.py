@@ -94,3 +94,23 @@ def test_a_merge_keeps_every_byte_between_and_around_sections() -> None:
 def test_adopt_names_a_path_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["adopt", str(tmp_path / "nowhere"), "--template", str(tmp_path / "template")]) == 2
     assert capsys.readouterr().err.strip() == f"tssa: {tmp_path / 'nowhere'}: no such folder"
+
+
+def test_the_shared_template_renders_what_copier_renders_for_every_package(tmp_path: Path) -> None:
+    import copier
+
+    from tssa.reading.copierrun import TemplateRenderer
+    from tssa.reading.textfiles import read_files
+    from updating import make_template
+
+    template = make_template(tmp_path / "template", "v0.0.1")
+    renderer = TemplateRenderer(str(template), "v0.0.1")
+    try:
+        for number, answers in enumerate([{"project_name": "Alpha"}, {"project_name": "Beta", "languages": ["Rust"]}]):
+            shared = renderer.render(answers, tmp_path / f"shared-{number}")
+            copier.run_copy(str(template), tmp_path / f"own-{number}", data=answers, vcs_ref="v0.0.1", defaults=True)
+            assert shared == read_files(tmp_path / f"own-{number}")
+            assert ("Beta" if number else "Alpha") in shared["self-assessment.md"]
+            assert renderer._template is not None  # the second package used the first one's template
+    finally:
+        renderer.close()
