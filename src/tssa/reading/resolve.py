@@ -149,7 +149,8 @@ def _named(part: str, names: frozenset[str]) -> str | None:
 
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
-_EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
+# Runs of two or more marks (`**`, `__`, `**_`, `__*`) and marks opening a word; bold-italic included.
+_EMPHASIS = re.compile(r"[*_]{2,}|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
 _INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
 
 
@@ -175,7 +176,7 @@ _TOC_ENTRY = re.compile(r"^\W*\[[^\]]*\]\(#")
 
 
 _BOLD_START = re.compile(
-    r"^\W*?(?:\*\*|__|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:\*\*|__|</b>|</strong>)", re.IGNORECASE
+    r"^[\W_]*?(?:[*_]{2,3}|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:[*_]{2,3}|</b>|</strong>)", re.IGNORECASE
 )
 _COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
 
@@ -191,6 +192,26 @@ def _label_names(text: str, names: tuple[str, ...]) -> bool:
     if not label or len(label.split(" ")) > 4:
         return False
     return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
+
+
+_LABEL_END = re.compile(r"^(?P<label>[^:.\u2013\u2014]{1,80}?)(?:\s*[:.\u2013\u2014]|\s+-\s)")
+
+
+@lru_cache(maxsize=8192)
+def _lead_label(text: str) -> str:
+    """The label a lead-in opens with: its bold start, or its words before a colon, full stop or dash ('' if none)."""
+    match = _BOLD_START.match(text) or _LABEL_END.match(_clean_lead(text))
+    return normalize(match.group("label")) if match is not None else ""
+
+
+def _combined_label(text: str) -> str | None:
+    """The label of a lead-in that names several things at once (`Responsible Disclosures Process and Incident
+    Response: ...`), as a combined heading does; None for any other lead."""
+    label = _lead_label(text)
+    if not label or len(label.split(" ")) > 8:
+        return None
+    pieces = _COMBINED.split(label)
+    return label if len(pieces) >= 2 and all(0 < len(piece.split(" ")) <= 5 for piece in pieces) else None
 
 
 def _line_inside(line: int, parent: DocumentSection) -> bool:
@@ -287,6 +308,10 @@ class _DocumentFacts:
         self.cleaned_leads = [
             (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
         ]
+        self.combined_leads = [
+            (lead.line, label) for lead in parsed.leads if (label := _combined_label(lead.text)) is not None
+        ]
+        self.normalized_leads = [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
         self.resolutions: dict[int, tuple[Document, Resolution]] = {}
@@ -333,9 +358,16 @@ class _Resolver:
         for index, key in enumerate(document.guides):
             if key is not None:
                 self.guide_of.setdefault(renames.get(key, key), index)
+        # The lead-ins that name several outline names at once, by name.
+        self.lead_claims: dict[str, list[int]] = {}
+        for line, label in document.combined_leads:
+            for name in _claims(label, names):
+                if name in names:
+                    self.lead_claims.setdefault(name, []).append(line)
         self.used: set[tuple[int, int]] = set()
         self.claimed: set[int] = set()
         self.found: dict[str, int] = {}
+        self.lead_found: dict[str, int] = {}  # sections and topics found as a lead-in, by key: its line
         self.empty_tables = document.empty_tables
 
     def _inside(self, index: int, parent: int) -> bool:
@@ -434,17 +466,37 @@ class _Resolver:
                 return index, False
         return None
 
-    def _lead(self, item: WalkedSection) -> int | None:
+    def _scope(self, item: WalkedSection) -> tuple[int, int] | None:
+        """The lines after the parent's heading or lead-in where the item's own text belongs, when the parent is found.
+
+        Under a lead-in (`* Communication Channels.`), the scope runs to the end of the heading section around it.
+        """
         parent = self.found.get(item.parent_key)
-        names = self.items[item.key].names
+        if parent is not None:
+            return self.lines[parent], self.ends[parent]
+        line = self.lead_found.get(item.parent_key)
+        if line is None:
+            return None
+        around = [end for start, end in zip(self.lines, self.ends, strict=True) if start < line <= end]
+        return line, min(around) if around else self.parsed.line_count
+
+    def _lead(self, item: WalkedSection) -> int | None:
+        item_names = self.items[item.key]
+        names = item_names.names
         leads: tuple[Lead, ...] = self.parsed.leads
         named = self.document.lead_lines(names)
-        if parent is not None:
-            start, end = self.lines[parent], self.ends[parent]
+        combined = [line for name in item_names.distinct for line in self.lead_claims.get(name, ())]
+        if combined:
+            named = tuple(sorted({*named, *combined}))
+        scope = self._scope(item)
+        if scope is not None:
+            start, end = scope
             line = next((line for line in named if start < line <= end), None)
             if line is None:
                 inside = (lead for lead in leads if start < lead.line <= end)
                 line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
+            if line is None and item.section.topic:
+                line = self._opens_phrase(item, start, end)
             if line is not None:
                 return line
         if named:
@@ -481,8 +533,27 @@ class _Resolver:
         if line is None and item.section.topic:
             line = self._named_by_parent(item)
         if line is not None:
+            self.lead_found[item.key] = line
             return Resolved(item, None, line, False, Status.WRITTEN)
         return Resolved(item, None, None, False, Status.MISSING)
+
+    def _opens_phrase(self, item: WalkedSection, start: int, end: int) -> int | None:
+        """A lead-in in the parent's scope that opens with the topic's name and goes on with the parent's words, as a
+        sentence or a longer label: `Internal communication takes place on ...` under Communication Channels."""
+        parent = self.items.get(item.parent_key)
+        if parent is None:
+            return None
+        words = {_singular(word) for name in parent.normalized for word in name.split(" ") if len(word) > 3}
+        for line, text in self.document.normalized_leads:
+            if not start < line <= end:
+                continue
+            for name in self.items[item.key].distinct:
+                if not text.startswith(name + " "):
+                    continue
+                after = text[len(name) + 1 :].split(" ")[:3]
+                if any(_singular(word) in words for word in after):
+                    return line
+        return None
 
     def _named_by_parent(self, item: WalkedSection) -> int | None:
         """The text right under the parent's heading, when that heading already names the topic:
