@@ -24,7 +24,8 @@ Older names (`aliases`) are found too and flagged; other names in use
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -377,6 +378,9 @@ class _Resolver:
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
         for index, entry in enumerate(entries):
+            if entry.status is Status.EMPTY and entry.heading is not None and self._written_below(entry.heading):
+                entries[index] = replace(entry, status=Status.WRITTEN)
+        for index, entry in enumerate(entries):
             if entry.status is Status.MISSING and entry.outline.section.children:
                 line = self._named_by_child(entry.outline, entries)
                 if line is None:
@@ -397,8 +401,7 @@ class _Resolver:
                     return entry.heading.heading.line
         return None
 
-    @staticmethod
-    def _child_in_place(index: int, entries: list[Resolved]) -> int | None:
+    def _child_in_place(self, index: int, entries: list[Resolved]) -> int | None:
         """A section with no heading of its own whose part's heading stands at the section's own level, where
         the section belongs: `## Design` between `## Intended use` and `## Configuration` is the project design.
 
@@ -422,8 +425,34 @@ class _Resolver:
             if entry.outline.parent_key != item.key or entry.heading is None:
                 continue
             heading = entry.heading.heading
-            if heading.level <= level and start < heading.line and (end is None or heading.line < end):
+            if heading.level > level:
+                # the part's heading is below one at the section's level that no outline entry took:
+                # `## 6. Critical Security Functions`, then `### Critical (Non-Configurable)`
+                around = self._around(heading.line, level)
+                if around is None or around in self.claimed:
+                    continue
+                heading = self.heads[around].heading
+            if start < heading.line and (end is None or heading.line < end):
                 return heading.line
+        return None
+
+    def _written_below(self, head: DocumentSection) -> bool:
+        """Whether subheadings no outline entry took hold text: the part's content written under headings of its own."""
+        first = bisect_left(self.lines, head.heading.line) + 1
+        for index in range(first, len(self.heads)):
+            if self.lines[index] > head.end_line:
+                break
+            if index not in self.claimed and any(
+                _counts_as_text(block, self.empty_tables) for block in self.heads[index].blocks
+            ):
+                return True
+        return False
+
+    def _around(self, line: int, level: int) -> int | None:
+        """The heading at `level` or above whose section holds `line`, the nearest one."""
+        for index in range(bisect_left(self.lines, line) - 1, -1, -1):
+            if self.heads[index].heading.level <= level:
+                return index if self.ends[index] >= line else None
         return None
 
     def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
@@ -437,6 +466,14 @@ class _Resolver:
                 outside = parent is None or not self._inside(index, parent)
                 options.append((outside, index, rank, part))
         if options:
+            # A combined heading (`Goals and Non-Goals`, `Actors and Data Flow`) whose part follows as its own
+            # subheading (`### Goals`): the subheading is the part.
+            options = [
+                option
+                for option in options
+                if self.whole[option[1]] == names.distinct[option[2]]
+                or not any(self._inside(other[1], option[1]) for other in options)
+            ]
             _, index, rank, part = min(options)
             self.used.add((index, part))
             return index, names.by_alias[rank]
@@ -451,6 +488,7 @@ class _Resolver:
         parent's heading when the parent has one."""
         item_names = self.items[item.key]
         names, singular = item_names.normalized, item_names.singular
+        found: int | None = None
         for index, head in enumerate(self.heads):
             if index in self.claimed or index in self.named_heads:
                 continue
@@ -458,13 +496,20 @@ class _Resolver:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
             if parent is not None and not self._inside(index, parent):
                 continue
+            if found is not None and not self._inside(index, found):
+                break
             whole = self.whole[index]
             if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or (
                 self.singular_whole[index] in singular
             ):
-                self.used.add((index, 0))
-                return index, False
-        return None
+                if found is not None:  # `Critical Security Functions`, then `Critical (Non-Configurable)` below it
+                    found = index
+                    break
+                found = index
+        if found is None:
+            return None
+        self.used.add((found, 0))
+        return found, False
 
     def _scope(self, item: WalkedSection) -> tuple[int, int] | None:
         """The lines after the parent's heading or lead-in where the item's own text belongs, when the parent is found.
