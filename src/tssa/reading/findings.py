@@ -264,11 +264,12 @@ def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[Do
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
-# A hands-on section that says there was none (`X did not receive a hands-on assessment`) needs
-# no details, findings or result under it.
+# A hands-on section that says there was none (`X did not receive a hands-on assessment`, or the guide's own
+# `did/did not receive a hands-assessment`) needs no details, findings or result under it: the guide asks for
+# them only if one took place, and its layout invites keeping them in a comment.
 _HANDS_ON = "hands-on-assessment"
 _NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
-_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]on\b", re.IGNORECASE)
+_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]?(?:on\b|assessment)", re.IGNORECASE)
 
 
 def _declined(resolution: Resolution) -> set[str]:
@@ -276,7 +277,10 @@ def _declined(resolution: Resolution) -> set[str]:
     entry = next((entry for entry in resolution.entries if entry.key == _HANDS_ON), None)
     if entry is None or entry.heading is None:
         return set()
-    texts = [block.text or block.source for block in entry.heading.blocks if not block.is_comment]
+    sections = [entry.heading]
+    for section in sections:  # the section and every subsection: the statement may sit under Assessment details
+        sections.extend(section.children)
+    texts = [block.text or block.source for section in sections for block in section.blocks if not block.is_comment]
     sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
     if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
         return set()
@@ -286,9 +290,13 @@ def _declined(resolution: Resolution) -> set[str]:
 def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
-    parents_missing: set[str] = _declined(resolution)
+    declined = _declined(resolution)
+    parents_missing: set[str] = set(declined)
     for entry in resolution.entries:
         section, key = entry.outline.section, entry.key
+        if entry.outline.parent_key in declined:
+            declined.add(key)
+            continue  # not asked for: whatever it holds, or lacks, is fine
         kind = "topic" if section.topic else "section"
         line = entry.line
         if line is None:
