@@ -29,7 +29,14 @@ from tssa.reading.outline import (
     MetadataRow,
 )
 from tssa.reading.package import PACKAGE_FILENAMES, PackageFile
-from tssa.reading.resolve import Resolution, Status, current_outline, normalize, resolve, resolve_for_version
+from tssa.reading.resolve import (
+    Resolution,
+    Status,
+    current_outline,
+    normalize,
+    outline_additions,
+    resolve_for_version,
+)
 from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
 from tssa.workers import run_in_workers
@@ -172,24 +179,8 @@ def _version_findings(
     findings: list[Finding] = []
     outline = resolution.outline
     if recorded.template is None and outline.outline != "current":
-        current = resolve(current_outline(document), parsed)
-        missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
-        added = [
-            entry.outline.section.title
-            for entry in current.entries
-            if entry.key in missing
-            and entry.outline.section.required
-            and not entry.outline.section.topic
-            and entry.outline.parent_key not in missing
-        ]
-        old_rows = {row.name for row in outline.metadata_rows}
-        rows = [
-            f'the metadata row "{row.name}"'
-            for row in document.metadata_rows
-            if row.required and row.name not in old_rows
-        ]
-        named = [f'"{title}"' for title in added] + rows
-        shown = ", ".join(named[:4]) + (", ..." if len(named) > 4 else "")
+        named = outline_additions(outline, current_outline(document)).named()
+        shown = ", ".join(named)
         name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"
         message = f"written for the guide's {name}; it is judged against that outline"
         if named:

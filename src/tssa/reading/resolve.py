@@ -33,6 +33,7 @@ from tssa.reading.markdown import Block, DocumentSection, Lead, MarkdownDocument
 from tssa.reading.outline import (
     README_CLOSING,
     Document,
+    MetadataRow,
     OutlineSection,
     WalkedSection,
     outline_for_template,
@@ -638,21 +639,47 @@ def current_outline(document: Document) -> Document:
 _SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
 
 
+@dataclass(frozen=True)
+class Additions:
+    """What a newer outline adds over an older one."""
+
+    sections: tuple[WalkedSection, ...]
+    """Its sections and topics the older outline has under none of their names, in outline order."""
+    rows: tuple[MetadataRow, ...]
+    """Its metadata rows the older outline lacks."""
+
+    def named(self) -> list[str]:
+        """The required sections (the outermost of each added part, topics left to their section) and rows, by name."""
+        keys = {item.key for item in self.sections}
+        titles = [
+            f'"{item.section.title}"'
+            for item in self.sections
+            if item.section.required and not item.section.topic and item.parent_key not in keys
+        ]
+        return titles + [f'the metadata row "{row.name}"' for row in self.rows if row.required]
+
+
+def outline_additions(older: Document, newer: Document) -> Additions:
+    """What `newer` adds over `older`: what a document written for `older` cannot be asked to have."""
+    old_names = {normalize(name) for item in older.walk() for name in item.section.names}
+    sections = tuple(
+        item for item in newer.walk() if not {normalize(name) for name in item.section.names} & old_names
+    )
+    old_rows = {row.name for row in older.metadata_rows}
+    return Additions(sections, tuple(row for row in newer.metadata_rows if row.name not in old_rows))
+
+
 def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
     """Whether the document has something `view` added over `older`: it was written for `view` or later."""
-    old_names = {normalize(name) for item in older.walk() for name in item.section.names}
-    for entry in resolution.entries:
-        names = {normalize(name) for name in entry.outline.section.names}
-        if entry.status is not Status.MISSING and not names & old_names:
-            return True
-    old_rows = {row.name for row in older.metadata_rows}
-    added = {
-        normalize(name) for row in view.metadata_rows if row.name not in old_rows for name in (row.name, *row.aliases)
-    }
+    added = outline_additions(older, view)
+    keys = {item.key for item in added.sections}
+    if any(entry.status is not Status.MISSING for entry in resolution.entries if entry.key in keys):
+        return True
+    rows = {normalize(name) for row in added.rows for name in (row.name, *row.aliases)}
     cells = {
         normalize(cell) for table in parsed.tables for cell in (table.header[:1] + tuple(r[0] for r in table.rows if r))
     }
-    return bool(added & cells)
+    return bool(rows & cells)
 
 
 def _metadata_row_names(parsed: MarkdownDocument) -> set[str]:
