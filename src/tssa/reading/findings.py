@@ -298,7 +298,10 @@ def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
             code = "TSSA106" if section.topic else "TSSA101" if section.required else "TSSA102"
             if (section.topic and not section.required) or section.example:
                 continue
-            findings.append(Finding(path, previous_line, code, f'{kind} "{section.title}" is missing', key))
+            message = f'{kind} "{section.title}" is missing'
+            if entry.stand_in is not None:
+                message += f' (is it "{entry.stand_in.text.strip()}", line {entry.stand_in.line}?)'
+            findings.append(Finding(path, previous_line, code, message, key))
             continue
         previous_line = line
         if entry.heading is None:

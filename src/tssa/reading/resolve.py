@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
-from tssa.reading.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
+from tssa.reading.markdown import Block, DocumentSection, Heading, Lead, MarkdownDocument, Table
 from tssa.reading.outline import (
     README_CLOSING,
     Document,
@@ -59,6 +59,8 @@ class Resolved:
     lead_line: int | None
     by_alias: bool
     status: Status
+    stand_in: Heading | None = None
+    """For a missing section: the one heading the document has in its place, that stands for nothing else."""
 
     @property
     def key(self) -> str:
@@ -388,7 +390,52 @@ class _Resolver:
                     line = self._child_in_place(index, entries)
                 if line is not None:
                     entries[index] = Resolved(entry.outline, None, line, False, Status.WRITTEN)
+        taken = {entry.line for entry in entries if entry.line is not None}
+        for index, entry in enumerate(entries):
+            if entry.status is Status.MISSING and not entry.outline.section.topic:
+                stand_in = self._stand_in(index, entries, taken)
+                if stand_in is not None:
+                    entries[index] = replace(entry, stand_in=stand_in)
         return Resolution(self.outline, tuple(entries))
+
+    def _stand_in(self, index: int, entries: list[Resolved], taken: set[int]) -> Heading | None:
+        """The heading in a missing section's place: the only one at its siblings' level, between the nearest
+        siblings the document has (or its parent's start and end), that stands for no outline entry."""
+        item = entries[index].outline
+        siblings = [
+            (position, entry.heading)
+            for position, entry in enumerate(entries)
+            if entry.outline.parent_key == item.parent_key and entry.heading is not None
+        ]
+        before = [head for position, head in siblings if position < index]
+        after = [head for position, head in siblings if position > index]
+        nearest = before[-1:] + after[:1]
+        if not nearest:
+            return None
+        level = min(head.heading.level for head in nearest)
+        parent = self.found.get(item.parent_key)
+        if before:
+            start = before[-1].heading.line
+        elif parent is not None:
+            start = self.lines[parent]
+        else:
+            start = 0
+        if after:
+            end = after[0].heading.line
+        elif parent is not None:
+            end = self.ends[parent] + 1
+        else:
+            end = self.parsed.line_count + 1
+        first, last = bisect_left(self.lines, start + 1), bisect_left(self.lines, end)
+        unknown = [
+            head
+            for position, head in enumerate(self.heads[first:last], start=first)
+            if head.heading.level == level
+            and position not in self.claimed
+            and head.heading.line not in taken
+            and not (position == 0 and level == 1)  # the document's title
+        ]
+        return unknown[0].heading if len(unknown) == 1 else None
 
     @staticmethod
     def _named_by_child(item: WalkedSection, entries: list[Resolved]) -> int | None:
