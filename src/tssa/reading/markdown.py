@@ -370,7 +370,8 @@ def parse(text: str) -> MarkdownDocument:
         elif token.type == "heading_open":
             # inside a quote or a list item: a reader sees a heading all the same
             heading_text = plain_text(tokens[index + 1], env)
-            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, github_anchor(heading_text, seen), True)
+            anchor = github_anchor(heading_text, seen)
+            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, anchor, nested=True)
             headings.append(heading)
             nested.append(heading)
         elif token.level == 0 and token.type in _BLOCK_KINDS:

@@ -709,9 +709,7 @@ class Additions:
 def outline_additions(older: Document, newer: Document) -> Additions:
     """What `newer` adds over `older`: what a document written for `older` cannot be asked to have."""
     old_names = {normalize(name) for item in older.walk() for name in item.section.names}
-    sections = tuple(
-        item for item in newer.walk() if not {normalize(name) for name in item.section.names} & old_names
-    )
+    sections = tuple(item for item in newer.walk() if not {normalize(name) for name in item.section.names} & old_names)
     old_rows = {row.name for row in older.metadata_rows}
     return Additions(sections, tuple(row for row in newer.metadata_rows if row.name not in old_rows))
 
