@@ -255,33 +255,10 @@ def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[Do
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
-# A hands-on section that says there was none (`X did not receive a hands-on assessment`, or the guide's own
-# `did/did not receive a hands-assessment`) needs no details, findings or result under it: the guide asks for
-# them only if one took place, and its layout invites keeping them in a comment.
-_HANDS_ON = "hands-on-assessment"
-_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
-_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]?(?:on\b|assessment)", re.IGNORECASE)
-
-
-def _declined(resolution: Resolution) -> set[str]:
-    """The keys of sections that say they were not done (no hands-on assessment): their parts are not asked for."""
-    entry = next((entry for entry in resolution.entries if entry.key == _HANDS_ON), None)
-    if entry is None or entry.heading is None:
-        return set()
-    sections = [entry.heading]
-    for section in sections:  # the section and every subsection: the statement may sit under Assessment details
-        sections.extend(section.children)
-    texts = [block.text or block.source for section in sections for block in section.blocks if not block.is_comment]
-    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
-    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
-        return set()
-    return {_HANDS_ON}
-
-
 def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
-    declined = _declined(resolution)
+    declined = set(resolution.not_asked)
     parents_missing: set[str] = set(declined)
     for entry in resolution.entries:
         section, key = entry.outline.section, entry.key

@@ -83,6 +83,8 @@ class Resolution:
 
     outline: Document
     entries: tuple[Resolved, ...]
+    not_asked: frozenset[str] = frozenset()
+    """Sections the document says were not done (no hands-on assessment): their parts are not asked for."""
 
     def heading_keys(self) -> dict[int, str]:
         """The outline key of each heading (by line) that stands for a section or topic."""
@@ -396,7 +398,7 @@ class _Resolver:
                 stand_in = self._stand_in(index, entries, taken)
                 if stand_in is not None:
                     entries[index] = replace(entry, stand_in=stand_in)
-        return Resolution(self.outline, tuple(entries))
+        return Resolution(self.outline, tuple(entries), _declined(entries))
 
     def _stand_in(self, index: int, entries: list[Resolved], taken: set[int]) -> Heading | None:
         """The heading in a missing section's place: the only one at its siblings' level, between the nearest
@@ -660,6 +662,29 @@ class _Resolver:
             return None
         texts = [block for block in head.blocks if _counts_as_text(block, self.empty_tables)]
         return texts[0].line if texts else None
+
+
+# A hands-on section that says there was none (`X did not receive a hands-on assessment`, or the guide's own
+# `did/did not receive a hands-assessment`) needs no details, findings or result under it: the guide asks for
+# them only if one took place, and its layout invites keeping them in a comment.
+_HANDS_ON = "hands-on-assessment"
+_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
+_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]?(?:on\b|assessment)", re.IGNORECASE)
+
+
+def _declined(entries: list[Resolved]) -> frozenset[str]:
+    """The keys of sections that say they were not done: the hands-on assessment, when its text says there was none."""
+    entry = next((entry for entry in entries if entry.key == _HANDS_ON), None)
+    if entry is None or entry.heading is None:
+        return frozenset()
+    sections = [entry.heading]
+    for section in sections:  # the section and every subsection: the statement may sit under Assessment details
+        sections.extend(section.children)
+    texts = [block.text or block.source for section in sections for block in section.blocks if not block.is_comment]
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
+    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
+        return frozenset()
+    return frozenset({_HANDS_ON})
 
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
