@@ -24,7 +24,7 @@ Older names (`aliases`) are found too and flagged; other names in use
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
@@ -518,11 +518,11 @@ class _Resolver:
         if options:
             # A combined heading (`Goals and Non-Goals`, `Actors and Data Flow`) whose part follows as its own
             # subheading (`### Goals`): the subheading is the part.
+            indexes = sorted({option[1] for option in options})
             options = [
                 option
                 for option in options
-                if self.whole[option[1]] == names.distinct[option[2]]
-                or not any(self._inside(other[1], option[1]) for other in options)
+                if self.whole[option[1]] == names.distinct[option[2]] or not self._holds_one_of(option[1], indexes)
             ]
             _, index, rank, part = min(options)
             self.used.add((index, part))
@@ -531,6 +531,11 @@ class _Resolver:
         if by_guide is not None and by_guide not in self.claimed:
             return by_guide, False
         return self._heading_with_more_words(item, parent)
+
+    def _holds_one_of(self, index: int, indexes: list[int]) -> bool:
+        """Whether a heading among `indexes` (sorted) is below the heading at `index`."""
+        after = bisect_right(indexes, index)
+        return after < len(indexes) and self._inside(indexes[after], index)
 
     def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
         """A heading that is not itself an outline name but starts or ends with one (`Background information`,
