@@ -94,6 +94,7 @@ def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
         for finding in report.findings
         if finding.code in _UNREAD_CODES
     ]
+    problems.extend(facts.problems)
     folder = facts.folder
     return {
         "slug": project_folder(folder).name,

@@ -12,9 +12,9 @@ import datetime
 import re
 from pathlib import Path
 
-from tssa.errors import NotFoundError, UsageError
+from tssa.errors import NotFoundError, RefusedError, UsageError
 from tssa.git import git_output
-from tssa.reading.answers import PROJECT_KEY, read_answer_values
+from tssa.reading.answers import ANSWERS_FILE, PROJECT_KEY, read_answer_file
 from tssa.reading.filehead import read_head
 from tssa.reading.markdown import Table, parse
 from tssa.reading.outline import SELF_ASSESSMENT
@@ -36,6 +36,10 @@ class NoSelfAssessmentError(NotFoundError):
     """The package path holds no self-assessment to point at."""
 
 
+class BadAnswersError(RefusedError):
+    """The package's answers file is there but cannot be read: the entry's name and address may come from it."""
+
+
 class BadOptionError(UsageError):
     """An option value is not in the form the command allows."""
 
@@ -46,7 +50,11 @@ def build_entry(package: Path, evidence: str | None, date: str | None, today: da
     content = read_head(document, MAX_BYTES)
     if content.text is None:
         raise NoSelfAssessmentError(f"{document} {content.problem}")
-    answers = read_answer_values(document.parent)
+    read = read_answer_file(document.parent)
+    if read.problem is not None:
+        where = document.parent / ANSWERS_FILE
+        raise BadAnswersError(f"{where}: {read.problem}; fix it and run again")
+    answers = read.values
     parsed = parse(content.text)
     project = _project_name(parsed.headings[0].text if parsed.headings else "", answers, document.parent)
     if evidence is not None and not is_https_url(evidence):
