@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tssa.errors import ExitCode, NotFoundError, TssaError
+from tssa.errors import ExitCode, NotFoundError, TssaError, UsageError
 from tssa.safewrite import NEW_FILE_MODE, write_whole
 from tssa.terminal import UNSAFE, printable
 
@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise NotAFolderError(f"{root}: is a file; give the folder that holds the packages")
     json_path: Path = args.json or root / "index.json"
     listing_path: Path = args.listing or root / "README.md"
+    _refuse_same_target({"--json": json_path, "--listing": listing_path, "--html": args.html})
     index = build_index(root, [json_path, listing_path, *([args.html] if args.html else [])])
     outputs: dict[Path, tuple[str, str]] = {
         json_path: (render_json(index), '"format": "tssa-index/'),
@@ -72,6 +73,32 @@ def run(args: argparse.Namespace) -> int:
     for problem in index["problems"]:
         print(f"  {printable(problem['path'])}: {printable(problem['message'])}")
     return ExitCode.OK
+
+
+class SameOutputError(UsageError):
+    """Two outputs name the same file: one would overwrite the other."""
+
+
+def _refuse_same_target(outputs: dict[str, Path | None]) -> None:
+    """Refuse, before anything is read or written, two outputs that are one file (`X`, `d/../X`, a link to X)."""
+    seen: dict[str, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        real = os.path.realpath(path)
+        first = seen.get(real) or next(
+            (other for known, other in seen.items() if os.path.exists(real) and _same_file(known, real)), None
+        )
+        if first is not None:
+            raise SameOutputError(f"{first} and {option} both name {path}; give each output its own file")
+        seen[real] = option
+
+
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def render_json(index: dict[str, Any]) -> str:
