@@ -15,6 +15,7 @@ from pathlib import Path
 from tssa.errors import NotFoundError, RefusedError, UsageError
 from tssa.git import git_output
 from tssa.reading.answers import ANSWERS_FILE, PROJECT_KEY, read_answer_file
+from tssa.reading.facts import project_folder
 from tssa.reading.filehead import read_head
 from tssa.reading.markdown import Table, parse
 from tssa.reading.outline import SELF_ASSESSMENT
@@ -34,6 +35,10 @@ _SELF_ASSESSMENT_WORDS = re.compile(
 
 class NoSelfAssessmentError(NotFoundError):
     """The package path holds no self-assessment to point at."""
+
+
+class NotASelfAssessmentError(UsageError):
+    """The path given is a file other than a self-assessment (the joint README, a joint assessment, ...)."""
 
 
 class BadAnswersError(RefusedError):
@@ -71,6 +76,11 @@ def build_entry(package: Path, evidence: str | None, date: str | None, today: da
 
 def _self_assessment(package: Path) -> Path:
     if package.is_file():
+        if package.name.casefold() != SELF_ASSESSMENT.filename:
+            raise NotASelfAssessmentError(
+                f"{package}: is {package.name}, not a self-assessment; give the package folder or its "
+                f"{SELF_ASSESSMENT.filename}"
+            )
         return package.resolve()  # a path the user names may be a link; links inside a package are not followed
     candidate = package / SELF_ASSESSMENT.filename
     if package.is_dir() and candidate.is_file() and not candidate.is_symlink():
@@ -87,7 +97,7 @@ def _project_name(title: str, answers: dict[str, object], folder: Path) -> str:
     if isinstance(recorded, str) and is_line(recorded):
         return recorded
     words = _SELF_ASSESSMENT_WORDS.sub("", " ".join(title.split())).strip()
-    return words if is_line(words) else folder.resolve().name
+    return words if is_line(words) else project_folder(folder.resolve()).name
 
 
 def _home(document: Path, answers: dict[str, object], project: str) -> str:
