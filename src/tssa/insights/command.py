@@ -26,8 +26,10 @@ def run_insights(args: argparse.Namespace) -> int:
     if args.write is None:
         print(render_entry(entry), end="")
         return ExitCode.OK
-    update_file(args.write, entry)
-    print(f"Updated {'.'.join(ENTRY_PATH)} in {args.write}.")
+    if update_file(args.write, entry):
+        print(f"Updated {'.'.join(ENTRY_PATH)} in {printable(str(args.write))}.")
+    else:
+        print(f"{printable(str(args.write))}: {'.'.join(ENTRY_PATH)} is up to date; nothing changed.")
     return ExitCode.OK
 
 

@@ -21,16 +21,23 @@ MAX_DEPTH = 64
 MAX_DIGITS = 100
 # What a file may stand for once every alias is expanded; a 256 KiB file has fewer values than this.
 MAX_VALUES = 1_000_000
+
 _UNKNOWN_TAG = re.compile(r"^could not determine a constructor for the tag (.*)$")
 
 
 class YamlDataError(ValueError):
-    """The text is not YAML, or holds something that is refused; the message names the line."""
+    """The text is not YAML (`syntax`), or holds something that is refused; the message names the line."""
+
+    def __init__(self, reason: str, line: int | None = None, *, syntax: bool = False) -> None:
+        super().__init__(f"line {line}: {reason}" if line is not None else reason)
+        self.reason = reason
+        self.line = line
+        self.syntax = syntax
 
 
-def _line(node: object) -> str:
+def _line(node: object) -> int | None:
     mark = getattr(node, "start_mark", None)
-    return f"line {mark.line + 1}: " if mark is not None else ""
+    return mark.line + 1 if mark is not None else None
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -46,7 +53,7 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise YamlDataError(f"{_line(event)}nested more than {MAX_DEPTH} levels deep")
+                raise YamlDataError(f"nested more than {MAX_DEPTH} levels deep", _line(event))
             node: Node | None = super().compose_node(parent, index)
             assert node is not None  # an event was there: `compose_node` is called only then
         finally:
@@ -64,14 +71,14 @@ class _BoundedLoader(yaml.SafeLoader):
         elif isinstance(node, MappingNode):
             size += sum(self._sizes.get(id(key), 1) + self._sizes.get(id(value), 1) for key, value in node.value)
         if size > MAX_VALUES:
-            raise YamlDataError(f"{_line(node)}expands to more than {MAX_VALUES:,} values through aliases")
+            raise YamlDataError(f"expands to more than {MAX_VALUES:,} values through YAML aliases", _line(node))
         self._sizes[id(node)] = size
 
 
 def _int(constructor: _BoundedLoader, node: ScalarNode) -> Any:
     digits = sum(character.isalnum() for character in str(node.value))
     if digits > MAX_DIGITS:
-        raise YamlDataError(f"{_line(node)}a number of {digits:,} digits; at most {MAX_DIGITS} are read")
+        raise YamlDataError(f"a number of {digits:,} digits; at most {MAX_DIGITS} are read", _line(node))
     return constructor.construct_yaml_int(node)
 
 
@@ -80,7 +87,7 @@ def _timestamp(constructor: _BoundedLoader, node: ScalarNode) -> Any:
         return constructor.construct_yaml_timestamp(node)
     except (ValueError, OverflowError):
         shown = str(node.value)[:40]
-        raise YamlDataError(f"{_line(node)}{shown} is not a real date (write it as YYYY-MM-DD)") from None
+        raise YamlDataError(f"{shown} is not a real date (write it as YYYY-MM-DD)", _line(node)) from None
 
 
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _int)
@@ -96,14 +103,15 @@ def load_yaml(text: str) -> Any:
         raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}: " if mark is not None else ""
+        line = mark.line + 1 if mark is not None else None
         reason = " ".join(str(error.problem or error.context or "not valid YAML").split())
         unknown = _UNKNOWN_TAG.match(reason)
         if unknown:
-            reason = f"the tag {unknown.group(1)[:80]} is refused: only plain YAML data is read"
-        raise YamlDataError(f"{where}{reason}") from None
+            tag = unknown.group(1)[:80]
+            raise YamlDataError(f"the tag {tag} is refused: only plain YAML data is read", line) from None
+        raise YamlDataError(reason, line, syntax=True) from None
     except yaml.YAMLError as error:
-        raise YamlDataError(" ".join(str(error).split()) or "not valid YAML") from None
+        raise YamlDataError(" ".join(str(error).split()) or "not valid YAML", syntax=True) from None
     except RecursionError:  # not expected past the depth bound; never a traceback all the same
         raise YamlDataError(f"nested too deep to read (more than {MAX_DEPTH} levels)") from None
     finally:
