@@ -148,6 +148,7 @@ def test_a_bad_answer_changes_nothing(template: Path, tmp_path: Path, capsys: py
     assert git(package, "status", "--porcelain") == ""
 
 
+@pytest.mark.hostile
 def test_interactive_without_a_terminal(template: Path, tmp_path: Path) -> None:
     package = make_package(template, tmp_path / "flibble")
     result = subprocess.run(

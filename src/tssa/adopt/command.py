@@ -348,7 +348,7 @@ def run(args: argparse.Namespace) -> int:
         adoption = adopt_package(args.path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         shown = str(adoption.package)
         if args.dry_run:
-            sys.stdout.write(printable_lines(adoption.plan.diff(_shown(adoption.target))))
+            sys.stdout.write(printable_lines(adoption.plan.diff(printable(_shown(adoption.target)))))
             if adoption.target != adoption.package:
                 print(printable(f"would move {adoption.package} to {adoption.target}"))
         print("\n".join(printable(line) for line in summary(adoption, shown)))
@@ -378,7 +378,7 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
             print(printable(f"{shown}: not adopted: {error}"))
             continue
         if args.dry_run:
-            sys.stdout.write(printable_lines(adoption.plan.diff(_shown(adoption.target))))
+            sys.stdout.write(printable_lines(adoption.plan.diff(printable(_shown(adoption.target)))))
         print(printable(one_line(adoption, shown, args.dry_run)))
     print(f"{len(folders) - failed} of {len(folders)} package(s) adopted" + (" (dry run)" if args.dry_run else ""))
     return ExitCode.FINDINGS if failed else ExitCode.OK
