@@ -215,11 +215,9 @@ def awkward_names(tmp_path: Path) -> Path:
         title = "# Ro\x1b[2Jcket\x07 \x9b31m \u202eSelf-assessment\n\nText.\n"
         (folder / "self-assessment.md").write_text(title, encoding="utf-8")
     # A folder name that is not UTF-8 at all.
-    os.makedirs(os.fsencode(root) + b"/bad\xff/security-assessment")
-    shutil.copy(
-        root / names[0] / "security-assessment" / "self-assessment.md",
-        os.fsencode(root) + b"/bad\xff/security-assessment/self-assessment.md",
-    )
+    bad = root / os.fsdecode(b"bad\xff") / "security-assessment"
+    bad.mkdir(parents=True)
+    shutil.copy(root / names[0] / "security-assessment" / "self-assessment.md", bad)
     return root
 
 

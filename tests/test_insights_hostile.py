@@ -235,3 +235,26 @@ def test_the_file_keeps_its_owner_and_mode(package: Path, tmp_path: Path, capsys
     info = os.stat(target)
     assert (info.st_uid, info.st_gid, info.st_mode & 0o777) == (4321, 4322, 0o640)
     assert "name: Rocket self-assessment" in target.read_text(encoding="utf-8")
+
+
+# Item 4 for insights: names carry no control, bidirectional or invisible character
+
+
+def test_control_and_invisible_characters_are_stripped_from_the_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "projects" / "ro\u202eck\x1b[31met" / "security-assessment"
+    folder.mkdir(parents=True)
+    stage = "| Assessment Stage | Com\u200bplete\x9b |\n"
+    (folder / "self-assessment.md").write_text(
+        SELF_ASSESSMENT.replace("| Assessment Stage | Complete |\n", stage), encoding="utf-8"
+    )
+    (folder / ".copier-answers.yml").write_text('project_name: "Ro\\u202eck\\x85et"\n', encoding="utf-8")
+    code, out, _ = insights(capsys, folder, "--date", "2026-02-03")
+    assert code == 0
+    for raw in ("\x1b", "\x85", "\x9b", "\u202e", "\u200b"):
+        assert raw not in out
+    entry = yaml.safe_load(out)["repository"]["security"]["assessments"]["self"]
+    assert entry["name"] == "Rocket self-assessment"
+    assert entry["comment"].endswith("; Assessment Stage: Complete.")
+    assert entry["evidence"] == TOC.replace("/rocket/", "/ro%E2%80%AEck%1B%5B31met/")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from tssa.errors import NotFoundError, RefusedError, UsageError
 from tssa.git import git_output
@@ -21,6 +22,7 @@ from tssa.reading.markdown import Table, parse
 from tssa.reading.outline import SELF_ASSESSMENT
 from tssa.reading.resolve import normalize
 from tssa.reading.validators import is_https_url, is_line, is_slug, slug_of
+from tssa.terminal import UNSAFE
 
 TOC_HOME = "https://github.com/cncf/toc/blob/main/projects/{slug}/security-assessment/self-assessment.md"
 TAG_HOME = "https://github.com/cncf/tag-security/blob/main/community/assessments/projects/{slug}/self-assessment.md"
@@ -61,10 +63,14 @@ def build_entry(package: Path, evidence: str | None, date: str | None, today: da
         raise BadAnswersError(f"{where}: {read.problem}; fix it and run again")
     answers = read.values
     parsed = parse(content.text)
-    project = _project_name(parsed.headings[0].text if parsed.headings else "", answers, document.parent)
+    # Control, bidirectional and invisible characters are stripped: the entry is read by people and scanners alike.
+    project = UNSAFE.sub(
+        "", _project_name(parsed.headings[0].text if parsed.headings else "", answers, document.parent)
+    )
     if evidence is not None and not is_https_url(evidence):
         raise BadOptionError(f'--evidence: give an https:// address; "{evidence[:60]}" is not one')
     stage = _stage(parsed.tables)
+    stage = UNSAFE.sub("", stage) if stage else None
     comment = f"{project} self-assessment, written with the CNCF TAG Security and Compliance guide"
     return {
         "name": f"{project} self-assessment",
@@ -103,9 +109,9 @@ def _project_name(title: str, answers: dict[str, object], folder: Path) -> str:
 def _home(document: Path, answers: dict[str, object], project: str) -> str:
     parts = document.resolve().parent.parts
     if len(parts) >= 3 and parts[-3:-1] == ("assessments", "projects") and parts[-4:-3] == ("community",):
-        return TAG_HOME.format(slug=parts[-1])
+        return TAG_HOME.format(slug=quote(parts[-1].encode("utf-8", "surrogateescape")))
     if len(parts) >= 3 and parts[-1] == "security-assessment" and parts[-3] == "projects":
-        return TOC_HOME.format(slug=parts[-2])
+        return TOC_HOME.format(slug=quote(parts[-2].encode("utf-8", "surrogateescape")))
     recorded = answers.get("project_slug")
     slug = recorded if isinstance(recorded, str) and is_slug(recorded) else slug_of(project) or "project"
     return TOC_HOME.format(slug=slug)
