@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from deeptree import make_deep, remove_deep
 from tssa.check.lint import lint_findings
 from tssa.cli import main
 from tssa.reading.files import MAX_DEPTH
@@ -124,36 +125,6 @@ def test_adopt_refuses_a_bad_answers_file_in_one_line_and_adopt_all_goes_on(
 
 
 # Item 3: folders nested thousands deep
-
-
-def make_deep(top: Path, levels: int) -> None:
-    """`levels` nested folders `d/d/d/...` below `top`, made by descriptor so no path grows past the limit."""
-    descriptor = os.open(top, os.O_RDONLY)
-    try:
-        for _ in range(levels):
-            os.mkdir("d", dir_fd=descriptor)
-            inner = os.open("d", os.O_RDONLY, dir_fd=descriptor)
-            os.close(descriptor)
-            descriptor = inner
-    finally:
-        os.close(descriptor)
-
-
-def remove_deep(top: Path) -> None:
-    """Remove a `d/d/d/...` chain from the bottom up, without recursion (shutil.rmtree would recurse)."""
-    descriptors = [os.open(top, os.O_RDONLY)]
-    try:
-        while True:
-            try:
-                descriptors.append(os.open("d", os.O_RDONLY, dir_fd=descriptors[-1]))
-            except FileNotFoundError:
-                break
-        while len(descriptors) > 1:
-            os.close(descriptors.pop())
-            os.rmdir("d", dir_fd=descriptors[-1])
-    finally:
-        for descriptor in descriptors:
-            os.close(descriptor)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from deeptree import make_deep, remove_deep
 from tssa.cli import main
 from tssa.update import movein
 from tssa.update.lock import LOCK_NAME, UpdateRunningError, repository_lock
@@ -509,3 +510,22 @@ def test_a_template_source_that_would_run_a_command_is_never_run(
     assert main(["update", str(package)]) in (1, 2)
     assert len(capsys.readouterr().err.splitlines()) == 1
     assert not mark.exists()
+
+
+def test_a_package_with_folders_nested_thousands_deep_is_refused_before_anything_changes(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    make_deep(package, 1500, bottom="notes.txt")
+    try:
+        commit(package, "a deep tree in the package")
+        documents = {name: (package / name).read_bytes() for name in ("self-assessment.md", ".copier-answers.yml")}
+        message = one_line_refusal(capsys, package)
+        assert message == (
+            f"tssa: {package / 'd'}: holds folders nested more than 64 deep; a package holds documents, "
+            "not deep trees: move them out of the package, commit, and run again"
+        )
+        assert {name: (package / name).read_bytes() for name in documents} == documents
+        assert git(package, "status", "--porcelain") == ""
+    finally:
+        remove_deep(package)
