@@ -315,8 +315,8 @@ def test_walk_lists_each_real_folder_once_and_refuses_links_out(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("summary", "message"),
     [
-        ("missing/dir/s.md", "the folder {base}/missing/dir does not exist"),
-        (".", "is a folder; give a file"),
+        ("missing/dir/s.md", "cannot be written: the folder {base}/missing/dir does not exist"),
+        (".", "cannot be written: it is a folder; give a file"),
     ],
 )
 def test_a_summary_path_that_cannot_be_written_is_refused_before_the_check(

@@ -84,10 +84,10 @@ class SummaryFileError(RefusedError):
 def _check_summary(path: Path) -> None:
     """Refuse a --summary path that cannot be written before checking anything, as `tssa index` does."""
     if path.is_dir():
-        raise SummaryFileError(f"--summary {path}: is a folder; give a file")
+        raise SummaryFileError(f"--summary {path}: cannot be written: it is a folder; give a file")
     folder = path.parent
     if not folder.is_dir():
-        raise SummaryFileError(f"--summary {path}: the folder {folder} does not exist")
+        raise SummaryFileError(f"--summary {path}: cannot be written: the folder {folder} does not exist")
     writable = os.access(path, os.W_OK) if os.path.lexists(path) else os.access(folder, os.W_OK | os.X_OK)
     if not writable:
         raise SummaryFileError(f"--summary {path}: cannot be written: permission denied")
