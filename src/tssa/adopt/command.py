@@ -30,6 +30,7 @@ from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.files import read_head
 from tssa.reading.package import PackageFile, find_package_files
 from tssa.safewrite import write_whole
+from tssa.terminal import printable, printable_lines
 
 TOC_FOLDER = "security-assessment"
 
@@ -347,10 +348,10 @@ def run(args: argparse.Namespace) -> int:
         adoption = adopt_package(args.path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         shown = str(adoption.package)
         if args.dry_run:
-            sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
+            sys.stdout.write(printable_lines(adoption.plan.diff(printable(_shown(adoption.target)))))
             if adoption.target != adoption.package:
-                print(f"would move {adoption.package} to {adoption.target}")
-        print("\n".join(summary(adoption, shown)))
+                print(printable(f"would move {adoption.package} to {adoption.target}"))
+        print("\n".join(printable(line) for line in summary(adoption, shown)))
         if args.dry_run:
             print("Dry run: nothing was changed.")
         elif adoption.plan.changed or adoption.target != adoption.package:
@@ -374,10 +375,10 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
             adoption = adopt_package(folder, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         except TssaError as error:
             failed += 1
-            print(f"{shown}: not adopted: {error}")
+            print(printable(f"{shown}: not adopted: {error}"))
             continue
         if args.dry_run:
-            sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
-        print(one_line(adoption, shown, args.dry_run))
+            sys.stdout.write(printable_lines(adoption.plan.diff(printable(_shown(adoption.target)))))
+        print(printable(one_line(adoption, shown, args.dry_run)))
     print(f"{len(folders) - failed} of {len(folders)} package(s) adopted" + (" (dry run)" if args.dry_run else ""))
     return ExitCode.FINDINGS if failed else ExitCode.OK
