@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,7 +107,8 @@ def test_the_shared_template_renders_what_copier_renders_for_every_package(tmp_p
     template = make_template(tmp_path / "template", "v0.0.1")
     renderer = TemplateRenderer(str(template), "v0.0.1")
     try:
-        for number, answers in enumerate([{"project_name": "Alpha"}, {"project_name": "Beta", "languages": ["Rust"]}]):
+        packages: list[dict[str, Any]] = [{"project_name": "Alpha"}, {"project_name": "Beta", "languages": ["Rust"]}]
+        for number, answers in enumerate(packages):
             shared = renderer.render(answers, tmp_path / f"shared-{number}")
             copier.run_copy(str(template), tmp_path / f"own-{number}", data=answers, vcs_ref="v0.0.1", defaults=True)
             assert shared == read_files(tmp_path / f"own-{number}")

@@ -48,6 +48,8 @@ from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.package import PackageFile, find_package_files
 from tssa.reading.staging import remove_stale, staging_area
 from tssa.reading.textfiles import read_bytes
+from tssa.safewrite import write_whole
+from tssa.terminal import printable, printable_lines
 
 if TYPE_CHECKING:
     from tssa.reading.copierrun import TemplateRenderer
@@ -502,11 +504,15 @@ def run(args: argparse.Namespace) -> int:
         raise PackageFolderNotFoundError(f"{path}: no such folder")
     source = _source(args)
     version = args.vcs_ref or newest_tag(source)
+    args.dry_run = args.dry_run or args.patch is not None
+    patch: list[str] | None = [] if args.patch is not None else None
     remove_stale()
     with staging_area(STAGING_PREFIX):  # the renders, and the template's clone, are removed at the end
         try:
             if args.all:
-                return _run_all(args, source, version)
+                code = _run_all(args, source, version, patch)
+                _write_patch(args.patch, patch)
+                return code
             adoption = adopt_package(path, source, version, dry_run=args.dry_run, rename_folder=args.rename_folder)
         except KeyboardInterrupt:
             raise AdoptInterruptedError(f"interrupted; nothing changed in {path}") from None
@@ -516,12 +522,13 @@ def run(args: argparse.Namespace) -> int:
             _RENDERERS.clear()
     shown = str(adoption.package)
     if args.dry_run:
-        sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
+        _show_diff(adoption, patch)
         if adoption.target != adoption.package:
-            print(f"would move {adoption.package} to {adoption.target}")
-    print("\n".join(summary(adoption, shown)))
+            print(printable(f"would move {adoption.package} to {adoption.target}"))
+    print("\n".join(printable(line) for line in summary(adoption, shown)))
+    _write_patch(args.patch, patch)
     if args.dry_run:
-        print("Dry run: nothing was changed.")
+        print("Dry run: nothing was changed." if args.patch is None else f"Dry run: the diff is in {args.patch}.")
     elif adoption.changes_anything:
         print("Review the changes with `git diff`, then commit them.")
     else:
@@ -587,7 +594,20 @@ def _undo_interrupted_runs(repository: tuple[Path, Path] | None) -> list[str]:
         return undo_interrupted(*repository)
 
 
-def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
+def _show_diff(adoption: Adoption, patch: list[str] | None) -> None:
+    """Print the plan's diff, control characters as escapes; keep it byte for byte in `patch` when asked."""
+    diff = adoption.plan.diff(printable(_shown(adoption.target)))
+    sys.stdout.write(printable_lines(diff))
+    if patch is not None:
+        patch.append(diff)
+
+
+def _write_patch(path: Path | None, patch: list[str] | None) -> None:
+    if path is not None and patch is not None:
+        write_whole(path, "".join(patch).encode("utf-8", "surrogateescape"))
+
+
+def _run_all(args: argparse.Namespace, source: str, version: str, patch: list[str] | None = None) -> int:
     root: Path = args.path
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder; --all adopts every package under a folder")
@@ -622,12 +642,12 @@ def _run_all(args: argparse.Namespace, source: str, version: str) -> int:
             raise
         except TssaError as error:
             counts["refused"] += 1
-            print(f"{shown}: not adopted: {error}")
+            print(printable(f"{shown}: not adopted: {error}"))
             continue
         if args.dry_run:
-            sys.stdout.write(adoption.plan.diff(_shown(adoption.target)))
+            _show_diff(adoption, patch)
         counts["adopted" if adoption.changes_anything else "already"] += 1
-        print(one_line(adoption, shown, args.dry_run))
+        print(printable(one_line(adoption, shown, args.dry_run)))
     verb = "would adopt" if args.dry_run else "adopted"
     print(f"{verb} {counts['adopted']}, already adopted {counts['already']}, refused {counts['refused']}")
     return ExitCode.FINDINGS if counts["refused"] else ExitCode.OK

@@ -114,7 +114,7 @@ def _file_diff(change: FileChange, shown_folder: str) -> str:
         )
     )
     body = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-    return "".join(header) + body.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(header) + body  # bytes that are not UTF-8 stay surrogate escapes: printable() shows them
 
 
 @dataclass(frozen=True)

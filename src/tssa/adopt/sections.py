@@ -11,6 +11,7 @@ the document's order, levels, line endings and blank lines stay as they are.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,7 +80,7 @@ def _with_parts(keys: list[str], walked: list[WalkedSection]) -> list[str]:
 
 
 def add_missing_sections(
-    document: Document, text: str, blocks: dict[str, tuple[str, ...]], parsed: MarkdownDocument | None = None
+    document: Document, text: str, blocks: Mapping[str, Sequence[str]], parsed: MarkdownDocument | None = None
 ) -> SectionChanges:
     """Insert every section `tssa check` would find missing in `text`, taking its lines from `blocks`.
 

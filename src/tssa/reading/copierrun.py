@@ -1,7 +1,8 @@
 """Copier, run for `tssa update` and `tssa adopt`: render a template version, or update a package; failures as one line.
 
 Every git command copier runs takes its paths literally (`GIT_LITERAL_PATHSPECS`),
-so a folder named like a pattern (`pkg[x]`) never matches another one.
+so a folder named like a pattern (`pkg[x]`) never matches another one, and
+runs no program a repository's config names.
 
 `TemplateRenderer` renders one template version for many packages (`tssa adopt
 --all`): the template is cloned, read and compiled once, not once per package.
@@ -22,7 +23,7 @@ from copier.errors import CopierError, InteractiveSessionError
 from plumbum import local
 
 from tssa.errors import TssaError
-from tssa.git import LITERAL_ENVIRONMENT, REPOSITORY_VARIABLES
+from tssa.git import LITERAL_ENVIRONMENT, REPOSITORY_VARIABLES, SAFE_CONFIG, config_variables
 from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.recorded import Recorded
 from tssa.reading.textfiles import read_files
@@ -44,8 +45,9 @@ def first_line(error: BaseException) -> str:
 
 @contextmanager
 def _literal_paths() -> Iterator[None]:
-    """Copier's git commands take paths literally and find their repository by folder."""
-    with local.env(**LITERAL_ENVIRONMENT):
+    """Copier's git commands take paths literally, find their repository by folder, and run no program that a
+    repository's config names (`tssa.git.SAFE_CONFIG`)."""
+    with local.env(**LITERAL_ENVIRONMENT, **config_variables(SAFE_CONFIG)):
         for name in REPOSITORY_VARIABLES:
             if name in local.env:
                 del local.env[name]

@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from markdown_it import MarkdownIt
 
-from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
+from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_file
 from tssa.reading.files import read_document
 from tssa.reading.markdown import Block, DocumentSection, MarkdownDocument, lines_before, lines_of, parse
 from tssa.reading.outline import (
@@ -92,6 +92,7 @@ class PackageFacts:
     readme: ReadmeFacts | None
     template_version: Fact[str] | None
     maturity: Fact[str] | None  # the README's Maturity section, else the answers file's cncf_maturity
+    problems: tuple[str, ...] = ()  # why a file read for the facts was not read (a bad answers file)
 
 
 def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
@@ -129,7 +130,7 @@ def package_facts(folder: Path, texts: Sequence[tuple[PackageFile, str, Markdown
             metadata[key] = read_metadata(document, file.path.name, file.document)
         parsed[key] = (file, document)
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
-    answers = _read_answers(folder)
+    answers, answers_problem = _read_answers(folder)
     maturity = readme.maturity if readme is not None else None
     if maturity is None and answers.get(MATURITY_KEY):
         text = answers[MATURITY_KEY]
@@ -142,6 +143,7 @@ def package_facts(folder: Path, texts: Sequence[tuple[PackageFile, str, Markdown
         readme=readme,
         template_version=Fact(version, version, ANSWERS_FILE, 0) if version else None,
         maturity=maturity,
+        problems=(answers_problem,) if answers_problem else (),
     )
 
 
@@ -565,10 +567,12 @@ def normalize_date(text: str) -> str | None:
 # --- the answers file -------------------------------------------------------------------------------------------
 
 
-def _read_answers(folder: Path) -> dict[str, str]:
-    """The answers file's plain string values (a file that is missing, too large or not YAML gives none)."""
-    data = read_answer_values(folder)
-    return {str(key): str(value) for key, value in data.items() if isinstance(value, str | int | float)}
+def _read_answers(folder: Path) -> tuple[dict[str, str], str | None]:
+    """The answers file's plain string values, and why it was not read (a file that is missing gives none)."""
+    answers = read_answer_file(folder)
+    plain = {key: str(value) for key, value in answers.values.items() if isinstance(value, str | int | float)}
+    problem = answers.problem and f"{ANSWERS_FILE}: {answers.problem}; its answers are not read"
+    return plain, problem
 
 
 # --- channels and the disclosure contact (read from a whole, parsed self-assessment) -----------------------------

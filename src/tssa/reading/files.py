@@ -20,6 +20,8 @@ from tssa.reading.markdown import lines_of
 
 # The biggest real assessment is about 100 KB; 4 MiB leaves room and bounds time and memory.
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+# How deep `walk` goes below a path given: real packages sit a few folders down (the TAG's home is 4).
+MAX_DEPTH = 64
 
 
 class Problem(Enum):
@@ -239,22 +241,28 @@ class Folder:
     refusal: Refusal | None = None
 
 
-def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterator[Folder]:
+def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset(), max_depth: int = MAX_DEPTH) -> Iterator[Folder]:
     """Every folder below `top` (itself included), in a stable order, each real folder once.
 
     Linked folders are followed only while they stay inside `roots`; a link
-    out is yielded as a refused folder, so is a folder that cannot be listed.
-    "Files" are every entry that is not a folder (links to files, FIFOs, ...):
-    use `file_refusal` before reading one.
+    out is yielded as a refused folder, so is a folder that cannot be listed,
+    and so is a folder more than `max_depth` folders below `top` (it is not
+    entered). "Files" are every entry that is not a folder (links to files,
+    FIFOs, ...): use `file_refusal` before reading one. No step recurses, and
+    each folder's real path is worked out from its parent's, so time grows
+    with the number of folders, not with their depth times their number.
     """
     seen: set[str] = set()
-    pending = [top]
+    pending = [(top, os.path.realpath(top), 0)]
     while pending:
-        folder = pending.pop()
-        real = os.path.realpath(folder)
+        folder, real, depth = pending.pop()
         if real in seen:
             continue
         seen.add(real)
+        if depth > max_depth:
+            reason = f"lies more than {max_depth} folders deep below {top}; not listed"
+            yield Folder(folder, refusal=Refusal(Problem.UNREADABLE_FOLDER, reason))
+            continue
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
@@ -263,7 +271,7 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterato
             yield Folder(folder, refusal=Refusal(Problem.UNREADABLE_FOLDER, reason))
             continue
         files: list[str] = []
-        folders: list[Path] = []
+        folders: list[tuple[Path, str]] = []
         refused: list[Folder] = []
         for entry in listed:
             try:
@@ -276,11 +284,11 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterato
             elif entry.name in skip:
                 continue
             elif not is_link:
-                folders.append(Path(entry.path))
+                folders.append((Path(entry.path), os.path.join(real, entry.name)))
             elif (refusal := link_refusal(Path(entry.path), roots)) is not None:
                 refused.append(Folder(Path(entry.path), refusal=refusal))
             else:
-                folders.append(Path(entry.path))
+                folders.append((Path(entry.path), os.path.realpath(entry.path)))
         yield Folder(folder, tuple(sorted(files)))
         yield from sorted(refused, key=lambda item: item.path)
-        pending.extend(sorted(folders, reverse=True))
+        pending.extend((path, child, depth + 1) for path, child in sorted(folders, reverse=True))
