@@ -11,7 +11,8 @@ or topic is found, in this order:
 - as a heading the author renamed that still holds the section's guide comment;
 - as a heading that is no outline name but is one of its names with only
   filler words around it (`Background information`, `Project overview`,
-  `Goals of the project`); a heading with other words is another subject
+  `Goals of the project`) or a qualifier in parentheses (`Critical
+  (Non-Configurable)`); a heading with other words is another subject
   (`Metadata store requirements`, `Background Service Worker`, `Internal
   architecture` stand for nothing);
 - as a list item or paragraph that starts with one of its names (plain or
@@ -161,6 +162,9 @@ def _named(part: str, names: frozenset[str]) -> str | None:
 _FILLERS = frozenset(
     {"project", "projects", "the", "of", "our", "this", "its", "information", "info", "details", "security"}
 )
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def _with_fillers(title: str, name: str) -> bool:
@@ -326,6 +330,8 @@ class _DocumentFacts:
         self.ends = [head.end_line for head in self.heads]
         self.whole = [normalize(head.heading.text) for head in self.heads]
         self.singular_whole = [_singular(whole) for whole in self.whole]
+        # without a qualifier in parentheses: `Critical (Non-Configurable)` is Critical
+        self.unqualified = [normalize(_PARENTHESES.sub(" ", head.heading.text)) for head in self.heads]
         self.guides = [
             next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
         ]
@@ -372,6 +378,7 @@ class _Resolver:
         names = self.names = facts.names
         self.whole = document.whole
         self.singular_whole = document.singular_whole
+        self.unqualified = document.unqualified
         self.by_name: dict[str, list[tuple[int, int]]] = {}
         self.named_heads: set[int] = set()  # headings that stand for outline names
         for index, head in enumerate(self.heads):
@@ -573,8 +580,10 @@ class _Resolver:
                 continue
             if found is not None and not self._inside(index, found):
                 break
-            whole = self.whole[index]
-            if any(_with_fillers(whole, name) for name in names) or (self.singular_whole[index] in singular):
+            whole, unqualified = self.whole[index], self.unqualified[index]
+            if any(
+                _with_fillers(whole, name) or unqualified == name or _with_fillers(unqualified, name) for name in names
+            ) or (self.singular_whole[index] in singular):
                 if found is not None:  # `Critical Security Functions`, then `Critical (Non-Configurable)` below it
                     found = index
                     break
