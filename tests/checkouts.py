@@ -16,8 +16,9 @@ def make_checkout(
     files: dict[str, str | bytes],
     remote: str | None = "git@github.com:acme/rocket.git",
     branch: str = "main",
+    commit: bool = False,
 ) -> Path:
-    """A git checkout at `folder` holding `files`; `remote` becomes origin when given."""
+    """A git checkout at `folder` holding `files`; `remote` becomes origin when given; `commit` commits them."""
     folder.mkdir(parents=True, exist_ok=True)
     git(folder, "init", "-q", "-b", branch)
     if remote is not None:
@@ -29,6 +30,9 @@ def make_checkout(
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+    if commit:
+        git(folder, "add", "--all")
+        git(folder, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "--message", "the project")
     return folder
 
 
