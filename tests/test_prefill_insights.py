@@ -174,7 +174,7 @@ def test_the_file_is_found_in_clomonitors_order_and_a_broken_one_is_reported(
     checkout = make_checkout(tmp_path / "rocket", files)
     answers, _, printed = prefill(checkout, tmp_path / "out", capsys)
     # The lower-case name in the root comes first; broken, it is one line, and prefill goes on without it.
-    assert "security-insights.yml line 2: field project[0]: is not valid YAML" in summary_row(printed, "Not used")
+    assert "security-insights.yml line 2: field project[1]: is not valid YAML" in summary_row(printed, "Not used")
     assert summary_row(printed, "Security Insights") == "| Security Insights | not found | - |"
     assert answers["security_contact"] == "security@rocket.dev"
 
