@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -13,7 +14,7 @@ def git(folder: Path, *args: str) -> str:
 
 def make_checkout(
     folder: Path,
-    files: dict[str, str | bytes],
+    files: Mapping[str, str | bytes],
     remote: str | None = "git@github.com:acme/rocket.git",
     branch: str = "main",
     commit: bool = False,

@@ -236,7 +236,7 @@ def test_badges_sbom_files_and_a_threat_model_are_found(tmp_path: Path, capsys: 
         "docs/threat-model.md": "# Threats\n",
     }
     checkout = make_checkout(tmp_path / "rocket", files)
-    answers, draft, printed = prefill(checkout, tmp_path / "out", capsys)
+    answers, draft, _printed = prefill(checkout, tmp_path / "out", capsys)
     blob = "https://github.com/acme/rocket/blob/main/"
     assert answers["sbom_url"] == blob + "release/rocket.spdx.json"
     assert answers["security_links"]["Threat model"] == blob + "docs/threat-model.md"

@@ -75,7 +75,8 @@ def check_targets(targets: list[Path], force: bool) -> None:
 def replace_all(targets: list[Path], contents: list[str]) -> None:
     """Write every target or none: all are staged first; if a rename fails, the ones made are put back."""
     staged: list[Path] = []
-    backups: list[tuple[Path, Path | None, str | None]] = []  # target, a copy of its file, or its link's target
+    replaced: list[tuple[Path, Path | None, str | None]] = []  # target, a copy of its old file, or its old link
+    backups: list[Path] = []
     try:
         for target, content in zip(targets, contents, strict=True):
             staged.append(stage(target, content))
@@ -85,10 +86,11 @@ def replace_all(targets: list[Path], contents: list[str]) -> None:
                 link = os.readlink(target)
             elif os.path.lexists(target):
                 backup = stage(target, target.read_bytes())
+                backups.append(backup)
             os.replace(temporary, target)
-            backups.append((target, backup, link))
+            replaced.append((target, backup, link))
     except BaseException:
-        for target, backup, link in reversed(backups):
+        for target, backup, link in reversed(replaced):
             if backup is not None:
                 os.replace(backup, target)
             else:
@@ -97,8 +99,5 @@ def replace_all(targets: list[Path], contents: list[str]) -> None:
                     os.symlink(link, target)
         raise
     finally:
-        for temporary in staged:
+        for temporary in [*staged, *backups]:
             temporary.unlink(missing_ok=True)
-        for _, backup, _ in backups:
-            if backup is not None:
-                backup.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tssa.prefill.model import PIPELINE, Evidence, Fact, Part, code, listing, sentence
+from tssa.prefill.model import PIPELINE, Evidence, Fact, code, listing, sentence
 from tssa.prefill.sources import Sources
 from tssa.reading import untrusted_yaml as uy
 
@@ -101,7 +101,7 @@ def _signing_fact(path: str, key: str, what: str, node: uy.Node, sources: Source
         if key_line is None:
             return None
         parts = sentence(
-            f"GoReleaser signs the {what}: ", code(key), f" in ", code(path), f", whose default signer is {names[0]}."
+            f"GoReleaser signs the {what}: ", code(key), " in ", code(path), f", whose default signer is {names[0]}."
         )
         return Fact(PIPELINE, "signing", parts, (key_line,))
     parts = sentence(f"GoReleaser signs the {what} with ", *listing(names), " (", code(path), ").")

@@ -238,6 +238,8 @@ def to_data(node: Node | None, path: str = "") -> Any:
     """Python values of a node. Dates and other numbers stay the text they are; a bad one is a `YamlProblem`."""
     if node is None:
         return None
+    if node.tag not in (_CORE + "map", _CORE + "seq", _CORE + "omap") and node.kind != "scalar":
+        raise YamlProblem(f"has the tag {_short(node.tag)}, which is not read", node.line, path)
     if node.kind == "map":
         result: dict[str, Any] = {}
         for source in _merged(node):
