@@ -190,3 +190,19 @@ def test_an_unknown_outline_version_is_refused_by_name(capsys: pytest.CaptureFix
     assert capsys.readouterr().err.strip() == (
         "tssa: --outline: '2031' is not an outline version; allowed: 2019, 2021, 2023, 2024"
     )
+
+
+def test_python_dash_m_tssa_is_the_tssa_command(tmp_path: Path) -> None:
+    import tssa
+
+    version = subprocess.run([sys.executable, "-m", "tssa", "--version"], capture_output=True, text=True, timeout=60)
+    assert (version.returncode, version.stdout) == (0, f"tssa {tssa.__version__}\n")
+    checked = subprocess.run(
+        [sys.executable, "-m", "tssa", "check", str(WRITTEN)], capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == ExitCode.OK
+    assert "3 documents: 0 errors, 0 warnings" in checked.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "tssa", "check", str(tmp_path / "none")], capture_output=True, text=True, timeout=60
+    )
+    assert missing.returncode == ExitCode.NOT_FOUND and len(missing.stderr.strip().splitlines()) == 1

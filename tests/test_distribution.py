@@ -118,6 +118,31 @@ def test_the_version_is_one_number_everywhere() -> None:
     assert project_version(pyproject) == tssa.__version__ == first_entry.group(1)
 
 
+def released_commits() -> dict[str, str]:
+    """Each released version and the commit CHANGELOG.md names for it ("Released as commit `...`")."""
+    changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = re.split(r"^## ", changelog, flags=re.MULTILINE)[1:]
+    commits = {}
+    for entry in entries:
+        version = entry.split(maxsplit=1)[0]
+        named = re.search(r"^Released as commit `([0-9a-f]{40})`, tag `v([^`]+)`\.$", entry, re.MULTILINE)
+        if named is not None:
+            assert named.group(2) == version, f"the {version} entry names the tag v{named.group(2)}"
+            commits[version] = named.group(1)
+    return commits
+
+
+def test_the_changelog_names_the_commit_of_every_release_but_the_newest() -> None:
+    changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## (\S+)", changelog, re.MULTILINE)
+    commits = released_commits()
+    # The newest entry is named in the commit after its release (a commit cannot hold its own id).
+    assert set(versions[1:]) <= set(commits), "every older release names its commit"
+    for version, commit in commits.items():
+        pyproject = run(["git", "show", f"{commit}:pyproject.toml"], cwd=TEMPLATE_ROOT).stdout
+        assert project_version(pyproject) == version
+
+
 def test_every_release_tag_names_the_version_its_commit_carries() -> None:
     tags = run(["git", "tag", "--list", "v*"], cwd=TEMPLATE_ROOT).stdout.split()
     for tag in tags:

@@ -24,6 +24,16 @@ def test_every_question_has_a_type_and_help() -> None:
         assert spec.get("help", "").strip(), name
 
 
+def test_every_question_is_one_short_line_over_an_explanation_that_fits_80_columns() -> None:
+    for name, spec in ASKED.items():
+        question, *explanation = spec["help"].splitlines()
+        # Copier shows the help as the prompt, after its two-column microphone and a space.
+        assert question.endswith("?") and len(question) <= 80 - 3, name
+        assert all(line.startswith("   ") and len(line) <= 79 for line in explanation), name
+        # A placeholder would be echoed after an empty answer, as if it had been given.
+        assert "placeholder" not in spec, name
+
+
 def test_every_free_text_question_has_a_validator() -> None:
     for name, spec in ASKED.items():
         if spec["type"] != "bool" and "choices" not in spec:

@@ -61,12 +61,12 @@ def visible_text(raw: str) -> str:
 class Terminal:
     """A program running in a pseudo-terminal, read as the text that appeared on screen so far."""
 
-    def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
+    def __init__(self, argv: Sequence[str], env: dict[str, str], columns: int = COLUMNS) -> None:
         self.child = pexpect.spawn(
             argv[0],
             list(argv[1:]),
             env=env,
-            dimensions=(ROWS, COLUMNS),
+            dimensions=(ROWS, columns),
             encoding="utf-8",
             codec_errors="replace",
             timeout=WAIT_SECONDS,
@@ -163,9 +163,9 @@ class Step:
 
 
 SCRIPT = (
-    Step("Every document title carries it.", CLEAR_LINE + "Zorblax Mesh" + ENTER),
+    Step("What is the project's name", CLEAR_LINE + "Zorblax Mesh" + ENTER),
     Step(
-        "A short key for the project's folder",
+        "What short key names the project's folder",
         CLEAR_LINE + "zorblax/core" + ENTER,
         shows=("zorblax-mesh",),  # the default is derived from the name just typed
         name="project_slug",
@@ -173,20 +173,20 @@ SCRIPT = (
         quotes='"zorblax/core" is not allowed',
         correction=CLEAR_LINE + "zorblax" + ENTER,
     ),
-    Step("How far the assessment is", DOWN + ENTER, shows=("Incomplete", "Complete", "Obsolete")),
+    Step("How far is the assessment", DOWN + ENTER, shows=("Incomplete", "Complete", "Obsolete")),
     Step(
-        "The project's source repository",
+        "Where is the project's source repository",
         CLEAR_LINE + "http://git.example.com/zorblax/mesh" + ENTER,
         name="software_url",
         rule="give an https:// address",
         quotes='"http://git.example.com/zorblax/mesh" is not one',
         correction=CLEAR_LINE + "https://git.example.com/zorblax/mesh" + ENTER,
     ),
-    Step("The project's web site", CLEAR_LINE + ENTER),
-    Step("is the primary function of the project to support the security", "y"),
-    Step("The languages the project is written in", CLEAR_LINE + "[Rust, Python]" + ENTER),
+    Step("Where is the project's web site", CLEAR_LINE + ENTER),
+    Step("Is the project a Security Provider", "y"),
+    Step("Which languages is the project written in", CLEAR_LINE + "[Rust, Python]" + ENTER),
     Step(
-        "Security documents for the Security links table",
+        "Which security documents go in the Security links table",
         # The cursor starts at the end of the prefilled default: add a line, then submit.
         ENTER + "Threat model: https://zorblax.example.org/threat-model" + FINISH_MULTILINE,
         shows=("Security file: https://git.example.com/zorblax/mesh/blob/main/SECURITY.md",),
@@ -197,8 +197,8 @@ SCRIPT = (
         SPACE + DOWN * 6 + SPACE + ENTER,
         shows=("Enterprise operator", "End user", "Platform implementer"),
     ),
-    Step("who sets security policy", CLEAR_LINE + "Policy owner" + ENTER),
-    Step("Your docs' word for the end user", CLEAR_LINE + "Mesh tenant" + ENTER),
+    Step("call the security administrator", CLEAR_LINE + "Policy owner" + ENTER),
+    Step("call the end user", CLEAR_LINE + "Mesh tenant" + ENTER),
 )
 
 
@@ -287,21 +287,26 @@ def pty_available() -> None:
     probe.close()
 
 
-@pytest.fixture
-def questionnaire(pty_available: None, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
-    """`copier copy` of this template into a fresh folder, running in a pseudo-terminal."""
-    destination = tmp_path / "zorblax"
+def start_copier(destination: Path, columns: int) -> Terminal:
+    """`copier copy` of this template into `destination`, in a pseudo-terminal `columns` wide."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("COPIER_", "PYTEST_"))}
     env.update(
         TERM="xterm-256color",
-        COLUMNS=str(COLUMNS),
+        COLUMNS=str(columns),
         LINES=str(ROWS),
         PROMPT_TOOLKIT_NO_CPR="1",  # do not wait for a cursor position report the test would have to answer
         PYTHONIOENCODING="utf-8",
     )
     # --vcs-ref HEAD: the working tree's template, not the newest tag.
     command = [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD", str(TEMPLATE_ROOT), str(destination)]
-    terminal = Terminal(command, env)
+    return Terminal(command, env, columns)
+
+
+@pytest.fixture
+def questionnaire(pty_available: None, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    """`copier copy` of this template into a fresh folder, running in a pseudo-terminal."""
+    destination = tmp_path / "zorblax"
+    terminal = start_copier(destination, COLUMNS)
     try:
         yield terminal, destination
     finally:
@@ -361,3 +366,38 @@ def test_a_person_answers_the_questionnaire(questionnaire: tuple[Terminal, Path]
     written = "".join(path.read_text(encoding="utf-8") for path in destination.iterdir() if path.is_file())
     for rejected in ("zorblax/core", "http://git.example.com"):
         assert rejected not in written, f"the rejected answer {rejected!r} reached the package"
+
+
+def test_every_question_reads_whole_in_an_80_column_terminal(pty_available: None, tmp_path: Path) -> None:
+    """Each question is one short line, its explanation fits under it, and an empty answer echoes empty."""
+    terminal = start_copier(tmp_path / "acme", NARROW_COLUMNS)
+    try:
+        # Another name than the example's: the addresses and people then default to empty.
+        script = (
+            Step("What is the project's name", CLEAR_LINE + "Acme Relay" + ENTER),
+            Step("Which security documents go in the Security links table", FINISH_MULTILINE),
+        )
+        asked = answer_questionnaire(terminal, script)
+        status = terminal.finish()
+    finally:
+        terminal.stop()
+    assert status == 0, terminal.screen_tail()
+    spec = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
+    helps = {
+        name: question["help"] for name, question in spec.items() if isinstance(question, dict) and "help" in question
+    }
+    screen = terminal.text
+    for name in ("project_name", "project_slug", "software_url", "security_links", "personas", "completed_date"):
+        question, *explanation = helps[name].splitlines()
+        assert question in asked, f"{name}: the question is cut at {NARROW_COLUMNS} columns: {asked}"
+        for line in explanation:
+            assert line in screen, f"{name}: {line!r} is cut at {NARROW_COLUMNS} columns"
+    # The web site was left empty: what shows under its question is its help, then nothing.
+    question, *explanation = helps["website_url"].splitlines()
+    shown = screen[screen.rindex(question) + len(question) : screen.index(QUESTION_MARK, screen.rindex(question))]
+    for line in explanation:
+        shown = shown.replace(line, "")
+    shown = re.sub(r"[\x00-\x08\x0b-\x1f]", "", shown)  # cursor moves left over by the prompt
+    assert shown.strip() == "", f"an empty answer echoes {shown.strip()!r}"
+    answers = yaml.safe_load((tmp_path / "acme" / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["website_url"] == "" and answers["project_team"] == ""

@@ -1,4 +1,4 @@
-"""The README's quick start works as written."""
+"""The README is a front page whose quick start works as written, and its pages exist and pass the lint."""
 
 from __future__ import annotations
 
@@ -48,3 +48,33 @@ def test_the_projects_own_markdown_passes_the_lint_it_promises() -> None:
         for path in documents
     }
     assert findings == {path.name: [] for path in documents}
+
+
+def _links(path: Path) -> list[str]:
+    return re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8"))
+
+
+def test_the_readme_is_a_front_page_whose_every_page_exists() -> None:
+    readme = TEMPLATE_ROOT / "README.md"
+    assert len(readme.read_text(encoding="utf-8").splitlines()) <= 200
+    local = [link for link in _links(readme) if "://" not in link]
+    pages = {"docs/check.md", "docs/update.md", "docs/adopt.md", "docs/prefill.md", "docs/index.md"}
+    assert pages | {"docs/insights.md", "docs/ci.md", "docs/performance.md", "docs/development.md"} <= set(local)
+    for page in [readme, *sorted((TEMPLATE_ROOT / "docs").glob("*.md"))]:
+        for link in _links(page):
+            if "://" not in link:
+                assert (page.parent / link).exists(), f"{page.name} links to {link}, which does not exist"
+
+
+def test_the_docs_pin_the_current_release() -> None:
+    import tssa
+
+    current = f"v{tssa.__version__}"
+    pins = []
+    for page in [TEMPLATE_ROOT / "README.md", *sorted((TEMPLATE_ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        pins += [
+            (page.name, pin) for pin in re.findall(r"(?:\brev: |copier-tssa(?:\.git)?@|--vcs-ref )(v[\d.]+)", text)
+        ]
+    assert ("ci.md", current) in pins and ("update.md", current) in pins
+    assert [pin for pin in pins if pin[1] != current and pin[0] != "releasing.md"] == []

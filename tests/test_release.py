@@ -18,6 +18,7 @@ import copier
 import pytest
 
 from conftest import TEMPLATE_ROOT
+from test_distribution import released_commits
 from updating import (
     Key,
     commit,
@@ -30,7 +31,7 @@ from updating import (
     write_into_sections,
 )
 
-V010_COMMIT = "08ae3e4"
+V010_COMMIT = released_commits()["0.1.0"]
 JOINT, README = "joint-assessment.md", "README.md"
 
 # Sections 0.2.0 renames or moves, old heading path to new.

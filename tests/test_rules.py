@@ -44,11 +44,11 @@ def test_each_code_is_one_rule_with_a_stable_shape() -> None:
         assert severities[code] is Severity.WARNING
 
 
-def test_the_readme_table_is_the_rules() -> None:
-    readme = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("| code | name | severity | what it means |")
-    end = readme.index("\n\n", start)
-    assert readme[start:end] == rules_table()
+def test_the_check_page_table_is_the_rules() -> None:
+    page = (TEMPLATE_ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    start = page.index("| code | name | severity | what it means |")
+    end = page.index("\n\n", start)
+    assert page[start:end] == rules_table()
 
 
 def test_list_rules_prints_every_rule(capsys: pytest.CaptureFixture[str]) -> None:

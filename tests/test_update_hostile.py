@@ -410,7 +410,7 @@ def test_an_update_killed_while_moving_in_is_undone_by_the_next_run(
 
 
 def test_the_docs_say_git_commits_markers_and_to_run_tssa_check_first() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "updating.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "update.md").read_text(encoding="utf-8")
     assert "refuses to commit" not in docs
     assert "git commit -a" in docs and "commits the markers" in docs
     assert "tssa check" in docs and "pre-commit" in docs
