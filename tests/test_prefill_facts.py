@@ -252,3 +252,48 @@ def test_a_checkout_in_a_subfolder_links_with_its_prefix(tmp_path: Path, capsys:
     commit = git(top, "rev-parse", "HEAD")
     _, draft, _ = prefill(top / "rocket", tmp_path / "out", capsys)
     assert f"https://github.com/acme/rocket/blob/{commit}/rocket/SECURITY.md#L13" in draft
+
+
+OTHER_FILES = {
+    "README.md": "# Rocket\n\n[![Fuzzing Status](https://oss-fuzz-build-logs.storage.googleapis.com/badges/rocket.svg)](x)\n",
+    "renovate.json": (
+        '{\n  "$schema": "https://docs.renovatebot.com/renovate-schema.json",\n'
+        '  "extends": ["config:recommended"],\n  "schedule": ["before 6am on monday"]\n}\n'
+    ),
+    ".pre-commit-config.yaml": "repos:\n  - repo: https://x.example/gitleaks\n    hooks:\n      - id: gitleaks\n",
+    ".golangci.yml": "linters:\n  enable:\n    - errcheck\n    - gosec\n",
+    ".github/settings.yml": (
+        "branches:\n  - name: main\n    protection:\n      required_pull_request_reviews:\n"
+        "        required_approving_review_count: 2\n        require_code_owner_reviews: true\n"
+    ),
+    "OWNERS": "approvers:\n  - alice\nreviewers:\n  - bob\n",
+    "Makefile": "# run gosec someday\nvuln:\n\tgovulncheck ./...\n",
+    ".gitlab-ci.yml": "scan:\n  script:\n    - trivy fs --exit-code 1 .\n",
+    "fuzz/fuzz_targets/parse.rs": "#![no_main]\nlibfuzzer_sys::fuzz_target!(|data: &[u8]| {});\n",
+    "DCO": "Developer Certificate of Origin\nVersion 1.1\n",
+}
+
+
+def test_other_files_prove_practices_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(make_checkout(tmp_path / "rocket", OTHER_FILES, commit=True), tmp_path / "out", capsys)
+    expected = [
+        ("Renovate proposes dependency updates (renovate.json), on the schedule “before 6am on monday”.", (2, 4)),
+        ("The pre-commit configuration runs gitleaks before each commit", (4,)),
+        ("The golangci-lint configuration enables gosec", (4,)),
+        (
+            "Branch protection (.github/settings.yml) requires 2 approving reviews and a review by the code owners",
+            (5, 6),
+        ),
+        ("An OWNERS file names the approvers of changes (Prow).", (1,)),
+        ("The Makefile runs govulncheck, which checks the Go code", (3,)),
+        ("The GitLab CI configuration runs Trivy, which scans for known vulnerabilities (.gitlab-ci.yml).", (3,)),
+        ("The Rust code has 1 cargo-fuzz target.", (2,)),
+        ("The repository holds the Developer Certificate of Origin (DCO).", (1,)),
+        ("OSS-Fuzz fuzzes the project (README).", (3,)),
+    ]
+    for start, lines in expected:
+        fact = next((fact for fact in data["facts"] if fact["sentence"].startswith(start)), None)
+        assert fact is not None, start
+        assert tuple(item["line"] for item in fact["evidence"]) == lines, start
+    # A tool named only in a comment proves nothing.
+    assert not any("gosec" in fact["sentence"] and "Makefile" in fact["sentence"] for fact in data["facts"])

@@ -48,6 +48,21 @@ TOOLS: tuple[Tool, ...] = (
     Tool("static analysis", "Bandit", "checks the Python code for security problems", r"\bbandit\b", r"\bbandit\b"),
     Tool("static analysis", "SonarCloud", "analyses the code", r"sonarsource/sonar\w*", r"\bsonar-scanner\b"),
     Tool("static analysis", "Checkov", "checks infrastructure code", r"bridgecrewio/checkov-action", r"\bcheckov\b"),
+    Tool("static analysis", "KICS", "checks infrastructure code", r"checkmarx/kics-github-action", r"\bkics scan\b"),
+    Tool(
+        "static analysis",
+        "Kubescape",
+        "scans the Kubernetes manifests for misconfigurations",
+        r"kubescape/github-action",
+        r"\bkubescape scan\b",
+    ),
+    Tool(
+        "static analysis",
+        "zizmor",
+        "checks the workflows for security problems",
+        r"zizmorcore/zizmor-action",
+        r"\bzizmor\b",
+    ),
     Tool(
         "vulnerability scanning",
         "govulncheck",
@@ -142,8 +157,20 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool("signing", "Notation", "signs container images", r"notaryproject/notation-action", r"\bnotation sign\b"),
     Tool("SBOM generation", "Syft", "generates an SBOM", r"anchore/sbom-action", r"\bsyft\b"),
-    Tool("SBOM generation", "CycloneDX", "generates an SBOM in CycloneDX format", r"cyclonedx", r"\bcyclonedx[\w-]*"),
-    Tool("SBOM generation", "SPDX", "generates an SBOM in SPDX format", r"spdx", r"\bspdx[\w-]*"),
+    Tool(
+        "SBOM generation",
+        "CycloneDX",
+        "generates an SBOM in CycloneDX format",
+        r"cyclonedx",
+        r"\bcyclonedx-(?:gomod|npm|py|bom|cli|go)\b|--format[= ]cyclonedx|\bcyclonedx-json\b|\.cdx\.json\b",
+    ),
+    Tool(
+        "SBOM generation",
+        "SPDX",
+        "generates an SBOM in SPDX format",
+        r"spdx-sbom-generator|spdx/",
+        r"\bspdx-sbom-generator\b|--format[= ]spdx|\bspdx-json\b|\.spdx\.json\b",
+    ),
     Tool("SBOM generation", "bom", "generates an SBOM", None, r"\bbom generate\b"),
     Tool("provenance", "SLSA GitHub generator", "generates SLSA provenance", r"slsa-framework/slsa-github-generator"),
     Tool(
@@ -173,13 +200,21 @@ TOOLS: tuple[Tool, ...] = (
     Tool("secret scanning", "detect-secrets", "scans for committed secrets", None, r"\bdetect-secrets\b"),
     Tool("secret scanning", "GitGuardian", "scans for committed secrets", r"gitguardian/ggshield", r"\bggshield\b"),
     Tool("DCO", "DCO check", "checks that every commit is signed off", r"(?<![a-z])dco(?![a-z])", None),
+    Tool("tests", "Codecov", "collects the tests' coverage", r"codecov/codecov-action"),
+    Tool(
+        "CI hardening",
+        "Harden-Runner",
+        "watches and limits the network traffic of CI jobs",
+        r"step-security/harden-runner",
+    ),
     Tool("dependency updates", "Renovate", "proposes dependency updates", r"renovatebot/github-action"),
 )
 _TESTS = re.compile(
-    r"\b(?:go test|gotestsum|ginkgo|make\s+[\w.-]*test[\w.-]*|(?:npm|yarn|pnpm) (?:run )?test[\w:-]*|pytest|tox|nox"
+    r"\b(?:go test|gotestsum|ginkgo|make\s+[\w.-]*(?:test|e2e)[\w.-]*|(?:npm|yarn|pnpm) (?:run )?test[\w:-]*"
+    r"|pytest|tox|nox"
     r"|cargo (?:test|nextest)|\./mvnw?\b[^\n]*\b(?:test|verify)|mvn\b[^\n]*\b(?:test|verify)|\./gradlew\b[^\n]*\btest"
     r"|gradle\b[^\n]*\btest|bundle exec rake|rake test|rspec|ctest|bazel test|dotnet test|mix test|phpunit"
-    r"|hack/[\w./-]*test[\w.-]*)",
+    r"|hack/[\w./-]*(?:test|e2e)[\w.-]*)(?![\w])",
     re.IGNORECASE,
 )
 _LINT_RUN = re.compile(

@@ -158,7 +158,8 @@ def read_readme(sources: Sources, files: set[str]) -> Readme:
         readme.community = community_heading(document.headings)
         readme.first_paragraph = _first_paragraph(document, readme.path)
         end = _section_end(document.headings, readme.community)
-        readme.links = scan_links(sources, readme.path, readme.community.line if readme.community else 0, end)
+        start = readme.community.line if readme.community else 0
+        readme.links = scan_links(sources, readme.path, start, end, document)
     else:
         lines = text.splitlines()[:50]
         for number, (line, under) in enumerate(itertools.pairwise(lines), 1):
@@ -203,13 +204,24 @@ def _section_end(headings: list[Heading], start: Heading | None) -> int:
     return min(later) - 1 if later else 10**9
 
 
-def scan_links(sources: Sources, path: str, community_start: int = 0, community_end: int = 0) -> list[FoundLink]:
-    """Every web address and `mailto:` link of a file with its line, and the words of the Markdown link it is in."""
+def scan_links(
+    sources: Sources,
+    path: str,
+    community_start: int = 0,
+    community_end: int = 0,
+    document: MarkdownDocument | None = None,
+) -> list[FoundLink]:
+    """Every web address and `mailto:` link of a file with its line, and the words of the Markdown link it is in.
+
+    Lines are found in the text itself, so each is the line the address is on; `community_start` to
+    `community_end` (lines, inclusive) is the community section. `document` is the file parsed, if it was.
+    """
     text = sources.text(path) or ""
     link_words: dict[str, str] = {}
-    if path.lower().endswith((".md", ".markdown")):
-        for link in parse(text).links:
-            link_words.setdefault(link.href, link.text)
+    if document is None and path.lower().endswith((".md", ".markdown")):
+        document = parse(text)
+    for link in document.links if document is not None else []:
+        link_words.setdefault(link.href, link.text)
     found: list[FoundLink] = []
     for number, line in enumerate(lines_of(text), 1):
         inside = community_start <= number <= community_end and community_start > 0

@@ -194,10 +194,11 @@ def _renovate(sources: Sources, files: set[str]) -> Fact | None:
     ]
     if not evidence:
         return None
-    schedule = [found for found in evidence[1:]]
-    words: tuple[str | Part, ...] = (
-        (", on the schedule ", quote(clean_line(sources.line(schedule[0])))) if schedule else ()
-    )
+    words: tuple[str | Part, ...] = ()
+    if len(evidence) > 1:
+        line = sources.line(evidence[1])
+        value = re.search(r"schedule[\"']?\s*:\s*\[?\s*[\"']([^\"']{1,120})[\"']", line)
+        words = (", on the schedule ", quote(value.group(1) if value else clean_line(line)))
     parts = sentence("Renovate proposes dependency updates (", code(path), ")", *words, ".")
     return Fact(PIPELINE, "dependency updates", parts, tuple(evidence))
 
