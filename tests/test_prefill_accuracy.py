@@ -18,31 +18,44 @@ GO = {"main.go": "package main\n"}
 
 
 @pytest.mark.parametrize(
-    ("title", "name", "slug"),
+    ("repository", "title", "name", "slug"),
     [
-        ("Microcks - Kubernetes native tool for API Mocking & Testing", "Microcks", "microcks"),
-        ("Flux version 2", "Flux", "flux"),
-        ("Lima: Linux Machines", "Lima", "lima"),
-        ("Fluentd: Open-Source Log Collector", "Fluentd", "fluentd"),
-        ("Rocket \u2014 the launcher", "Rocket", "rocket"),
-        ("cert-manager", "cert-manager", "cert-manager"),
-        ("Rocket v3", "Rocket", "rocket"),
+        ("microcks/microcks", "Microcks - Kubernetes native tool for API Mocking & Testing", "Microcks", "microcks"),
+        ("fluxcd/flux2", "Flux version 2", "Flux", "flux"),
+        ("lima-vm/lima", "Lima: Linux Machines", "Lima", "lima"),
+        ("fluent/fluentd", "Fluentd: Open-Source Log Collector", "Fluentd", "fluentd"),
+        ("acme/rocket", "Rocket \u2014 the launcher", "Rocket", "rocket"),
+        ("cert-manager/cert-manager", "cert-manager", "cert-manager", "cert-manager"),
+        ("acme/rocket", "\U0001f680 Rocket v3 \u2728", "Rocket", "rocket"),
+        ("open-policy-agent/opa", "Open Policy Agent", "Open Policy Agent", "open-policy-agent"),
     ],
 )
 def test_the_name_is_the_title_before_its_separator(
-    title: str, name: str, slug: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    repository: str, title: str, name: str, slug: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    checkout = make_checkout(tmp_path / "checkout", {"README.md": f"# {title}\n\nText.\n", **GO})
+    remote = f"https://github.com/{repository}.git"
+    checkout = make_checkout(tmp_path / "checkout", {"README.md": f"# {title}\n\nText.\n", **GO}, remote=remote)
     answers, _, _ = prefill(checkout, tmp_path / "out", capsys)
     assert (answers["project_name"], answers["project_slug"]) == (name, slug)
 
 
-def test_a_long_title_unlike_the_repository_is_no_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    readme = "# Everything you need to run functions anywhere\n"
-    answers, draft, printed = prefill(make_checkout(tmp_path / "c", {"README.md": readme}), tmp_path / "out", capsys)
+@pytest.mark.parametrize("title", ["Everything you need to run functions anywhere", "Cloud Native Policies"])
+def test_a_title_unlike_the_repository_is_no_name(
+    title: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checkout = make_checkout(tmp_path / "c", {"README.md": f"# {title}\n"})
+    answers, draft, printed = prefill(checkout, tmp_path / "out", capsys)
     assert "project_name" not in answers and "project_slug" not in answers
     assert "copier asks for project_name" in summary_row(printed, "Project name")
-    assert "todo: The project's name is not clear" in draft
+    assert "todo: The project's name is not clear: the README.md title is unlike the repository's name" in draft
+
+
+@pytest.mark.parametrize("title", ["Overview", "Table of Contents"])
+def test_a_generic_title_gives_way_to_the_repository_name(
+    title: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers, _, _ = prefill(make_checkout(tmp_path / "c", {"README.md": f"# {title}\n"}), tmp_path / "out", capsys)
+    assert answers["project_name"] == "rocket"
 
 
 def test_the_security_insights_name_comes_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -201,12 +201,12 @@ def _pipeline(found: Scan, files: set[str]) -> None:
     found.facts = facts
 
 
-def project_keys(found: Scan) -> list[str]:
-    """Names the project goes by: its name, the repository's name and its owner's."""
+def project_keys(found: Scan, owner: bool = True) -> list[str]:
+    """Names the project goes by: its name, the repository's name, and (with `owner`) the owner's."""
     keys = [found.readme.name or "", (found.insights.project_name if found.insights else None) or ""]
     path = _github_path(found.repository.url)
     if path:
-        keys += [path[1], path[0]]
+        keys += [path[1], path[0]] if owner else [path[1]]
     return [key for key in dict.fromkeys(keys) if key]
 
 
@@ -224,7 +224,7 @@ def _proposals(found: Scan, files: set[str]) -> None:
     owner_repository = _github_path(found.repository.url)
     owner, repository = owner_repository if owner_repository else (None, None)
     found.channels = find_channels(links, owner, repository, keys)
-    found.website = website(found.readme, keys)
+    found.website = website(found.readme, project_keys(found, owner=False))
     descriptions = settings_description(found.sources, files)
     slug = slug_of(keys[0]) if keys else ""
     descriptions += chart_description(found.sources, files, slug)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -28,6 +29,23 @@ _HTML_H1 = re.compile(r"<h1\b[^>]{0,500}>(.{0,500}?)</h1>", re.IGNORECASE | re.D
 _TAG = re.compile(r"<[^>]*>")
 _TITLE_PARSER = MarkdownIt("commonmark")
 _SEPARATORS = (" - ", " \u2013 ", " \u2014 ", ": ", " | ", " \u00b7 ")
+_GENERIC_TITLES = frozenset(
+    {
+        "overview",
+        "introduction",
+        "readme",
+        "about",
+        "contents",
+        "table of contents",
+        "getting started",
+        "welcome",
+        "documentation",
+        "description",
+        "summary",
+        "project",
+        "home",
+    }
+)
 _VERSION = re.compile(r"\s+(?:version|v)\.?\s*\d+(?:\.\d+)*\s*$", re.IGNORECASE)
 # Words a community heading is made of; it must hold one of the first group.
 _COMMUNITY_CORE = frozenset(
@@ -181,10 +199,21 @@ def name_from_title(title: str) -> tuple[str | None, str | None]:
         if separator in name:
             name, rest = name.split(separator, 1)
             subtitle = rest if subtitle is None else f"{rest} {subtitle}"
-    name = re.sub(r"^(?:welcome to|about)\s+", "", _VERSION.sub("", name), flags=re.IGNORECASE).strip(
-        " -\u2013\u2014:|\u00b7!"
-    )
+    name = _undecorated(re.sub(r"^(?:welcome to|about)\s+", "", _undecorated(name), flags=re.IGNORECASE))
+    name = _undecorated(_VERSION.sub("", name))
+    if name.lower() in _GENERIC_TITLES:
+        return None, None
     return (name or None), (subtitle.strip() if subtitle else None)
+
+
+def _undecorated(name: str) -> str:
+    """A name without the emoji, symbols and punctuation around it."""
+    name = name.strip(" -\u2013\u2014:|\u00b7!")
+    while name and unicodedata.category(name[0])[0] in "SPZC" and name[0] not in "([":
+        name = name[1:].lstrip()
+    while name and unicodedata.category(name[-1])[0] in "SZC":
+        name = name[:-1].rstrip()
+    return name
 
 
 def community_heading(headings: list[Heading]) -> Heading | None:
@@ -238,7 +267,11 @@ def scan_links(
 
 
 def website(readme: Readme, keys: list[str]) -> FoundLink | None:
-    """The project's own web site among the README's links: a host named after the project, not a code host."""
+    """The project's own web site among the README's links: a host named after the project, not a code host.
+
+    A host is named after the project when one of its names (below the top level) starts with one of
+    `keys` (letters and digits only): `fluxcd.io` for Flux, `lima-vm.io` for Lima, not `climate.org`.
+    """
     letters = [re.sub(r"[^a-z0-9]", "", key.lower()) for key in keys]
     letters = [key for key in letters if len(key) >= 4]
     if not letters:
@@ -248,8 +281,9 @@ def website(readme: Readme, keys: list[str]) -> FoundLink | None:
         if not link.href.startswith("https://"):
             continue
         host = (urlsplit(link.href).hostname or "").lower()
-        plain_host = re.sub(r"[^a-z0-9]", "", host)
-        if host and not _NOT_WEBSITES.search(host) and any(key in plain_host for key in letters):
+        labels = [re.sub(r"[^a-z0-9]", "", label) for label in host.split(".")[:-1]]
+        named = any(label.startswith(key) for label in labels for key in letters)
+        if host and named and not _NOT_WEBSITES.search(host):
             by_host.setdefault(host, []).append(link)
     if not by_host:
         return None

@@ -120,10 +120,13 @@ def _name(found: Scan) -> tuple[str | None, str]:
     url = found.repository.url
     repository_name = url.rstrip("/").rsplit("/", 1)[-1] if url else None
     if readme.name and is_line(readme.name, 100):
-        related = _related(readme.name, [repository_name or found.root.name])
-        if related or len(readme.name.split()) <= MAX_NAME_WORDS:
+        # A title unlike the repository's name may be a slogan; without a repository, a short one is taken.
+        owner = url.rstrip("/").rsplit("/", 2)[-2] if url else ""
+        if _related(readme.name, [repository_name or found.root.name, owner]):
             return readme.name, f"{readme.path} title"
-        return None, f"the {readme.path} title {readme.title!r} does not look like a name"
+        if repository_name is None and len(readme.name.split()) <= MAX_NAME_WORDS:
+            return readme.name, f"{readme.path} title"
+        return None, f"the {readme.path} title is unlike the repository's name, so it may not be the project's name"
     if repository_name and is_line(repository_name, 100):
         return repository_name, f"the repository's name ({found.repository.url})"
     if is_line(found.root.name, 100):
