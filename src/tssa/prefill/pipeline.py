@@ -7,6 +7,7 @@ the lines of the events that trigger its workflow).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,10 +30,15 @@ class Tool:
     run: str | None = None
 
     def uses_pattern(self) -> re.Pattern[str] | None:
-        return re.compile(self.uses, re.IGNORECASE) if self.uses else None
+        return _compiled(self.uses)
 
     def run_pattern(self) -> re.Pattern[str] | None:
-        return re.compile(self.run, re.IGNORECASE) if self.run else None
+        return _compiled(self.run)
+
+
+@functools.cache
+def _compiled(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
 
 
 TOOLS: tuple[Tool, ...] = (

@@ -62,6 +62,8 @@ def find_policy(files: set[str]) -> str | None:
     """The security policy among the checkout's files, in GitHub's order of folders."""
     by_folder: dict[str, list[str]] = {}
     for path in files:
+        if path.count("/") > 1 or "security" not in path.lower():
+            continue
         folder, _, name = path.rpartition("/")
         prefix = folder + "/" if folder else ""
         stem, dot, extension = name.lower().partition(".")

@@ -319,7 +319,9 @@ def _go_fuzz_tests(sources: Sources, files: set[str]) -> Fact | None:
 
 
 def _rust_fuzz_targets(sources: Sources, files: set[str]) -> Fact | None:
-    targets = sorted(path for path in files if re.search(r"(?:^|/)fuzz/fuzz_targets/[^/]+\.rs$", path))
+    targets = sorted(
+        path for path in files if "fuzz_targets/" in path and re.search(r"(?:^|/)fuzz/fuzz_targets/[^/]+\.rs$", path)
+    )
     evidence = [found for path in targets[:20] if (found := sources.evidence(path, "fuzz_target!"))]
     if not evidence:
         return None
