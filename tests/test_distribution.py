@@ -40,12 +40,17 @@ def run(
 def committed_clone(tmp_path: Path) -> Path:
     """A clone of this repository with the working tree's state as its HEAD, tagged as the current version."""
     clone = tmp_path / "copier-tssa"
+    # Without `.git`: in a git worktree it is a file naming the shared repository, and committing or tagging
+    # through it would move this checkout's branch and the release tag. A repository of its own instead.
     shutil.copytree(
         TEMPLATE_ROOT,
         clone,
-        ignore=shutil.ignore_patterns(".venv", "venv", "__pycache__", "*.egg-info", ".*_cache", "dist", "build"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "venv", "__pycache__", "*.egg-info", ".*_cache", "dist", "build"
+        ),
         symlinks=True,
     )
+    assert run(["git", "init", "-q", "--initial-branch=main"], cwd=clone).returncode == 0
     assert run(["git", "add", "-A"], cwd=clone).returncode == 0
     run(["git", "commit", "-q", "--no-verify", "-m", "working tree"], cwd=clone)
     assert run(["git", "tag", "-f", f"v{tssa.__version__}"], cwd=clone).returncode == 0
