@@ -52,7 +52,7 @@ jobs:
       - run: govulncheck ./...
 """
 DOCUMENTS = {
-    "README.md": "# Rocket - a policy engine\n\nRocket is a policy engine for Kubernetes clusters and their admission.\n\n"
+    "README.md": "# Rocket - a policy engine\n\nRocket is a policy engine for Kubernetes clusters.\n\n"
     "## Community\n\n- [#rocket](https://cloud-native.slack.com/messages/rocket)\n"
     "- [Discussions](https://github.com/acme/rocket/discussions)\n",
     "SECURITY.md": "# Security\n\nReport to security@rocket.example.org. We reply within 3 business days.\n",
@@ -169,7 +169,8 @@ def main(files: int) -> int:
         print(f"{name:22}{elapsed:9.2f}{seen:10,}{files / elapsed:12,.0f}{peak:10.1f}")
     print(f"prefill time / floor time: {scan_time / floor_time:.2f}")
     verdict = "met" if command <= GOAL_SECONDS * files / 10_000 else "NOT met"
-    print(f"tssa prefill, new process, median of 5: {command:.2f} s (goal {GOAL_SECONDS:.0f} s per 10,000 files: {verdict})")
+    goal = f"goal {GOAL_SECONDS:.0f} s per 10,000 files: {verdict}"
+    print(f"tssa prefill, new process, median of 5: {command:.2f} s ({goal})")
     return 0
 
 
