@@ -191,3 +191,23 @@ def test_ten_thousand_workflow_lines_and_a_huge_readme_stay_bounded(
     assert time.monotonic() - started < 20
     draft = (tmp_path / "out" / "draft.md").read_text(encoding="utf-8")
     assert max(len(line) for line in draft.splitlines()) <= 512
+
+
+def test_workflows_and_test_files_are_read_within_a_byte_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tssa.prefill import repofacts, workflows
+
+    monkeypatch.setattr(workflows, "MAX_TOTAL_BYTES", 1000)
+    monkeypatch.setattr(repofacts, "MAX_TEST_BYTES", 1000)
+    files: dict[str, str] = {"README.md": "# Rocket\n"}
+    for index in range(5):
+        files[f".github/workflows/w{index}.yml"] = (
+            "on: [pull_request]\njobs:\n  t:\n    steps:\n" + "      - run: make test\n" * 40
+        )
+        files[f"pkg/a{index}_fuzz_test.go"] = "package a\n\nfunc FuzzA(f *testing.F) {}\n" + "// x\n" * 300
+    code, out, _ = run(make_checkout(tmp_path / "rocket", files), tmp_path / "out", capsys)
+    assert code == 0
+    assert "4 workflows not read: the first 1 hold 0 MiB" in summary_row(out, "Not read")
+    draft = (tmp_path / "out" / "draft.md").read_text(encoding="utf-8")
+    assert "The Go code has at least 1 native fuzz test in 1 file: `FuzzA`." in draft

@@ -11,6 +11,7 @@ from tssa.prefill.model import BEST_PRACTICES, PIPELINE, Evidence, Fact, Part, c
 from tssa.prefill.pipeline import TOOLS
 from tssa.prefill.sources import Sources, clean_line
 from tssa.reading import untrusted_yaml as uy
+from tssa.reading.markdown import lines_of
 
 DEPENDABOT = (".github/dependabot.yml", ".github/dependabot.yaml")
 RENOVATE = (
@@ -60,6 +61,7 @@ _APPROVALS = re.compile(
 )
 _GO_FUZZ = re.compile(r"^func (Fuzz\w*)\(\s*\w+\s+\*testing\.F\s*\)")
 MAX_TEST_FILES = 3000
+MAX_TEST_BYTES = 32 * 1024 * 1024
 MAX_FUZZ_SHOWN = 3
 
 
@@ -296,21 +298,25 @@ def _go_fuzz_tests(sources: Sources, files: set[str]) -> Fact | None:
     tests.sort(key=lambda path: ("fuzz" not in path.lower(), path))
     found: list[tuple[str, Evidence]] = []
     files_with = 0
+    budget = MAX_TEST_BYTES
+    read = 0
     for path in tests[:MAX_TEST_FILES]:
-        text = sources.text(path)
+        if budget <= 0:
+            break
+        read += 1
+        text = sources.peek(path)  # not kept: thousands of test files would fill memory
+        budget -= len(text or "")
         if text is None or "testing.F" not in text:
             continue
         matches = [
-            (number, match.group(1))
-            for number, line in enumerate(sources.lines(path), 1)
-            if (match := _GO_FUZZ.match(line))
+            (number, match.group(1)) for number, line in enumerate(lines_of(text), 1) if (match := _GO_FUZZ.match(line))
         ]
         if matches:
             files_with += 1
             found.extend((name, Evidence(path, number)) for number, name in matches)
     if not found:
         return None
-    at_least = "at least " if len(tests) > MAX_TEST_FILES else ""
+    at_least = "at least " if len(tests) > read else ""
     names = [name for name, _ in found[:MAX_FUZZ_SHOWN]]
     such_as = ", such as " if len(found) > len(names) else ": "
     counted = f"{at_least}{plural(len(found), 'native fuzz test')} in {plural(files_with, 'file')}"

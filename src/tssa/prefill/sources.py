@@ -39,6 +39,15 @@ class Sources:
         self._texts[path] = content.text
         return content.text
 
+    def peek(self, path: str, limit: int = DEFAULT_LIMIT) -> str | None:
+        """A file's text like `text`, but not kept (for the many files only searched once); kept ones are reused."""
+        if path in self._texts:
+            return self._texts[path]
+        if path not in self.files:
+            return None
+        content = read_head(self.root / path, limit)
+        return content.text
+
     def lines(self, path: str) -> list[str]:
         """The lines of a file as editors number them (empty when it cannot be read)."""
         if path not in self._lines:

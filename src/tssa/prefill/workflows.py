@@ -23,6 +23,7 @@ EVENT_WORDS = {
     "workflow_call": "calls from other workflows",
 }
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "merge_group")
+MAX_TOTAL_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -75,10 +76,17 @@ class Workflow:
 def read_workflows(sources: Sources, paths: list[str], notes: list[str]) -> list[Workflow]:
     """Every workflow that can be read; a note for each one skipped."""
     found: list[Workflow] = []
-    for path in paths:
+    budget = MAX_TOTAL_BYTES
+    for index, path in enumerate(paths):
+        if budget <= 0:
+            notes.append(
+                f"{len(paths) - index} workflows not read: the first {index} hold {MAX_TOTAL_BYTES // 2**20} MiB"
+            )
+            break
         text = sources.text(path)
         if text is None:
             continue
+        budget -= len(text)
         try:
             root = uy.compose(text)
         except uy.YamlProblem as problem:
