@@ -208,6 +208,6 @@ def test_workflows_and_test_files_are_read_within_a_byte_budget(
         files[f"pkg/a{index}_fuzz_test.go"] = "package a\n\nfunc FuzzA(f *testing.F) {}\n" + "// x\n" * 300
     code, out, _ = run(make_checkout(tmp_path / "rocket", files), tmp_path / "out", capsys)
     assert code == 0
-    assert "4 workflows not read: the first 1 hold 0 MiB" in summary_row(out, "Not read")
+    assert "3 workflows not read: 1 KiB of workflows were read already (the limit)" in summary_row(out, "Not read")
     draft = (tmp_path / "out" / "draft.md").read_text(encoding="utf-8")
     assert "The Go code has at least 1 native fuzz test in 1 file: `FuzzA`." in draft

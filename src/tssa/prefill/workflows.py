@@ -79,9 +79,8 @@ def read_workflows(sources: Sources, paths: list[str], notes: list[str]) -> list
     budget = MAX_TOTAL_BYTES
     for index, path in enumerate(paths):
         if budget <= 0:
-            notes.append(
-                f"{len(paths) - index} workflows not read: the first {index} hold {MAX_TOTAL_BYTES // 2**20} MiB"
-            )
+            limit = f"{MAX_TOTAL_BYTES / 1024:,.0f} KiB"
+            notes.append(f"{len(paths) - index} workflows not read: {limit} of workflows were read already (the limit)")
             break
         text = sources.text(path)
         if text is None:
