@@ -370,3 +370,27 @@ def test_every_answer_is_one_the_questionnaire_accepts(tmp_path: Path, capsys: p
     assert set(answers) <= {key for key in questions if not key.startswith("_")}
     assert answers["security_provider"] is True
     assert set(answers["security_links"]) == {"Security file", "Default configuration", "Optional configuration"}
+
+
+@pytest.mark.slow
+def test_a_full_answers_file_makes_a_package_that_check_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from prefill_repos import PROJECT
+    from tssa.cli import main
+
+    answers, _, _ = prefill(make_checkout(tmp_path / "rocket", PROJECT, commit=True), tmp_path / "out", capsys)
+    assert {"channel_internal", "channel_inbound", "channel_outbound", "security_provider", "website_url"} <= set(
+        answers
+    )
+    destination = tmp_path / "package"
+    copier = Path(sys.executable).parent / "copier"
+    command = [str(copier), "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD"]
+    command += ["--data-file", str(tmp_path / "out" / "answers.yml"), str(TEMPLATE_ROOT), str(destination)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert main(["check", str(destination)]) == 0
+    assert "0 errors" in capsys.readouterr().out
+    document = (destination / "self-assessment.md").read_text(encoding="utf-8")
+    assert "| Security Provider | Yes |" in document
+    assert "Users reach the team through Slack" in document
