@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+from conftest import TEMPLATE_ROOT
 
 
 def git(folder: Path, *args: str) -> str:
@@ -44,3 +47,13 @@ BASIC_FILES: dict[str, str | bytes] = {
     "main.go": "package main\n",
     "cmd/run.go": "package cmd\n",
 }
+
+
+def copy_package(answers: Path, destination: Path) -> None:
+    """`copier copy --defaults --data-file ANSWERS` of the working tree's template, as a user runs it."""
+    copier = Path(sys.executable).parent / "copier"
+    command = [str(copier), "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD", "--data-file", str(answers)]
+    finished = subprocess.run(
+        [*command, str(TEMPLATE_ROOT), str(destination)], capture_output=True, text=True, timeout=300
+    )
+    assert finished.returncode == 0, finished.stderr

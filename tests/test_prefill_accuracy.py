@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from checkouts import git, make_checkout
+from checkouts import copy_package, git, make_checkout
 from conftest import TEMPLATE_ROOT
 from test_prefill import prefill, references_under, summary_row
 from test_prefill_facts import fact_items
@@ -131,25 +129,7 @@ def test_without_a_policy_copier_invents_no_security_file_link(
     assert answers["security_links"] == {}
     assert "todo: The repository has no SECURITY.md" in draft
     destination = tmp_path / "package"
-    copier = Path(sys.executable).parent / "copier"
-    finished = subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--quiet",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            "--data-file",
-            str(tmp_path / "out" / "answers.yml"),
-            str(TEMPLATE_ROOT),
-            str(destination),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert finished.returncode == 0, finished.stderr
+    copy_package(tmp_path / "out" / "answers.yml", destination)
     document = (destination / "self-assessment.md").read_text(encoding="utf-8")
     assert "blob/main/SECURITY.md" not in document and "blob/master/SECURITY.md" not in document
     assert "<!-- guide: metadata/security-links" in document
@@ -384,11 +364,7 @@ def test_a_full_answers_file_makes_a_package_that_check_passes(
         answers
     )
     destination = tmp_path / "package"
-    copier = Path(sys.executable).parent / "copier"
-    command = [str(copier), "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD"]
-    command += ["--data-file", str(tmp_path / "out" / "answers.yml"), str(TEMPLATE_ROOT), str(destination)]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert finished.returncode == 0, finished.stderr
+    copy_package(tmp_path / "out" / "answers.yml", destination)
     assert main(["check", str(destination)]) == 0
     assert "0 errors" in capsys.readouterr().out
     document = (destination / "self-assessment.md").read_text(encoding="utf-8")

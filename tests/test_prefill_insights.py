@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from checkouts import BASIC_FILES, make_checkout
+from checkouts import BASIC_FILES, copy_package, make_checkout
 from conftest import TEMPLATE_ROOT
 from test_prefill import prefill, references_under, summary_row
 
@@ -188,23 +186,7 @@ def test_the_answers_work_with_copier_copy(tmp_path: Path, capsys: pytest.Captur
     questions = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
     assert set(answers) <= {key for key in questions if not key.startswith("_")}
     destination = tmp_path / "package"
-    copier = Path(sys.executable).parent / "copier"
-    finished = subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--quiet",
-            "--defaults",
-            "--data-file",
-            str(tmp_path / "out" / "answers.yml"),
-            str(TEMPLATE_ROOT),
-            str(destination),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert finished.returncode == 0, finished.stderr
+    copy_package(tmp_path / "out" / "answers.yml", destination)
     document = (destination / "self-assessment.md").read_text(encoding="utf-8")
     assert document.splitlines()[0] == "# Rocket \\| {{ engine }} \\<b\\> Self-assessment"
     assert "https://github.com/acme/rocket-engine" in document
