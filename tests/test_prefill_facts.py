@@ -297,3 +297,18 @@ def test_other_files_prove_practices_too(tmp_path: Path, capsys: pytest.CaptureF
         assert tuple(item["line"] for item in fact["evidence"]) == lines, start
     # A tool named only in a comment proves nothing.
     assert not any("gosec" in fact["sentence"] and "Makefile" in fact["sentence"] for fact in data["facts"])
+
+
+def test_a_tool_in_a_shell_comment_is_not_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workflow = (
+        "on: [pull_request]\njobs:\n  build:\n    steps:\n      - run: |\n"
+        "          # govulncheck ./... once it is fast\n"
+        "          make build # then golangci-lint, some day\n"
+        "          go test ./...\n"
+    )
+    files = {"README.md": "# Rocket\n", ".github/workflows/ci.yml": workflow, "Makefile": "# trivy image x\nall:\n"}
+    data = run_json(make_checkout(tmp_path / "rocket", files, commit=True), tmp_path / "out", capsys)
+    assert [fact["sentence"] for fact in data["facts"]] == [
+        "Tests run on pull requests: go test in workflow ci.yml (job build)."
+    ]
+    assert [item["line"] for item in data["facts"][0]["evidence"]] == [8, 1]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tssa.prefill.model import PIPELINE, Evidence, Fact, Part, code, listing, sentence
-from tssa.prefill.sources import Sources
+from tssa.prefill.sources import Sources, without_comment
 from tssa.prefill.workflows import EVENT_WORDS, Job, Step, Workflow
 
 MAX_EVIDENCE = 4
@@ -304,11 +304,20 @@ def _find(tool: Tool, workflow: Workflow, job: Job, step: Step, sources: Sources
         if evidence:
             return Hit(workflow, job, evidence, step.uses, _target(tool, step))
     run_pattern = tool.run_pattern()
-    if step.run and run_pattern and (match := run_pattern.search(step.run)):
-        evidence = sources.evidence(workflow.path, run_pattern, step.run_line, step.run_end)
-        if evidence:
-            return Hit(workflow, job, evidence, match.group(0), _target(tool, step))
+    if step.run and run_pattern and run_pattern.search(step.run):
+        found = _command_line(sources, workflow.path, step, run_pattern)
+        if found:
+            return Hit(workflow, job, found[0], found[1], _target(tool, step))
     return None
+
+
+def _command_line(sources: Sources, path: str, step: Step, pattern: re.Pattern[str]) -> tuple[Evidence, str] | None:
+    """The first line of a step's commands that runs `pattern` (comments do not count), and what it runs."""
+    evidence = sources.evidence(path, pattern, step.run_line, step.run_end, code=True)
+    if evidence is None:
+        return None
+    match = pattern.search(without_comment(sources.line(evidence)))
+    return (evidence, _command(match.group(0))) if match else None
 
 
 def _checked(sources: Sources, evidence: Evidence, pattern: re.Pattern[str]) -> Evidence | None:
@@ -422,13 +431,10 @@ def _tests_and_linters(workflows: list[Workflow], sources: Sources) -> list[Fact
 
 
 def _test_hit(workflow: Workflow, job: Job, step: Step, sources: Sources) -> Hit | None:
-    if not step.run:
+    if not step.run or not _TESTS.search(step.run):
         return None
-    match = _TESTS.search(step.run)
-    if match is None:
-        return None
-    evidence = sources.evidence(workflow.path, _TESTS, step.run_line, step.run_end)
-    return Hit(workflow, job, evidence, _command(match.group(0))) if evidence else None
+    found = _command_line(sources, workflow.path, step, _TESTS)
+    return Hit(workflow, job, *found) if found else None
 
 
 def _lint_hit(workflow: Workflow, job: Job, step: Step, sources: Sources) -> Hit | None:
@@ -436,9 +442,9 @@ def _lint_hit(workflow: Workflow, job: Job, step: Step, sources: Sources) -> Hit
         evidence = _checked(sources, Evidence(workflow.path, step.uses_line), _LINT_USES)
         name = _LINT_NAMES.get(match.group(1).lower(), match.group(1))
         return Hit(workflow, job, evidence, name) if evidence else None
-    if step.run and (match := _LINT_RUN.search(step.run)):
-        evidence = sources.evidence(workflow.path, _LINT_RUN, step.run_line, step.run_end)
-        return Hit(workflow, job, evidence, _command(match.group(0))) if evidence else None
+    if step.run and _LINT_RUN.search(step.run):
+        found = _command_line(sources, workflow.path, step, _LINT_RUN)
+        return Hit(workflow, job, *found) if found else None
     return None
 
 

@@ -99,8 +99,8 @@ def other_ci_facts(sources: Sources, files: set[str], known: set[str]) -> list[F
             pattern = tool.run_pattern()
             if tool.name in known or pattern is None or tool.practice in ("DCO",):
                 continue
-            evidence = sources.evidence(path, pattern)
-            if evidence is None or _is_comment(sources.line(evidence)):
+            evidence = sources.evidence(path, pattern, code=True)
+            if evidence is None:
                 continue
             target = _make_target(sources, evidence) if path == "Makefile" else None
             where = (" (target ", code(target), ")") if target else (" (", code(path), ")")
@@ -389,7 +389,3 @@ def _make_target(sources: Sources, evidence: Evidence) -> str | None:
         if match:
             return match.group(1)
     return None
-
-
-def _is_comment(line: str) -> bool:
-    return line.lstrip().startswith(("#", "//"))

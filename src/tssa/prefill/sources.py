@@ -55,15 +55,19 @@ class Sources:
             self._lines[path] = lines_of(text) if text is not None else []
         return self._lines[path]
 
-    def evidence(self, path: str, needle: Needle, start: int = 1, end: int | None = None) -> Evidence | None:
+    def evidence(
+        self, path: str, needle: Needle, start: int = 1, end: int | None = None, code: bool = False
+    ) -> Evidence | None:
         """The first line from `start` to `end` (1-based, inclusive) that holds `needle`, as evidence.
 
-        A string needle is matched without regard to case; a pattern as it is.
+        A string needle is matched without regard to case; a pattern as it is. With `code`, the lines are
+        commands (a shell script, a Makefile): what follows a `#` that starts a comment does not count.
         """
         lines = self.lines(path)
         last = len(lines) if end is None else min(end, len(lines))
         for number in range(max(start, 1), last + 1):
-            if _holds(lines[number - 1], needle):
+            line = without_comment(lines[number - 1]) if code else lines[number - 1]
+            if _holds(line, needle):
                 return Evidence(path, number)
         return None
 
@@ -74,6 +78,14 @@ class Sources:
     def line(self, evidence: Evidence) -> str:
         lines = self.lines(evidence.path)
         return lines[evidence.line - 1] if 0 < evidence.line <= len(lines) else ""
+
+
+def without_comment(line: str) -> str:
+    """A command line without its comment: from a `#` at its start or after a space."""
+    if line.lstrip().startswith("#"):
+        return ""
+    cut = line.find(" #")
+    return line if cut < 0 else line[:cut]
 
 
 def _holds(line: str, needle: Needle) -> bool:
