@@ -59,6 +59,7 @@ _APPROVALS = re.compile(
     r"(?:approvals?|approving reviews?|LGTMs?|maintainers? (?:must |to |should )?approv\w*)",
     re.IGNORECASE,
 )
+_NEGATION = re.compile(r"\b(?:not|no longer|don't|doesn't|isn't|aren't|never|without)\b", re.IGNORECASE)
 _GO_FUZZ = re.compile(r"^func (Fuzz\w*)\(\s*\w+\s+\*testing\.F\s*\)")
 MAX_TEST_FILES = 3000
 MAX_TEST_BYTES = 32 * 1024 * 1024
@@ -269,7 +270,7 @@ def _sign_off(sources: Sources, files: set[str], documents: dict[str, list[str]]
         if path not in files:
             continue
         evidence = sources.evidence(path, _SIGN_OFF)
-        if evidence is None:
+        if evidence is None or _NEGATION.search(sources.line(evidence)):
             continue
         if path == "DCO":
             parts = sentence("The repository holds the Developer Certificate of Origin (", code("DCO"), ").")
