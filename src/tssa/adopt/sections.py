@@ -101,7 +101,13 @@ def add_missing_sections(
     while True:
         parsed = parsed if parsed is not None and not added else parse(newline.join(lines) + newline)
         present = present_sections(document, parsed)
-        batch = [item for item in walked if _should_add(item, present) and item.key in blocks]
+        # the parts of what the document says was not done (no hands-on assessment) are not asked for
+        declined = resolve(document, parsed).not_asked
+        batch = [
+            item
+            for item in walked
+            if _should_add(item, present) and item.key in blocks and item.parent_key not in declined
+        ]
         if not batch:
             break
         insertions: list[tuple[int, int, list[str]]] = []

@@ -36,6 +36,9 @@ class Heading:
     text: str
     line: int
     anchor: str
+    nested: bool = False
+    """Inside a block quote or a list item: it opens a section as a reader sees it, though the quote or list
+    goes on around it."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,7 @@ class MarkdownDocument:
     line_count: int
     leads: tuple[Lead, ...] = ()
     code_lines: frozenset[int] = frozenset()  # lines inside code blocks, at any depth
-    # Link targets besides the section headings: HTML id and name attributes, and the
-    # headings inside quotes and lists, which GitHub anchors but which open no section.
+    # Link targets besides the headings: HTML id and name attributes.
     other_anchors: frozenset[str] = frozenset()
     # Whether the document defines link references (`[name]: url`), which links anywhere in it may use.
     has_references: bool = False
@@ -336,7 +338,7 @@ def parse(text: str) -> MarkdownDocument:
     top_level_blocks: list[tuple[int, Block | Heading]] = []
     code_lines: set[int] = set()
     html = _AnchorCollector()
-    nested_anchors: set[str] = set()
+    nested: list[Heading] = []
     leads: list[Lead] = []
 
     index = 0
@@ -366,7 +368,12 @@ def parse(text: str) -> MarkdownDocument:
             headings.append(heading)
             top_level_blocks.append((index, heading))
         elif token.type == "heading_open":
-            nested_anchors.add(github_anchor(plain_text(tokens[index + 1], env), seen))
+            # inside a quote or a list item: a reader sees a heading all the same
+            heading_text = plain_text(tokens[index + 1], env)
+            anchor = github_anchor(heading_text, seen)
+            heading = Heading(int(token.tag[1:]), heading_text, line_map[0] + 1, anchor, nested=True)
+            headings.append(heading)
+            nested.append(heading)
         elif token.level == 0 and token.type in _BLOCK_KINDS:
             start, end = line_map[0], line_map[1]
             paragraph = tokens[index + 1] if token.type == "paragraph_open" else None
@@ -375,7 +382,7 @@ def parse(text: str) -> MarkdownDocument:
             top_level_blocks.append((index, block))
         index += 1
 
-    roots, preamble = _section_tree(item for _, item in top_level_blocks)
+    roots, preamble = _section_tree(_opened_at([item for _, item in top_level_blocks], nested))
     return MarkdownDocument(
         headings,
         tables,
@@ -386,9 +393,47 @@ def parse(text: str) -> MarkdownDocument:
         len(lines),
         tuple(leads),
         frozenset(code_lines),
-        frozenset(html.anchors | nested_anchors),
+        frozenset(html.anchors),
         bool(env.get("references")),
     )
+
+
+_NO_TEXT = re.compile(r"[\s>]*")
+
+
+def _opened_at(items: list[Block | Heading], nested: list[Heading]) -> list[Block | Heading]:
+    """The top-level items with each quote or list that holds headings cut at them, the headings in between.
+
+    The parts of the quote or list around a heading stay blocks of the same kind, so what follows a heading in
+    a quote belongs to the section the heading opens.
+    """
+    if not nested:
+        return items
+    result: list[Block | Heading] = []
+    at = 0
+    for item in items:
+        if isinstance(item, Heading) or item.kind not in ("quote", "list"):
+            result.append(item)
+            continue
+        while at < len(nested) and nested[at].line < item.line:
+            at += 1
+        inside = []
+        while at < len(nested) and nested[at].line <= item.end_line:
+            inside.append(nested[at])
+            at += 1
+        if not inside:
+            result.append(item)
+            continue
+        start, own = item.line, item.source.split("\n")
+        for heading in [*inside, None]:
+            stop = heading.line - 1 if heading is not None else item.end_line
+            part = own[start - item.line : stop - item.line + 1]
+            if any(not _NO_TEXT.fullmatch(line) for line in part):
+                result.append(Block(item.kind, start, stop, "\n".join(part)))
+            if heading is not None:
+                result.append(heading)
+                start = heading.line + 1
+    return result
 
 
 def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSection], list[Block]]:
@@ -418,12 +463,13 @@ def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | No
     it) and no link reference is defined (one defined further down would turn
     text above it into a link). Its `anchors` are still the whole document's.
     """
-    if document.has_references or not any(heading.line == line for heading in document.headings):
+    if document.has_references or not any(heading.line == line and not heading.nested for heading in document.headings):
         return None
     headings = [heading for heading in document.headings if heading.line < line]
     blocks = [block for block in document.blocks if block.line < line]
     items: list[Block | Heading] = sorted([*headings, *blocks], key=lambda item: item.line)
-    roots, preamble = _section_tree(items)
+    top = [item for item in items if not (isinstance(item, Heading) and item.nested)]
+    roots, preamble = _section_tree(_opened_at(top, [heading for heading in headings if heading.nested]))
     return MarkdownDocument(
         headings,
         [table for table in document.tables if table.line < line],
