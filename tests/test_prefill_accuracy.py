@@ -264,6 +264,9 @@ def test_no_channels_means_empty_answers_and_a_todo(tmp_path: Path, capsys: pyte
         ),
         ("Fluentd collects events from various data sources and writes them to files, databases and more.", False),
         ("containerd is an industry-standard container runtime with an emphasis on simplicity and portability.", False),
+        # A body's name is not the project's function: the TAG's name holds "Security and Compliance".
+        ("Templates for the CNCF TAG Security and Compliance assessment documents.", False),
+        ("Gatekeeper runs compliance checks on every admission request.", True),
     ],
 )
 def test_security_provider_is_proposed_from_the_first_paragraph(

@@ -25,7 +25,8 @@ _SECURITY_FUNCTIONS = re.compile(
     r"|external secrets?|\bvault\b|authori[sz]ation|authenticat(?:ion|or)|access control|\brbac\b|permissions? engine"
     r"|identity (?:provider|management|framework|and access)|workload identit(?:y|ies)|zero[- ]trust"
     r"|(?:code|artifact|image|container|software) signing|signatures?|sigstore|attestations?|provenance"
-    r"|encrypt(?:ion|ed|s)?|key management|\bkms\b|\bhsm\b|intrusion detection|threat detection|compliance"
+    r"|encrypt(?:ion|ed|s)?|key management|\bkms\b|\bhsm\b|intrusion detection|threat detection"
+    r"|compliance (?:scann(?:er|ing)|checks?|audit(?:s|ing)?|engine|as[- ]code|operator|monitoring|reporting)"
     r"|admission control(?:ler)?s?|sandbox(?:ed|ing)? (?:runtime|container)s?|secure (?:software )?supply chain)\b",
     re.IGNORECASE,
 )
