@@ -101,7 +101,7 @@ def write_shape(folder: Path, shape: str, megabytes: float) -> Path:
 
 
 def main(sizes: list[float]) -> int:
-    from tssa.reading.files import MAX_DOCUMENT_BYTES
+    from tssa.regularfiles import MAX_DOCUMENT_BYTES
 
     worst_ratio, worst_memory, worst_tokens = 0.0, 0.0, 0.0
     with tempfile.TemporaryDirectory() as temporary:

@@ -323,7 +323,7 @@ def test_nothing_is_written_when_a_document_cannot_be_read(
 def test_a_failure_half_way_leaves_the_folder_as_it_was(
     tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tssa.reading import movein
+    from tssa.writing import movein
 
     root = repository(tmp_path, "tag")
     gamma = root / "community/assessments/projects/gamma"

@@ -1,7 +1,7 @@
 """`tssa adopt` stopped at any moment: the package is as it was or fully adopted, and the next run finishes the job.
 
 Like an update, an adoption plans everything first and moves its result in
-with a journal (`tssa.reading.movein`): a kill (SIGKILL, power loss) half-way
+with a journal (`tssa.writing.movein`): a kill (SIGKILL, power loss) half-way
 is undone by the next run, and Ctrl-C or SIGTERM are held back while files move.
 """
 
@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tssa.cli import main
-from tssa.reading import movein
-from tssa.reading.lock import LOCK_NAME
+from tssa.writing import movein
+from tssa.writing.lock import LOCK_NAME
 from updating import commit, git, make_template
 
 pytestmark = pytest.mark.hostile

@@ -13,16 +13,8 @@ import pytest
 
 from tssa.check import lint
 from tssa.cli import main
-from tssa.reading.files import (
-    MAX_DOCUMENT_BYTES,
-    FileRefusedError,
-    Problem,
-    Refusal,
-    Roots,
-    read_document,
-    read_regular,
-    walk,
-)
+from tssa.reading.files import Roots, read_document, walk
+from tssa.regularfiles import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, Refusal, read_regular
 
 pytestmark = pytest.mark.hostile
 

@@ -64,10 +64,13 @@ def one_line(text: str) -> str:
 
 
 BAD_ANSWERS = {
-    "impossible-date": ("completed_date: 2023-02-30\n", "line 4: 2023-02-30 is not a real date"),
-    "huge-integer": (f"score: {'9' * 5000}\n", "line 4: a number of 5,000 digits"),
-    "deep-brackets": (f"nested: {'[' * 2000}\n", "line 4: nested more than 64 levels deep"),
-    "custom-tag": ("project_name: !!python/object:os.system {}\n", "is refused: only plain YAML data is read"),
+    "impossible-date": ("completed_date: 2023-02-30\n", "line 4: field completed_date: 2023-02-30 is not a valid date"),
+    "huge-integer": (f"score: {'9' * 5000}\n", "line 4: field score: is a number of 5,000 digits"),
+    "deep-brackets": (f"nested: {'[' * 2000}\n", "is nested deeper than 64 levels"),
+    "custom-tag": (
+        "project_name: !!python/object:os.system {}\n",
+        "field project_name: has the tag tag:yaml.org,2002:python/object:os.system, which is not read",
+    ),
 }
 
 

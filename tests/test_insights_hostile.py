@@ -96,18 +96,27 @@ REFUSED = {
         "d: &d\n  date: '2020-01-01'\nrepository:\n  security:\n    assessments:\n      self:\n        <<: *d\n",
         "repository.security.assessments.self takes keys from a YAML merge key",
     ),
-    "custom-tag": ("repository:\n  security: !custom\n    a: 1\n", "line 2: the tag '!custom' is refused"),
+    "custom-tag": (
+        "repository:\n  security: !custom\n    a: 1\n",
+        "line 2: field repository.security: has the tag !custom, which is not read",
+    ),
     "python-object": (
         "repository: !!python/object/apply:os.system [true]\n",
-        "line 1: the tag 'tag:yaml.org,2002:python/object/apply:os.system' is refused",
+        "line 1: field repository: has the tag tag:yaml.org,2002:python/object/apply:os.system, which is not read",
     ),
-    "impossible-date": ("header:\n  last-updated: 2023-02-30\nrepository:\n  url: x\n", "line 2: 2023-02-30 is not"),
-    "huge-integer": (f"header:\n  n: {'9' * 5000}\nrepository:\n  url: x\n", "line 2: a number of 5,000 digits"),
-    "deep-brackets": (f"header: {'[' * 2000}\nrepository:\n  url: x\n", "line 1: nested more than 64 levels"),
-    "deep-closed": (f"header: {'[' * 500}{']' * 500}\nrepository:\n  url: x\n", "line 1: nested more than 64 levels"),
+    "impossible-date": (
+        "header:\n  last-updated: 2023-02-30\nrepository:\n  url: x\n",
+        "line 2: field header.last-updated: 2023-02-30 is not a valid date",
+    ),
+    "huge-integer": (
+        f"header:\n  n: {'9' * 5000}\nrepository:\n  url: x\n",
+        "line 2: field header.n: is a number of 5,000 digits",
+    ),
+    "deep-brackets": (f"header: {'[' * 2000}\nrepository:\n  url: x\n", "is nested deeper than 64 levels"),
+    "deep-closed": (f"header: {'[' * 500}{']' * 500}\nrepository:\n  url: x\n", "is nested deeper than 64 levels"),
     "deep-blocks": (
         "".join(f"{'  ' * level}k{level}:\n" for level in range(200)) + "repository:\n  url: x\n",
-        "nested more than 64 levels",
+        "is nested deeper than 64 levels",
     ),
 }
 

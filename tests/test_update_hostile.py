@@ -20,8 +20,8 @@ import pytest
 
 from deeptree import make_deep, remove_deep
 from tssa.cli import main
-from tssa.reading import movein
-from tssa.reading.lock import LOCK_NAME, UpdateRunningError, repository_lock
+from tssa.writing import movein
+from tssa.writing.lock import LOCK_NAME, UpdateRunningError, repository_lock
 from updating import (
     CONFLICT_OPENING,
     NEW_GUIDANCE,

@@ -6,10 +6,10 @@ any missing document and the guide of every missing section
 (`tssa.adopt.plan`). `joint-review.md` becomes `joint-assessment.md`, staged
 as `git mv` stages it. Everything is planned in memory first; then the files
 move in all at once, as `tssa update` moves its result in
-(`tssa.reading.movein`): a journal lists every change first, so a run killed
+(`tssa.writing.movein`): a journal lists every change first, so a run killed
 at any moment leaves the package as it was or fully adopted, and the next
 `tssa adopt` or `tssa update` undoes a half-done one by itself. One run at a
-time changes a repository (`tssa.reading.lock`). `--dry-run` prints the plan
+time changes a repository (`tssa.writing.lock`). `--dry-run` prints the plan
 as a diff `git apply` takes and writes nothing.
 """
 
@@ -42,14 +42,14 @@ from tssa.git import (
 )
 from tssa.interrupts import STOPPING
 from tssa.reading.answers import ANSWERS_FILE
-from tssa.reading.files import read_head
-from tssa.reading.lock import repository_lock
-from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.package import PackageFile, find_package_files
-from tssa.reading.staging import remove_stale, staging_area
 from tssa.reading.textfiles import read_bytes
-from tssa.safewrite import write_whole
+from tssa.regularfiles import read_head
 from tssa.terminal import printable, printable_lines
+from tssa.writing.lock import repository_lock
+from tssa.writing.movein import Change, move_in, undo_interrupted
+from tssa.writing.staging import remove_stale, staging_area
+from tssa.writing.whole import write_whole
 
 if TYPE_CHECKING:
     from tssa.reading.copierrun import TemplateRenderer

@@ -22,12 +22,13 @@ from tssa.adopt.sections import add_missing_sections, template_blocks
 from tssa.errors import RefusedError, TssaError
 from tssa.reading.answers import ANSWERS_FILE, template_version
 from tssa.reading.facts import package_facts
-from tssa.reading.files import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, ReadResult, decode, read_regular
+from tssa.reading.files import ReadResult, decode
 from tssa.reading.markdown import MarkdownDocument, parse
 from tssa.reading.outline import DOCUMENTS, Document, outline_for_template
 from tssa.reading.package import PackageFile
 from tssa.reading.textfiles import Encoding, encode
 from tssa.reading.textfiles import decode as decode_text
+from tssa.regularfiles import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, read_regular
 
 Renderer = Callable[[dict[str, Any]], dict[str, str]]
 """Renders the template with answers: every file by relative path, the answers file included."""

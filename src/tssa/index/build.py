@@ -17,10 +17,10 @@ from typing import Any
 
 from tssa.index.gitdates import last_change_dates
 from tssa.reading.facts import Fact, PackageFacts, package_facts, project_folder
-from tssa.reading.files import Problem
 from tssa.reading.findings import DocumentReport, check_and_parse
 from tssa.reading.markdown import without_cycle_collection
 from tssa.reading.package import PackageFile, find_package_files
+from tssa.regularfiles import Problem
 from tssa.workers import run_in_workers
 
 FORMAT = "tssa-index/1"

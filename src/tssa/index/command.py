@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from tssa.errors import ExitCode, NotFoundError, TssaError, UsageError
-from tssa.safewrite import NEW_FILE_MODE, write_whole
 from tssa.terminal import UNSAFE, printable
+from tssa.writing.whole import NEW_FILE_MODE, write_whole
 
 HTML_MARKER = '<meta name="generator" content="tssa index">'
 

@@ -21,9 +21,9 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from tssa.errors import RefusedError
-from tssa.reading.files import FileRefusedError, Problem, read_regular
-from tssa.reading.yamldata import YamlDataError, load_yaml
-from tssa.safewrite import replace_problem, write_whole
+from tssa.reading.untrusted_yaml import YamlProblem, load
+from tssa.regularfiles import FileRefusedError, Problem, read_regular
+from tssa.writing.whole import replace_problem, write_whole
 
 MAX_BYTES = 1024 * 1024
 DEFAULT_STEP = 2
@@ -121,11 +121,11 @@ def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file
 def _check_plain(text: str, name: str) -> None:
     """Refuse, in one line, what a safe reading refuses: custom tags, impossible dates, huge numbers, deep nesting."""
     try:
-        load_yaml(text)
-    except YamlDataError as error:
+        load(text)
+    except YamlProblem as error:
         if error.syntax:
             where = f" (line {error.line})" if error.line is not None else ""
-            raise InsightsFileError(f"{name} is not valid YAML{where}: {error.reason}; nothing written") from None
+            raise InsightsFileError(f"{name} is not valid YAML{where}: {error.message}; nothing written") from None
         raise InsightsFileError(f"{name}: {error}; nothing written") from None
 
 
@@ -344,7 +344,7 @@ def _read(path: Path) -> str:
 
 def _verify(old: str, new: str, entry: dict[str, str], name: str) -> None:
     """The new text must hold the old data with only the entry's keys changed."""
-    expected = copy.deepcopy(load_yaml(old))
+    expected = copy.deepcopy(load(old))
     node = expected
     for key in ENTRY_PATH[:-1]:
         if not isinstance(node.get(key), dict):
@@ -353,8 +353,8 @@ def _verify(old: str, new: str, entry: dict[str, str], name: str) -> None:
     kept = node.get(ENTRY_PATH[-1])
     node[ENTRY_PATH[-1]] = {**kept, **entry} if isinstance(kept, dict) else dict(entry)
     try:
-        actual = load_yaml(new)
-    except YamlDataError as error:
+        actual = load(new)
+    except YamlProblem as error:
         raise InsightsFileError(
             f"{name}: the entry could not be set without breaking the file; edit it by hand"
         ) from error

@@ -12,8 +12,8 @@ from tssa.errors import ExitCode, NotFoundError, RefusedError
 from tssa.prefill.detect import detect
 from tssa.prefill.output import answers_yaml, draft_markdown, report_json, summary_table
 from tssa.prefill.report import build_report
-from tssa.safewrite import stage
 from tssa.terminal import printable
+from tssa.writing.whole import stage
 
 ANSWERS_FILE = "answers.yml"
 DRAFT_FILE = "draft.md"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tssa.reading.files import FileRefusedError, read_regular
+from tssa.regularfiles import FileRefusedError, read_regular
 
 ANSWERS_FILE = ".copier-answers.yml"
 ANSWERS_LIMIT = 256 * 1024
@@ -78,18 +78,18 @@ class AnswerValues:
 
 def read_answer_file(folder: Path) -> AnswerValues:
     """The answers of a package's answers file; a file that is there but cannot be read says why."""
-    from tssa.reading.yamldata import YamlDataError, load_yaml  # here: `tssa check` starts without YAML
+    from tssa.reading.untrusted_yaml import YamlProblem, load  # here: `tssa check` starts without YAML
 
     path = folder / ANSWERS_FILE
     try:
-        data = load_yaml(read_regular(path, ANSWERS_LIMIT, follow_links=False).decode("utf-8"))
+        data = load(read_regular(path, ANSWERS_LIMIT, follow_links=False).decode("utf-8"))
     except FileRefusedError as error:
         if isinstance(error.original, FileNotFoundError):
             return AnswerValues({})
         return AnswerValues({}, error.refusal.message)
     except UnicodeDecodeError as error:
         return AnswerValues({}, f"not UTF-8 (byte {error.start})")
-    except YamlDataError as error:
+    except YamlProblem as error:
         return AnswerValues({}, str(error))
     if data is None:
         return AnswerValues({})

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from tssa.reading.answers import ANSWERS_FILE, RecordedTemplate, read_answers
 from tssa.reading.conflicts import is_conflict_marker
-from tssa.reading.files import Problem, ReadResult, read_document
+from tssa.reading.files import ReadResult, read_document
 from tssa.reading.markdown import MarkdownDocument, Table, lines_of, parse, without_cycle_collection
 from tssa.reading.outline import (
     CURRENT_TEMPLATE,
@@ -40,6 +40,7 @@ from tssa.reading.resolve import (
 )
 from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
+from tssa.regularfiles import Problem
 from tssa.workers import run_in_workers
 
 # The code of each reason `tssa.reading.files` gives for not reading a file or folder.

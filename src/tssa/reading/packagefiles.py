@@ -16,8 +16,9 @@ from pathlib import Path
 
 from tssa.errors import RefusedError
 from tssa.git import tracked_modes
-from tssa.reading.files import MAX_DEPTH, describe_mode
+from tssa.reading.files import MAX_DEPTH
 from tssa.reading.textfiles import Encoding, NotAFileError, decode, read_bytes
+from tssa.regularfiles import describe_mode
 
 _LINK_MODE = "120000"
 _SUBMODULE_MODE = "160000"

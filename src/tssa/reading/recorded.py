@@ -17,7 +17,7 @@ from typing import Any
 from tssa.errors import RefusedError, TssaError
 from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, SOURCE_KEY
 from tssa.reading.textfiles import read_bytes
-from tssa.reading.yamldata import YamlDataError, load_yaml
+from tssa.reading.untrusted_yaml import YamlProblem, load
 
 _URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|git@)")
 
@@ -54,8 +54,8 @@ def read_recorded(folder: Path) -> Recorded:
     if not os.path.lexists(path):
         raise _missing(folder)
     try:
-        data = load_yaml(read_bytes(path).decode("utf-8"))
-    except YamlDataError as error:
+        data = load(read_bytes(path).decode("utf-8"))
+    except YamlProblem as error:
         raise BadAnswersFileError(f"{path}: {error}; fix it, commit, and run again") from None
     except UnicodeDecodeError as error:
         raise BadAnswersFileError(f"{path}: not UTF-8 (byte {error.start}); fix it, commit, and run again") from None

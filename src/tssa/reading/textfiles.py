@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import RefusedError, TssaError
-from tssa.reading.files import FileRefusedError, Problem, read_regular
+from tssa.regularfiles import FileRefusedError, Problem, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest file an update reads or copies; real documents are about 100 KB."""

@@ -1,5 +1,7 @@
 """Read YAML from a file nobody vouched for: bounded in depth and in what its aliases expand to.
 
+The one YAML reader for untrusted files: answers files, Security Insights files, workflows.
+
 libyaml (when PyYAML has it) turns the text into events; the nodes are built
 here without recursion, each with its line, so a reader can point at the line
 a value came from. An alias counts as everything it stands for, so a
@@ -27,14 +29,24 @@ _CORE = "tag:yaml.org,2002:"
 _TEXT_TAGS = frozenset({_CORE + "str", _CORE + "float"})
 
 
-class YamlProblem(Exception):
-    """Why a YAML text was not read, with the field (a dotted path; empty at the top) and the line."""
+class YamlProblem(ValueError):
+    """Why a YAML text was not read, with the field (a dotted path; empty at the top) and the line.
 
-    def __init__(self, message: str, line: int | None = None, field_path: str = "") -> None:
+    `syntax` is set when the text is not YAML at all, rather than YAML holding something refused.
+    """
+
+    def __init__(self, message: str, line: int | None = None, field_path: str = "", *, syntax: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.field = field_path
+        self.syntax = syntax
+
+    def __str__(self) -> str:
+        where = [f"line {self.line}"] if self.line else []
+        if self.field:
+            where.append(f"field {self.field}")
+        return ": ".join([*where, self.message])
 
     def describe(self, source: str) -> str:
         """One line: the file, the line and field when known, and what is wrong."""
@@ -67,8 +79,11 @@ def compose(text: str, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "cannot be parsed"
+        if "nesting depth" in problem:  # libyaml's own bound, far below which `max_depth` usually stops first
+            line = mark.line + 1 if mark is not None else None
+            raise YamlProblem(f"is nested deeper than {max_depth} levels", line, builder.path()) from None
         raise YamlProblem(
-            f"is not valid YAML ({problem})", mark.line + 1 if mark is not None else None, builder.path()
+            f"is not valid YAML ({problem})", mark.line + 1 if mark is not None else None, builder.path(), syntax=True
         ) from None
     return builder.root
 
@@ -239,7 +254,7 @@ def to_data(node: Node | None, path: str = "") -> Any:
     if node is None:
         return None
     if node.tag not in (_CORE + "map", _CORE + "seq", _CORE + "omap") and node.kind != "scalar":
-        raise YamlProblem(f"has the tag {_short(node.tag)}, which is not read", node.line, path)
+        raise YamlProblem(f"has the tag {_short(node.tag, 80)}, which is not read", node.line, path)
     if node.kind == "map":
         result: dict[str, Any] = {}
         for source in _merged(node):
@@ -280,4 +295,4 @@ def _scalar_value(node: Node, path: str) -> Any:
         return text
     if tag in _TEXT_TAGS:
         return text
-    raise YamlProblem(f"has the tag {_short(tag)}, which is not read", node.line, path)
+    raise YamlProblem(f"has the tag {_short(tag, 80)}, which is not read", node.line, path)

@@ -9,9 +9,9 @@ conflicts. A file the new version renames moves with its text; a file it
 drops is kept when the author wrote in it. Conflicts left are listed as
 `file:line`, and the command fails until they are resolved.
 
-All of it happens on a private copy (`tssa.reading.staging`); the package changes
-only at the end, all at once (`tssa.reading.movein`), under a lock that keeps a
-second update of the same repository out (`tssa.reading.lock`).
+All of it happens on a private copy (`tssa.writing.staging`); the package changes
+only at the end, all at once (`tssa.writing.movein`), under a lock that keeps a
+second update of the same repository out (`tssa.writing.lock`).
 """
 
 from __future__ import annotations
@@ -43,16 +43,16 @@ from tssa.interrupts import STOPPING
 from tssa.reading import copierrun
 from tssa.reading.answers import ANSWERS_FILE
 from tssa.reading.conflicts import Conflict, find_conflicts
-from tssa.reading.lock import repository_lock
-from tssa.reading.movein import Change, move_in, undo_interrupted
 from tssa.reading.packagefiles import PackageFiles, read_package
 from tssa.reading.recorded import read_recorded
-from tssa.reading.staging import remove_stale, stage_package, staging_area
 from tssa.reading.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.reading.versions import check_no_downgrade, check_versions_exist
 from tssa.terminal import printable
 from tssa.update.carry import PackageFolder, carry_documents
 from tssa.update.newversion import apply_new_version
+from tssa.writing.lock import repository_lock
+from tssa.writing.movein import Change, move_in, undo_interrupted
+from tssa.writing.staging import remove_stale, stage_package, staging_area
 
 
 class NoTerminalError(UsageError):

@@ -1,7 +1,7 @@
 """The staging area of an update or adoption: where copier renders, and an update's private copy of the package.
 
 Nothing in the package changes until the result is complete (see
-`tssa.reading.movein`). An update's copy holds the package's committed files
+`tssa.writing.movein`). An update's copy holds the package's committed files
 in a git repository of its own, so copier sees no other package of the
 user's repository. Every temporary folder of the run, copier's included,
 lives in one folder named `tssa-update-<pid>-...` (or `tssa-adopt-...`) in
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tssa.git import git
 from tssa.interrupts import signals_held
-from tssa.reading.lock import process_alive
+from tssa.writing.lock import process_alive
 
 PREFIX = "tssa-update-"
 PREFIXES = (PREFIX, "tssa-adopt-")

@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import RefusedError, TssaError
+from tssa.errors import RefusedError
 from tssa.git import git
 from tssa.interrupts import signals_held
-from tssa.reading.textfiles import read_bytes
-from tssa.safewrite import write_whole
+from tssa.regularfiles import FileRefusedError, read_regular
+from tssa.writing.whole import write_whole
 
 JOURNAL_NAME = "tssa-update.journal"
+# A package file or the journal: far larger than any document a package holds.
+_MAX_BYTES = 16 * 1024 * 1024
 
 
 class InterruptedUpdateError(RefusedError):
@@ -43,13 +45,21 @@ def _digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
+def _read(path: Path) -> bytes | None:
+    """A regular file's bytes, never through a link; None when there is no file. Other refusals raise `OSError`."""
+    try:
+        return read_regular(path, _MAX_BYTES, follow_links=False)
+    except FileRefusedError as error:
+        if isinstance(error.original, FileNotFoundError):
+            return None
+        raise
+
+
 def _current(path: Path) -> str | None:
     """The digest of a file's content; None when there is none, `other` when it is no regular file."""
     try:
-        return _digest(read_bytes(path))
-    except FileNotFoundError:
-        return None
-    except (OSError, TssaError):
+        return _digest(_read(path))
+    except OSError:
         return "other"
 
 
@@ -109,10 +119,11 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
     """Undo what a journal lists, from HEAD; the paths undone. Refuses when one changed since."""
     journal = git_folder / JOURNAL_NAME
     try:
-        entries = json.loads(read_bytes(journal).decode("utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError, TssaError):  # a journal that is a link or a FIFO is never read
+        data = _read(journal)
+        if data is None:
+            return []
+        entries = json.loads(data.decode("utf-8"))
+    except (OSError, ValueError):  # a journal that is a link or a FIFO is never read
         entries = None
     if not isinstance(entries, list) or not all(
         isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries
