@@ -163,6 +163,9 @@ def test_a_hand_written_order_and_prefix_traps_stay_through_adopt_and_updates(
     assert readme.index("Background") > readme.index("Additional recommendations")
     answers = yaml.safe_load((package / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["channel_internal"] == "" and "**" not in str(answers)
+    # The document names no languages: the table says so, and no example value stands in.
+    assert answers["languages"] == []
+    assert "| Languages | Not given |" in (package / "self-assessment.md").read_text(encoding="utf-8")
     commit(root, "adopted")
     adopted = snapshot(root)
     capsys.readouterr()

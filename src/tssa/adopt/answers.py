@@ -128,14 +128,14 @@ def _metadata(facts: PackageFacts, result: ExtractedAnswers) -> None:
             f"software_url: {software.text!r} ({_where(software)}) is not an https:// address; default kept"
         )
     else:
-        result.notes.append("software_url: no Software row; the template's sample address is kept")
+        result.notes.append("software_url: no Software row; left empty (the Software row says Not given)")
     languages = _first(facts, "languages")
     if languages is not None and languages.value and all(_one_line(name, 100) for name in languages.value):
         result.take("languages", list(languages.value), _where(languages))
     else:
         where = f" ({languages.text!r}, {_where(languages)})" if languages is not None else ""
         result.notes.append(
-            f"languages: no languages named{where}; the template's default is kept: "
+            f"languages: no languages named{where}; left empty (the Languages row says Not given): "
             "set them with `tssa update --data 'languages=[...]'`"
         )
     sbom = _first(facts, "sbom")
