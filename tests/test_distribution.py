@@ -136,7 +136,8 @@ def project_version(pyproject: str) -> str:
 def test_the_version_is_one_number_everywhere() -> None:
     pyproject = (TEMPLATE_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    first_entry = re.search(r"^## (\S+)", changelog, re.MULTILINE)
+    # Changes not yet released wait under "## Unreleased", above the newest release.
+    first_entry = re.search(r"^## (?!Unreleased$)(\S+)", changelog, re.MULTILINE)
     assert first_entry is not None
     assert project_version(pyproject) == tssa.__version__ == first_entry.group(1)
 
@@ -144,7 +145,9 @@ def test_the_version_is_one_number_everywhere() -> None:
 def released_commits() -> dict[str, str]:
     """Each released version and the commit CHANGELOG.md names for it ("Released as commit `...`")."""
     changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    entries = re.split(r"^## ", changelog, flags=re.MULTILINE)[1:]
+    entries = [
+        entry for entry in re.split(r"^## ", changelog, flags=re.MULTILINE)[1:] if not entry.startswith("Unreleased")
+    ]
     commits = {}
     for entry in entries:
         version = entry.split(maxsplit=1)[0]
@@ -157,7 +160,7 @@ def released_commits() -> dict[str, str]:
 
 def test_the_changelog_names_the_commit_of_every_release_but_the_newest() -> None:
     changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    versions = re.findall(r"^## (\S+)", changelog, re.MULTILINE)
+    versions = re.findall(r"^## (?!Unreleased$)(\S+)", changelog, re.MULTILINE)
     commits = released_commits()
     # The newest entry is named in the commit after its release (a commit cannot hold its own id).
     assert set(versions[1:]) <= set(commits), "every older release names its commit"
