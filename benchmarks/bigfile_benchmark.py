@@ -162,7 +162,7 @@ def write_shape(folder: Path, shape: str, megabytes: float, limit: int) -> Path:
 
 
 def main(sizes: list[float]) -> int:
-    from tssa.reading.files import MAX_DOCUMENT_BYTES
+    from tssa.regularfiles import MAX_DOCUMENT_BYTES
 
     worst_ratio, worst_memory, worst_hostile = 0.0, 0.0, 0.0
     print(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+
+from conftest import TEMPLATE_ROOT
 
 
 def git(folder: Path, *args: str) -> str:
@@ -13,11 +17,12 @@ def git(folder: Path, *args: str) -> str:
 
 def make_checkout(
     folder: Path,
-    files: dict[str, str | bytes],
+    files: Mapping[str, str | bytes],
     remote: str | None = "git@github.com:acme/rocket.git",
     branch: str = "main",
+    commit: bool = False,
 ) -> Path:
-    """A git checkout at `folder` holding `files`; `remote` becomes origin when given."""
+    """A git checkout at `folder` holding `files`; `remote` becomes origin when given; `commit` commits them."""
     folder.mkdir(parents=True, exist_ok=True)
     git(folder, "init", "-q", "-b", branch)
     if remote is not None:
@@ -29,6 +34,9 @@ def make_checkout(
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+    if commit:
+        git(folder, "add", "--all")
+        git(folder, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "--message", "the project")
     return folder
 
 
@@ -39,3 +47,13 @@ BASIC_FILES: dict[str, str | bytes] = {
     "main.go": "package main\n",
     "cmd/run.go": "package cmd\n",
 }
+
+
+def copy_package(answers: Path, destination: Path) -> None:
+    """`copier copy --defaults --data-file ANSWERS` of the working tree's template, as a user runs it."""
+    copier = Path(sys.executable).parent / "copier"
+    command = [str(copier), "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD", "--data-file", str(answers)]
+    finished = subprocess.run(
+        [*command, str(TEMPLATE_ROOT), str(destination)], capture_output=True, text=True, timeout=300
+    )
+    assert finished.returncode == 0, finished.stderr

@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tssa.adopt.sections import present_sections
 from tssa.cli import main
 from tssa.reading.findings import check_files
 from tssa.reading.markdown import parse
-from tssa.reading.outline import document_for_filename
 from tssa.reading.package import find_package_files
 from updating import add_section_and_reword, commit, git, make_template, release
 
@@ -80,28 +78,22 @@ def _after_name(name: str) -> str:
 
 
 def missing_section_errors(folder: Path) -> list[str]:
-    """TSSA101 findings for sections the document does not cover as a bullet or lead-in either.
+    """The missing-section errors and missing-topic warnings `tssa check` gives the package's documents.
 
     A project's own README beside a lone self-assessment is not the package's: not judged.
     """
-    left: list[str] = []
     lone = folder.parent.name == "projects"
     files = [
         file
         for file in find_package_files([folder])
         if file.path.parent == folder and not (lone and file.path.name == "README.md")
     ]
-    for report in check_files(files):
-        parsed = parse(report.file.path.read_text(encoding="utf-8"))
-        document = document_for_filename(report.file.path.name) or report.file.document
-        topics = {
-            key.rsplit("/", 1)[-1] for key, presence in present_sections(document, parsed).items() if presence.as_topic
-        }
-        for finding in report.findings:
-            title = re.search(r'section "(.*)" is missing', finding.message)
-            if finding.code == "TSSA101" and title and re.sub(r"[^a-z0-9]+", "-", title.group(1).lower()) not in topics:
-                left.append(f"{finding.path.name}:{finding.line}: {finding.message}")
-    return left
+    return [
+        f"{finding.path.name}:{finding.line}: {finding.message}"
+        for report in check_files(files)
+        for finding in report.findings
+        if finding.code in ("TSSA101", "TSSA106")
+    ]
 
 
 @pytest.mark.parametrize(("home", "relative"), PACKAGES)
@@ -331,22 +323,21 @@ def test_nothing_is_written_when_a_document_cannot_be_read(
 def test_a_failure_half_way_leaves_the_folder_as_it_was(
     tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import tssa.adopt.command
-    import tssa.safewrite
+    from tssa.writing import movein
 
     root = repository(tmp_path, "tag")
     gamma = root / "community/assessments/projects/gamma"
     before = {path.name: path.read_bytes() for path in gamma.iterdir()}
-    real = tssa.safewrite.write_whole
+    real = movein._replace
     calls: list[Path] = []
 
-    def failing(path: Path, text: str) -> None:
+    def failing(path: Path, content: bytes) -> None:
         calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        real(path, text)
+        real(path, content)
 
-    monkeypatch.setattr(tssa.adopt.command, "write_whole", failing)
+    monkeypatch.setattr(movein, "_replace", failing)
 
     assert adopt(gamma, template) == 1
 
@@ -372,7 +363,7 @@ def test_all_adopts_every_package_and_continues_past_one_it_cannot(
     lines = {line.split(":")[0].rsplit("/", 1)[-1]: line for line in out if ": " in line}
     assert "adopted: " in lines["beta"] and "adopted: " in lines["gamma"]
     assert "not adopted: " in lines["delta"] and "binary" in lines["delta"]
-    assert out[-1] == "2 of 3 package(s) adopted"
+    assert out[-1] == "adopted 2, already adopted 0, refused 1"
     assert (projects / "beta/.copier-answers.yml").is_file() and (projects / "gamma/.copier-answers.yml").is_file()
     assert not (projects / "delta/.copier-answers.yml").exists()
 

@@ -13,16 +13,8 @@ import pytest
 
 from tssa.check import lint
 from tssa.cli import main
-from tssa.reading.files import (
-    MAX_DOCUMENT_BYTES,
-    FileRefusedError,
-    Problem,
-    Refusal,
-    Roots,
-    read_document,
-    read_regular,
-    walk,
-)
+from tssa.reading.files import Roots, read_document, walk
+from tssa.regularfiles import MAX_DOCUMENT_BYTES, FileRefusedError, Problem, Refusal, read_regular
 
 pytestmark = pytest.mark.hostile
 
@@ -307,3 +299,24 @@ def test_walk_lists_each_real_folder_once_and_refuses_links_out(tmp_path: Path) 
     assert [(item.path.name, item.refusal) for item in listed if item.refusal] == [
         ("out", Refusal(Problem.OUTSIDE, "is a link to a place outside the paths given; not followed"))
     ]
+
+
+# The --summary path is checked before anything else (issue 23)
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ("missing/dir/s.md", "cannot be written: the folder {base}/missing/dir does not exist"),
+        (".", "cannot be written: it is a folder; give a file"),
+    ],
+)
+def test_a_summary_path_that_cannot_be_written_is_refused_before_the_check(
+    written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], summary: str, message: str
+) -> None:
+    path = tmp_path / summary
+    assert main(["check", "--summary", str(path), str(written)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no report printed before the refusal
+    assert captured.err == f"tssa: --summary {path}: {message.format(base=tmp_path)}\n"
+    assert not (tmp_path / "missing").exists()

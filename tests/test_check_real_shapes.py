@@ -101,6 +101,30 @@ READINGS: dict[str, Reading] = {
     "osprey/projects/osprey/security-assessment/joint-assessment.md": _reading("table-of-contents"),
     # The guide's `###`/`####` levels under `## Self-assessment outline`; the appendix is only in a code block.
     f"nimbus/{TAG}/nimbus/self-assessment.md": _reading("table-of-contents", VULNERABILITY_RESPONSE, "appendix"),
+    # The last shapes (issue 21); tests/test_check_last_shapes.py holds what each one tells apart.
+    # Channels written as sentences that open with the topic's name and go on with "communication".
+    f"gannet/{TAG}/gannet/self-assessment.md": _reading(),
+    # Channels as longer labels (`Internal Team Communication:`); one lead-in for two topics
+    # (`Responsible Disclosures Process and Incident Response:`).
+    "tern/projects/tern/security-assessment/self-assessment.md": _reading("table-of-contents"),
+    # Bold-italic lead-ins: `__*Goal*__`, `* **_Non-goals. ..._**`, `**_Vulnerability Response Process._**`,
+    # `***Critical:***`, `_**Internal**_ -`.
+    f"auk/{TAG}/auk/self-assessment.md": _reading("table-of-contents"),
+    # `## 3. Goals and Non-Goals` over `### **Goals**` and `### **Non-Goals**`; `## 5. Actors and Data Flow` over
+    # `### **Actors**`; `## 6. Critical Security Functions` over `### **Critical (Non-Configurable)**`.
+    "skua/projects/skua/security-assessment/self-assessment.md": _reading(),
+    # No hands-on assessment, said with the guide's own "hands-assessment"; the parts kept in a comment.
+    f"fulmar/{TAG}/fulmar/joint-assessment.md": _reading("table-of-contents"),
+    # No hands-on assessment, said under Assessment Details; Findings left out, the result only a comment.
+    "petrel/projects/petrel/security-assessment/joint-assessment.md": _reading("table-of-contents"),
+    # 2021: no Security links and no Self-assessment use, which the 2021 outline asked for too.
+    f"merlin/{TAG}/merlin/self-assessment.md": _reading(
+        "metadata/security-links", "self-assessment-use", outline="2021"
+    ),
+    # `## Security processes` where Security issue resolution belongs: the guide's name is missing.
+    f"shrike/{TAG}/shrike/self-assessment.md": _reading("security-issue-resolution"),
+    # Overview's parts as headings inside block quotes and a numbered list; channels as headings in list items.
+    "dunlin/projects/dunlin/security-assessment/self-assessment.md": _reading("table-of-contents"),
 }
 
 

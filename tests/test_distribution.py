@@ -38,12 +38,10 @@ def run(
 
 
 def committed_clone(tmp_path: Path) -> Path:
-    """A repository of its own holding the working tree's state as its HEAD, tagged as the current version.
-
-    Its own: in a git worktree `.git` is a file naming the shared repository, and a copy of it would commit
-    and tag there.
-    """
+    """A clone of this repository with the working tree's state as its HEAD, tagged as the current version."""
     clone = tmp_path / "copier-tssa"
+    # Without `.git`: in a git worktree it is a file naming the shared repository, and committing or tagging
+    # through it would move this checkout's branch and the release tag. A repository of its own instead.
     shutil.copytree(
         TEMPLATE_ROOT,
         clone,
@@ -52,7 +50,7 @@ def committed_clone(tmp_path: Path) -> Path:
         ),
         symlinks=True,
     )
-    assert run(["git", "init", "-q"], cwd=clone).returncode == 0
+    assert run(["git", "init", "-q", "--initial-branch=main"], cwd=clone).returncode == 0
     assert run(["git", "add", "-A"], cwd=clone).returncode == 0
     run(["git", "commit", "-q", "--no-verify", "-m", "working tree"], cwd=clone)
     assert run(["git", "tag", "-f", f"v{tssa.__version__}"], cwd=clone).returncode == 0
@@ -90,6 +88,24 @@ def test_an_installed_distribution_checks_a_generated_package(
     assert "Traceback" not in checked.stderr
 
 
+def test_adopt_finds_its_template_after_the_documented_install_from_a_clone(tmp_path: Path) -> None:
+    source = committed_clone(tmp_path)
+    venv = tmp_path / "venv"
+    assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
+    installed = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)])
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    repository = tmp_path / "assessments"
+    shutil.copytree(TEMPLATE_ROOT / "tests" / "fixtures" / "author" / "order", repository / "projects" / "quill")
+    assert run(["git", "init", "-q"], cwd=repository).returncode == 0
+    run(["git", "add", "-A"], cwd=repository)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "hand"], cwd=repository)
+
+    dry = run([str(venv / "bin" / "tssa"), "adopt", "--dry-run", "projects/quill"], cwd=repository)
+
+    assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
+    assert f"+_src_path: {source}" in dry.stdout and f"+_commit: v{tssa.__version__}" in dry.stdout
+
+
 def test_pipx_runs_tssa_from_a_source_without_a_clone_of_ones_own(tmp_path: Path, default_package: Path) -> None:
     source = committed_clone(tmp_path)
     pipx_env = {"PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin")}
@@ -120,7 +136,8 @@ def project_version(pyproject: str) -> str:
 def test_the_version_is_one_number_everywhere() -> None:
     pyproject = (TEMPLATE_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    first_entry = re.search(r"^## (\S+)", changelog, re.MULTILINE)
+    # Changes not yet released wait under "## Unreleased", above the newest release.
+    first_entry = re.search(r"^## (?!Unreleased$)(\S+)", changelog, re.MULTILINE)
     assert first_entry is not None
     assert project_version(pyproject) == tssa.__version__ == first_entry.group(1)
 
@@ -128,7 +145,9 @@ def test_the_version_is_one_number_everywhere() -> None:
 def released_commits() -> dict[str, str]:
     """Each released version and the commit CHANGELOG.md names for it ("Released as commit `...`")."""
     changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    entries = re.split(r"^## ", changelog, flags=re.MULTILINE)[1:]
+    entries = [
+        entry for entry in re.split(r"^## ", changelog, flags=re.MULTILINE)[1:] if not entry.startswith("Unreleased")
+    ]
     commits = {}
     for entry in entries:
         version = entry.split(maxsplit=1)[0]
@@ -141,7 +160,7 @@ def released_commits() -> dict[str, str]:
 
 def test_the_changelog_names_the_commit_of_every_release_but_the_newest() -> None:
     changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    versions = re.findall(r"^## (\S+)", changelog, re.MULTILINE)
+    versions = re.findall(r"^## (?!Unreleased$)(\S+)", changelog, re.MULTILINE)
     commits = released_commits()
     # The newest entry is named in the commit after its release (a commit cannot hold its own id).
     assert set(versions[1:]) <= set(commits), "every older release names its commit"

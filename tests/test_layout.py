@@ -8,7 +8,9 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "tssa"
 COMMANDS = ("check", "update", "adopt", "index", "insights", "prefill")
 # The core: what every layer may use, and which itself uses no layer above it.
-CORE = ("commands", "errors", "git", "interrupts", "safewrite", "terminal", "workers")
+CORE = ("commands", "errors", "git", "interrupts", "regularfiles", "terminal", "workers")
+# Beside reading/ and below the commands: writing a file whole, a package all at once. It uses the core only.
+WRITING = "writing"
 
 
 def _module_name(path: Path) -> str:
@@ -39,20 +41,22 @@ def _edges() -> dict[str, set[str]]:
 
 def test_the_plan_is_the_folders() -> None:
     folders = {path.name for path in SOURCE.iterdir() if (path / "__init__.py").is_file()}
-    assert folders == {"reading", *COMMANDS}
+    assert folders == {"reading", WRITING, *COMMANDS}
     loose = {path.stem for path in SOURCE.glob("*.py")} - {"__init__", "__main__", "cli"}
     assert loose == set(CORE)
 
 
 def _crossings(edges: dict[str, set[str]]) -> list[str]:
-    """Imports against the plan: reading or the core into a command, the core into reading, a command into another."""
+    """Imports against the plan: reading, writing or the core into a command, the core or writing into reading,
+    the core into writing, reading into writing, a command into another."""
     wrong = []
     for module, targets in edges.items():
         for target in targets:
             source, into = _layer(module), _layer(target)
             if (
-                (source in ("reading", *CORE) and into in COMMANDS)
-                or (source in CORE and into == "reading")
+                (source in ("reading", WRITING, *CORE) and into in COMMANDS)
+                or (source in (WRITING, *CORE) and into == "reading")
+                or (source in ("reading", *CORE) and into == WRITING)
                 or (source in COMMANDS and into in COMMANDS and into != source)
             ):
                 wrong.append(f"{module} imports {target}")
@@ -98,10 +102,12 @@ def test_the_rules_catch_what_they_forbid() -> None:
     edges["tssa.reading.facts"] = edges["tssa.reading.facts"] | {"tssa.check.lint.lint_findings"}
     edges["tssa.index.build"] = edges["tssa.index.build"] | {"tssa.check.report.FORMATS"}
     edges["tssa.errors"] = edges["tssa.errors"] | {"tssa.reading.outline.DOCUMENTS"}
+    edges["tssa.writing.movein"] = edges["tssa.writing.movein"] | {"tssa.reading.textfiles.read_bytes"}
     assert sorted(_crossings(edges)) == [
         "tssa.errors imports tssa.reading.outline.DOCUMENTS",
         "tssa.index.build imports tssa.check.report.FORMATS",
         "tssa.reading.facts imports tssa.check.lint.lint_findings",
+        "tssa.writing.movein imports tssa.reading.textfiles.read_bytes",
     ]
     edges["tssa.reading.outline"] = edges["tssa.reading.outline"] | {"tssa.reading.facts.package_facts"}
     assert _circles(edges) != []

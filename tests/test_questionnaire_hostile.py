@@ -343,8 +343,9 @@ def test_answers_copier_cannot_parse_stop_the_run_before_anything_is_written(
 
 
 def test_odd_types_from_a_data_file_are_refused_by_name(jinja: SandboxedEnvironment) -> None:
-    assert refusal(jinja, "languages", {"Go": 1}) == "give a list such as [Go, Rust]"
-    assert refusal(jinja, "languages", "Go") == "give a list such as [Go, Rust]"
+    assert refusal(jinja, "languages", {"Go": 1}) == "give a list such as [Go, Rust], or [] for none yet"
+    assert refusal(jinja, "languages", "Go") == "give a list such as [Go, Rust], or [] for none yet"
+    assert refusal(jinja, "languages", []) == ""  # none named yet: the Languages row says Not given
     assert refusal(jinja, "languages", [None]).startswith("every entry must be text")
     assert refusal(jinja, "languages", [["Go"]]).startswith("every entry must be text")
     assert refusal(jinja, "security_links", ["https://example.org"]) == 'give one "name: https://address" per line'

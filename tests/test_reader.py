@@ -200,4 +200,8 @@ def test_code_lines_cover_code_blocks_at_any_depth() -> None:
 
 def test_html_ids_names_and_nested_headings_are_anchors() -> None:
     document = parse('<div id="Top">\n</div>\n\n> ## Quoted heading\n\n<a name="x"></a>\n')
-    assert document.other_anchors == {"top", "quoted-heading", "x"}
+    assert document.other_anchors == {"top", "x"}
+    assert [(heading.text, heading.line, heading.nested) for heading in document.headings] == [
+        ("Quoted heading", 4, True)
+    ]
+    assert document.anchors == {"top", "x", "quoted-heading"}

@@ -32,6 +32,7 @@ def test_a_real_projects_defaults_hold_no_example_value(acme: Path) -> None:
     for name in ("software_url", "website_url", "security_contact", "security_lead", "project_team"):
         assert answers[name] == "", name
     assert answers["security_links"] == {}
+    assert answers["languages"] == []  # the example's Go is no guess to make for a real project
 
 
 def test_the_example_keeps_every_example_answer(default_package: Path) -> None:
@@ -72,6 +73,7 @@ def test_empty_answers_render_as_guidance_the_check_reports(acme: Path) -> None:
     for topic in ("Internal", "Inbound", "Outbound", "Responsible Disclosures Process"):
         assert f'topic "{topic}" holds only the guidance' in unfilled[SELF_ASSESSMENT.filename], topic
     assert 'metadata row "Software" is not given yet' in unfilled[SELF_ASSESSMENT.filename]
+    assert 'metadata row "Languages" is not given yet' in unfilled[SELF_ASSESSMENT.filename]
     assert 'section "Security links" holds only the guidance' in unfilled["joint-assessment.md"]
     # no empty cell and no dangling line: every table cell says something, every "Name:" line has a value
     for document in DOCUMENTS:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from deeptree import make_deep, remove_deep
 from tssa.cli import main
-from tssa.update import movein
-from tssa.update.lock import LOCK_NAME, UpdateRunningError, repository_lock
+from tssa.writing import movein
+from tssa.writing.lock import LOCK_NAME, UpdateRunningError, repository_lock
 from updating import (
     CONFLICT_OPENING,
     NEW_GUIDANCE,
@@ -264,7 +265,7 @@ def test_a_second_update_while_one_runs_is_refused(
     finally:
         other.kill()
         other.wait()
-    assert f"another tssa update (process {other.pid}) is updating this repository" in message
+    assert f"another tssa update or adopt (process {other.pid}) is changing this repository" in message
     assert snapshot(package) == before
 
 
@@ -441,3 +442,90 @@ def test_an_unreadable_journal_is_refused_with_the_way_out(
     message = one_line_refusal(capsys, package)
 
     assert "cannot be read" in message and "git checkout HEAD --" in message
+
+
+# ---------------------------------------------------------------- issue 23: a file for the folder, git config
+
+
+def test_a_document_given_for_the_package_folder_is_named_a_file(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    before = snapshot(package)
+    assert main(["update", str(package / "self-assessment.md")]) == 2
+    err = capsys.readouterr().err
+    document = package / "self-assessment.md"
+    assert err == f"tssa: {document}: is a file; tssa update takes the package's folder, such as {package}\n"
+    assert snapshot(package) == before
+
+
+def hostile_config(package: Path, mark: Path) -> None:
+    """Make the package's repository config name a program at every turn git would run one."""
+    program = mark.with_name("program.sh")
+    program.write_text(f'#!/bin/sh\necho "$0 $*" >> {mark}\ncat\n', encoding="utf-8")
+    program.chmod(0o755)
+    for key in (
+        "core.fsmonitor",
+        "diff.external",
+        "filter.x.clean",
+        "filter.x.smudge",
+        "diff.t.textconv",
+        "gpg.program",
+    ):
+        git(package, "config", key, str(program))
+    git(package, "config", "log.showSignature", "true")
+    git(package, "config", "core.hooksPath", str(mark.parent / "hooks"))
+    git(package, "config", "protocol.ext.allow", "always")
+    (package / ".git" / "info" / "attributes").write_text("* filter=x diff=t\n", encoding="utf-8")
+    # Touched files make `git status` look at their content, through the filter if it could.
+    for path in package.glob("*.md"):
+        os.utime(path)
+    subprocess.run(["git", "status"], cwd=package, capture_output=True, check=False)
+    assert mark.exists()  # the repository is as hostile as the test says
+    mark.unlink()
+
+
+def test_update_runs_no_program_the_repositorys_config_names(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    mark = tmp_path / "ran"
+    hostile_config(package, mark)
+    assert main(["update", str(package)]) == 0, capsys.readouterr().err
+    assert "Updated" in capsys.readouterr().out
+    assert not mark.exists()
+
+
+def test_a_template_source_that_would_run_a_command_is_never_run(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    mark = tmp_path / "ran"
+    answers = package / ".copier-answers.yml"
+    text = answers.read_text(encoding="utf-8")
+    source = next(line for line in text.splitlines() if line.startswith("_src_path:"))
+    answers.write_text(text.replace(source, f"_src_path: 'ext::sh -c touch% {mark}'"), encoding="utf-8")
+    commit(package, "a source that runs a command")
+    hostile_config(package, mark)
+    assert main(["update", str(package)]) in (1, 2)
+    assert len(capsys.readouterr().err.splitlines()) == 1
+    assert not mark.exists()
+
+
+def test_a_package_with_folders_nested_thousands_deep_is_refused_before_anything_changes(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(template, tmp_path / "flibble")
+    make_deep(package, 1500, bottom="notes.txt")
+    try:
+        commit(package, "a deep tree in the package")
+        documents = {name: (package / name).read_bytes() for name in ("self-assessment.md", ".copier-answers.yml")}
+        message = one_line_refusal(capsys, package)
+        assert message == (
+            f"tssa: {package / 'd'}: holds folders nested more than 64 deep; a package holds documents, "
+            "not deep trees: move them out of the package, commit, and run again"
+        )
+        assert {name: (package / name).read_bytes() for name in documents} == documents
+        assert git(package, "status", "--porcelain") == ""
+    finally:
+        remove_deep(package)

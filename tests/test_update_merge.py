@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from conftest import render_package
 from tssa.reading.outline import DOCUMENTS
+from tssa.reading.sections import PREAMBLE, TITLE, split
 from tssa.update.merge import merge_document
-from tssa.update.sections import PREAMBLE, TITLE, split
 from updating import heading_spans, replace_once, swap_blocks
 
 OLD_GUIDANCE = "The problem area, for a reviewer who does not know it: what the project"
@@ -143,7 +143,9 @@ def test_without_the_rename_the_old_section_is_kept_and_reported(base: str) -> N
     old = base.replace("### Goals", "### Goal").replace("guide: overview/goals", "guide: overview/goal")
     merged = merge_document(insert(old, "### Goal", ["We promise little."]), old, base)
     assert merged is not None and merged.kept == ("### Goal",)
-    assert merged.text.index("### Goal\n") < merged.text.index("We promise little.") < merged.text.index("### Goals")
+    # the new section goes right after its outline sibling before it; the old one stays where the author has it
+    assert merged.text.index("### Actions") < merged.text.index("### Goals") < merged.text.index("### Goal\n")
+    assert merged.text.index("### Goal\n") < merged.text.index("We promise little.")
 
 
 def test_text_above_the_title_and_windows_line_endings_are_kept(base: str) -> None:

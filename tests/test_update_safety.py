@@ -13,7 +13,7 @@ import tssa
 from conftest import TEMPLATE_ROOT, render_package
 from packages import AWKWARD_ANSWERS, FULL_ANSWERS
 from tssa.reading.outline import DOCUMENTS
-from tssa.update.sections import TITLE, split
+from tssa.reading.sections import TITLE, split
 
 ANSWERS_FILE_TEMPLATE = "{{_copier_conf.answers_file}}.jinja"
 ANSWER_SETS: dict[str, dict[str, Any]] = {

@@ -9,8 +9,11 @@ that are not UTF-8 pass through unchanged (surrogate escapes).
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from tssa.errors import RefusedError, TssaError
@@ -39,16 +42,88 @@ REPOSITORY_VARIABLES = (
 )
 
 
-def environment() -> dict[str, str]:
-    """The environment of every git command: this one, pathspecs literal, no repository forced."""
+# Settings through which a repository's own config (a `.git/config` that came with a repository the user
+# did not create) could make a reading git command run a program. Every git command tssa runs sets them,
+# with the priority of `git -c`, whatever the repository says; so does every git command copier runs for it.
+SAFE_CONFIG: tuple[tuple[str, str], ...] = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),
+    ("core.pager", "cat"),
+    ("log.showSignature", "false"),
+    ("diff.external", ""),
+    ("protocol.ext.allow", "never"),
+)
+# tssa itself never signs nor verifies: no signature program of any kind runs.
+_NO_SIGNATURES = tuple((f"{key}.program", "false") for key in ("gpg", "gpg.openpgp", "gpg.x509", "gpg.ssh"))
+# Drivers a repository names in its attributes: the programs its own config gives them are replaced.
+_DRIVER_KEYS = re.compile(r"^(?P<kind>filter|diff)\.(?P<name>.+)\.(?P<what>clean|smudge|process|textconv|command)$")
+_REPOSITORY_SCOPES = frozenset({"local", "worktree"})
+
+
+def config_variables(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """`GIT_CONFIG_COUNT`, `GIT_CONFIG_KEY_n` and `GIT_CONFIG_VALUE_n` for `pairs`, after any already set."""
+    try:
+        start = max(0, int(os.environ.get("GIT_CONFIG_COUNT", "0")))
+    except ValueError:
+        start = 0
+    variables = {"GIT_CONFIG_COUNT": str(start + len(pairs))}
+    for index, (key, value) in enumerate(pairs, start):
+        variables[f"GIT_CONFIG_KEY_{index}"] = key
+        variables[f"GIT_CONFIG_VALUE_{index}"] = value
+    return variables
+
+
+def _plain_environment() -> dict[str, str]:
     kept = {name: value for name, value in os.environ.items() if name not in REPOSITORY_VARIABLES}
     return {**kept, **LITERAL_ENVIRONMENT}
+
+
+@functools.lru_cache(maxsize=64)
+def _repository_drivers(cwd: str) -> tuple[tuple[str, str], ...]:
+    """Overrides for the filter and diff drivers the repository at `cwd` defines in its own config.
+
+    A filter's programs are emptied (none runs; the file is taken as it is), a textconv becomes `cat`
+    (the text as it is), an external diff command is emptied. The user's own (global) drivers stay.
+    """
+    try:
+        listed = subprocess.run(
+            ["git", "config", "--show-scope", "--null", "--get-regexp", r"^(filter|diff)\."],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+            env={**_plain_environment(), **config_variables(SAFE_CONFIG)},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    overrides: list[tuple[str, str]] = []
+    fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    # Each entry is its scope, then its key and value: `local\0filter.x.clean\nprogram\0`.
+    for scope, entry in zip(fields[0::2], fields[1::2], strict=False):
+        key = entry.split("\n", 1)[0]
+        found = _DRIVER_KEYS.match(key)
+        if scope not in _REPOSITORY_SCOPES or found is None:
+            continue
+        if found.group("what") == "textconv":
+            overrides.append((key, "cat"))
+        else:
+            overrides.append((key, ""))
+            if found.group("kind") == "filter":
+                overrides.append((f"filter.{found.group('name')}.required", "false"))
+    return tuple(overrides)
+
+
+def environment(cwd: Path | None = None) -> dict[str, str]:
+    """The environment of every git command: this one, pathspecs literal, no repository forced, no program
+    that the repository's config (at `cwd`) names is run."""
+    drivers = _repository_drivers(str(cwd)) if cwd is not None else ()
+    return {**_plain_environment(), **config_variables(SAFE_CONFIG + _NO_SIGNATURES + drivers)}
 
 
 def _run(args: tuple[str, ...], cwd: Path, stdin: bytes | None, check: bool) -> subprocess.CompletedProcess[bytes]:
     try:
         result = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False, env=environment()
+            ["git", "--no-pager", *args], cwd=cwd, input=stdin, capture_output=True, check=False, env=environment(cwd)
         )
     except FileNotFoundError as error:
         raise GitNotFoundError("git is not installed or not on PATH; install git and run again") from error
@@ -127,6 +202,12 @@ def intend_to_add_new_files(folder: Path) -> None:
         git("add", "--intent-to-add", "--", *paths, cwd=folder)
 
 
+def intend_to_add(top: Path, paths: list[str]) -> None:
+    """Record new files (relative to `top`) as to be added (`git add -N`), so `git diff` shows them."""
+    if paths:
+        git("add", "--intent-to-add", "--", *paths, cwd=top)
+
+
 def store_blob(top: Path, text: str) -> str:
     """Write `text` into the object store and return its id."""
     return git("hash-object", "-w", "--stdin", cwd=top, stdin=text).stdout.strip()
@@ -149,6 +230,23 @@ def set_unmerged(top: Path, relpath: str, stages: list[tuple[int, str]]) -> None
     lines = [f"0 {_zero_sha(top)}\t{relpath}"]
     lines.extend(f"100644 {blob} {stage}\t{relpath}" for stage, blob in stages)
     git("update-index", "-z", "--index-info", cwd=top, stdin="".join(line + "\0" for line in lines))
+
+
+def stage_moves(top: Path, moves: list[tuple[str, str]]) -> None:
+    """Record file moves in the index as `git mv` does: each new path (relative to `top`) takes the old one's entry."""
+    output = git("ls-files", "--stage", "-z", "--", *(old for old, _ in moves), cwd=top).stdout if moves else ""
+    entries = {}
+    for entry in output.split("\0"):
+        if "\t" in entry:
+            info, path = entry.split("\t", 1)
+            entries[path] = info.split(" ")
+    lines: list[str] = []
+    for old, new in moves:
+        if old in entries:
+            mode, blob, _ = entries[old]
+            lines.extend([f"0 {_zero_sha(top)}\t{old}", f"{mode} {blob} 0\t{new}"])
+    if lines:
+        git("update-index", "-z", "--index-info", cwd=top, stdin="".join(line + "\0" for line in lines))
 
 
 def unmerged_stages(top: Path) -> dict[str, list[tuple[int, str]]]:
@@ -203,8 +301,13 @@ def merge_file(
 
 
 def remote_refs(source: str) -> list[str] | None:
-    """The tag and branch names (`refs/tags/v1.0.0`) of the repository at a path or URL, or None."""
-    result = git("ls-remote", "--tags", "--heads", "--refs", source, cwd=Path.cwd(), check=False)
+    """The tag and branch names (`refs/tags/v1.0.0`) of the repository at a path or URL, or None.
+
+    Run from an empty folder outside any repository, so the config of the repository the user stands in
+    (its `core.sshCommand`, credential helpers, ...) plays no part.
+    """
+    with tempfile.TemporaryDirectory(prefix="tssa-git-") as neutral:
+        result = git("ls-remote", "--tags", "--heads", "--refs", source, cwd=Path(neutral), check=False)
     if result.returncode != 0:
         return None
     return [line.split("\t", 1)[1] for line in result.stdout.splitlines() if "\t" in line]
@@ -237,10 +340,10 @@ GIT_TIMEOUT = 10.0
 
 def git_output(checkout: Path, *args: str) -> str | None:
     """What a local git command prints in `checkout`, or None when it fails or takes too long."""
-    variables = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    variables = {**environment(checkout), "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
     try:
         result = subprocess.run(
-            ["git", "-C", str(checkout), *args],
+            ["git", "--no-pager", "-C", str(checkout), *args],
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -254,3 +357,18 @@ def git_output(checkout: Path, *args: str) -> str | None:
     if result.returncode != 0:
         return None
     return result.stdout.strip()
+
+
+def git_stream(checkout: Path, *args: str) -> subprocess.Popen[bytes]:
+    """A long-running reading git command in `checkout`, its output to read as it comes (`git log` over history).
+
+    Raises `OSError` when git cannot be started.
+    """
+    variables = {**environment(checkout), "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    return subprocess.Popen(
+        ["git", "--no-pager", "-C", str(checkout), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=variables,
+    )

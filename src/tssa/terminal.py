@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the
-# bidirectional controls that can make a line read differently than it is, and
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, the
+# bidirectional controls that can make a line read differently than it is, the
+# zero-width and invisible characters that make two names look the same, and
 # the lone surrogates that stand for bytes of a file name that are not UTF-8
 # (printed as they are, they would fail or reach the terminal raw).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -27,4 +28,14 @@ def _escape(match: re.Match[str]) -> str:
 
 def printable(text: str) -> str:
     """`text` with every control character written as a visible escape, such as `\\n` or `\\x1b`."""
-    return _UNSAFE.sub(_escape, text)
+    return UNSAFE.sub(_escape, text)
+
+
+def printable_lines(text: str) -> str:
+    """`text` made printable line by line, for a diff or a listing: line breaks and tabs stay as they are."""
+    lines = text.split("\n")
+    return "\n".join(
+        "\t".join(printable(part) for part in (line[:-1] if line.endswith("\r") else line).split("\t"))
+        + ("\r" if line.endswith("\r") else "")
+        for line in lines
+    )

@@ -29,6 +29,13 @@ def register(commands: Commands[argparse.ArgumentParser]) -> None:
     parser.add_argument("--all", action="store_true", help="adopt every package under PATH, one line each")
     parser.add_argument("--dry-run", action="store_true", help="print a diff of every change; change nothing")
     parser.add_argument(
+        "--patch",
+        type=Path,
+        metavar="FILE",
+        help="a dry run that also writes its diff to FILE byte for byte, for `git apply` (the printed diff shows "
+        "control characters, a byte-order mark and a lone CR as escapes)",
+    )
+    parser.add_argument(
         "--template",
         metavar="SRC",
         help="the template to adopt from: its path or git URL (default: the checkout this tssa runs from)",

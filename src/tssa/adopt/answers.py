@@ -128,10 +128,16 @@ def _metadata(facts: PackageFacts, result: ExtractedAnswers) -> None:
             f"software_url: {software.text!r} ({_where(software)}) is not an https:// address; default kept"
         )
     else:
-        result.notes.append("software_url: no Software row; the template's sample address is kept")
+        result.notes.append("software_url: no Software row; left empty (the Software row says Not given)")
     languages = _first(facts, "languages")
     if languages is not None and languages.value and all(_one_line(name, 100) for name in languages.value):
         result.take("languages", list(languages.value), _where(languages))
+    else:
+        where = f" ({languages.text!r}, {_where(languages)})" if languages is not None else ""
+        result.notes.append(
+            f"languages: no languages named{where}; left empty (the Languages row says Not given): "
+            "set them with `tssa update --data 'languages=[...]'`"
+        )
     sbom = _first(facts, "sbom")
     if sbom is not None and sbom.value and _HTTPS.match(sbom.value):
         result.take("sbom_url", sbom.value, _where(sbom))
@@ -187,14 +193,21 @@ def _self_assessment(document: tuple[str, MarkdownDocument] | None, result: Extr
     filename, parsed = document
     channels = read_channels(parsed, filename)
     for name in ("internal", "inbound", "outbound"):
-        text = (channels[name].value or "") if name in channels else ""
-        if text.strip() and len(text) <= 5000 and not _CONTROL_MULTILINE.search(text):
-            result.take(f"channel_{name}", text, _where(channels[name]))
+        fact = channels.get(name)
+        text = (fact.value or "") if fact is not None else ""
+        if fact is not None and text.strip() and len(text) <= 5000 and not _CONTROL_MULTILINE.search(text):
+            result.take(f"channel_{name}", text, _where(fact))
+            continue
+        if fact is None:
+            why = f"{filename} has no Communication Channels part"
+        elif fact.text:
+            why = f"{fact.text[:60]!r} ({_where(fact)}) does not plainly say the {name} channel"
         else:
-            result.notes.append(
-                f"channel_{name}: no {name.capitalize()} channel found; left empty, so a section added shows "
-                f"guidance: set it with `tssa update --data channel_{name}=...`"
-            )
+            why = f"the {name} channel is not named near {_where(fact)}"
+        result.notes.append(
+            f"channel_{name}: {why}; left empty, so a section added shows guidance: "
+            f"set it with `tssa update --data channel_{name}=...`"
+        )
     contact = read_security_contact(parsed, filename)
     if contact is not None and contact.value and _EMAIL.match(contact.value):
         result.take("security_contact", contact.value, _where(contact))

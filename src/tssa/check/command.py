@@ -7,6 +7,7 @@ only presents, and the CLI turns the returned code into the exit status.
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def run(args: argparse.Namespace) -> ExitCode:
     if args.lint:
         _require_linter()
     oldest = _oldest_outline(args.outline)
+    if args.summary is not None:
+        _check_summary(args.summary)
     checked = check_files(find_package_files(args.paths), lint=lint_findings if args.lint else None)
     reports = [
         replace(
@@ -76,6 +79,18 @@ def _require_linter() -> None:
 
 class SummaryFileError(RefusedError):
     """The --summary file cannot be written."""
+
+
+def _check_summary(path: Path) -> None:
+    """Refuse a --summary path that cannot be written before checking anything, as `tssa index` does."""
+    if path.is_dir():
+        raise SummaryFileError(f"--summary {path}: cannot be written: it is a folder; give a file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise SummaryFileError(f"--summary {path}: cannot be written: the folder {folder} does not exist")
+    writable = os.access(path, os.W_OK) if os.path.lexists(path) else os.access(folder, os.W_OK | os.X_OK)
+    if not writable:
+        raise SummaryFileError(f"--summary {path}: cannot be written: permission denied")
 
 
 def _append_summary(path: Path, summary: str) -> None:

@@ -20,6 +20,7 @@ from tssa.reading.facts import Fact, PackageFacts, package_facts, project_folder
 from tssa.reading.findings import DocumentReport, check_and_parse
 from tssa.reading.markdown import without_cycle_collection
 from tssa.reading.package import PackageFile, find_package_files
+from tssa.regularfiles import Problem
 from tssa.workers import run_in_workers
 
 FORMAT = "tssa-index/1"
@@ -47,7 +48,12 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
     """
     real = _RealPaths(root)
     written = {output.resolve() for output in outputs}
-    files = [file for file in find_package_files([root]) if real(file.path) not in written]
+    found = [file for file in find_package_files([root]) if real(file.path) not in written]
+    # A folder that cannot be listed (or lies too deep) is a problem of the tree, never a package of its parent.
+    unlisted = [
+        file for file in found if file.refusal is not None and file.refusal.problem is Problem.UNREADABLE_FOLDER
+    ]
+    files = [file for file in found if file not in unlisted]
     by_folder: dict[Path, list[PackageFile]] = {}
     for file in files:
         by_folder.setdefault(file.path.parent, []).append(file)
@@ -61,7 +67,11 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
         changed = [document["last_change"] for document in record["documents"] if document["last_change"]]
         record["last_change"] = max(changed, default=None)
         problems.extend({"path": record["path"], "message": message} for message in record["problems"])
-    problems.extend(_not_packages(root, folders, real))
+    problems.extend(
+        {"path": _relative(file.path, root), "message": file.refusal.message} for file in unlisted if file.refusal
+    )
+    reported = {problem["path"] for problem in problems}
+    problems.extend(problem for problem in _not_packages(root, folders, real) if problem["path"] not in reported)
     records.sort(key=lambda record: (record["project"]["value"].casefold(), record["path"]))
     problems.sort(key=lambda problem: (problem["path"], problem["message"]))
     return {"format": FORMAT, "packages": records, "problems": problems}
@@ -94,6 +104,7 @@ def package_record(files: Sequence[PackageFile], root: Path) -> dict[str, Any]:
         for finding in report.findings
         if finding.code in _UNREAD_CODES
     ]
+    problems.extend(facts.problems)
     folder = facts.folder
     return {
         "slug": project_folder(folder).name,
@@ -200,16 +211,23 @@ class _RealPaths:
         return Path(self._real(str(path)))
 
     def _real(self, path: str) -> str:
-        found = self._found.get(path)
-        if found is None:
-            parent, name = os.path.split(path)
-            if path == self._top or not name or name in (".", "..") or not parent.startswith(self._top):
-                found = os.path.realpath(path)
-            else:
-                # As realpath reads it: the real parent, then this name, and the link's target if it is one.
-                joined = os.path.join(self._real(parent), name)
-                found = os.path.realpath(joined) if os.path.islink(joined) else joined
-            self._found[path] = found
+        # Up to the nearest folder already resolved (or the root), then down again: no recursion, however deep.
+        below: list[str] = []
+        current = path
+        while current not in self._found:
+            parent, name = os.path.split(current)
+            if current == self._top or not name or name in (".", "..") or not parent.startswith(self._top):
+                self._found[current] = os.path.realpath(current)
+                break
+            below.append(name)
+            current = parent
+        found = self._found[current]
+        for name in reversed(below):
+            current = os.path.join(current, name)
+            # As realpath reads it: the real parent, then this name, and the link's target if it is one.
+            joined = os.path.join(found, name)
+            found = os.path.realpath(joined) if os.path.islink(joined) else joined
+            self._found[current] = found
         return found
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from tssa.errors import ExitCode, NotFoundError, TssaError
-from tssa.safewrite import NEW_FILE_MODE, write_whole
+from tssa.errors import ExitCode, NotFoundError, TssaError, UsageError
+from tssa.terminal import UNSAFE, printable
+from tssa.writing.whole import NEW_FILE_MODE, write_whole
 
 HTML_MARKER = '<meta name="generator" content="tssa index">'
 
@@ -41,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise NotAFolderError(f"{root}: is a file; give the folder that holds the packages")
     json_path: Path = args.json or root / "index.json"
     listing_path: Path = args.listing or root / "README.md"
+    _refuse_same_target({"--json": json_path, "--listing": listing_path, "--html": args.html})
     index = build_index(root, [json_path, listing_path, *([args.html] if args.html else [])])
     outputs: dict[Path, tuple[str, str]] = {
         json_path: (render_json(index), '"format": "tssa-index/'),
@@ -55,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         stale = [path for path, (content, _) in outputs.items() if _current(path) != content]
         for path in stale:
-            print(f"{path}: out of date; run: tssa index {root}")
+            print(printable(f"{path}: out of date; run: tssa index {root}"))
         if not stale:
-            print(f"{', '.join(str(path) for path in outputs)}: up to date")
+            print(f"{', '.join(printable(str(path)) for path in outputs)}: up to date")
         return ExitCode.FINDINGS if stale else ExitCode.OK
     for path, (content, _) in outputs.items():
         if _current(path) != content:
@@ -65,14 +68,48 @@ def run(args: argparse.Namespace) -> int:
     counts = index_counts(index)
     summary = ", ".join(f"{counts[state]} {STATE_TITLES[state].lower()}" for state in STATES)
     packages = len(index["packages"])
-    print(f"{packages} {'package' if packages == 1 else 'packages'} ({summary}) -> {', '.join(map(str, outputs))}")
+    written = ", ".join(printable(str(path)) for path in outputs)
+    print(f"{packages} {'package' if packages == 1 else 'packages'} ({summary}) -> {written}")
     for problem in index["problems"]:
-        print(f"  {problem['path']}: {problem['message']}")
+        print(f"  {printable(problem['path'])}: {printable(problem['message'])}")
     return ExitCode.OK
 
 
+class SameOutputError(UsageError):
+    """Two outputs name the same file: one would overwrite the other."""
+
+
+def _refuse_same_target(outputs: dict[str, Path | None]) -> None:
+    """Refuse, before anything is read or written, two outputs that are one file (`X`, `d/../X`, a link to X)."""
+    seen: dict[str, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        real = os.path.realpath(path)
+        first = seen.get(real) or next(
+            (other for known, other in seen.items() if os.path.exists(real) and _same_file(known, real)), None
+        )
+        if first is not None:
+            raise SameOutputError(f"{first} and {option} both name {path}; give each output its own file")
+        seen[real] = option
+
+
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
 def render_json(index: dict[str, Any]) -> str:
-    return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+    """The index as JSON; characters that could drive a terminal or hide in a name are written as `\\uXXXX`."""
+    text = json.dumps(index, indent=2, ensure_ascii=False)  # escapes the C0 controls itself; not the layout's newlines
+    return UNSAFE.sub(_json_escape, text) + "\n"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    character = match.group()
+    return character if character < "\x7f" else f"\\u{ord(character):04x}"
 
 
 def _current(path: Path) -> str | None:

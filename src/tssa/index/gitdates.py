@@ -8,6 +8,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from tssa.git import git_output, git_stream
+
 _COMMIT = "commit "
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Reading the whole history of a large repository is bounded; files not reached by then have no date.
@@ -30,11 +32,11 @@ def last_change_dates(root: Path, files: Iterable[Path]) -> dict[Path, str]:
             continue  # a file outside the repository has no date in it
     if not wanted:
         return {}
-    command = ["git", "-C", str(top), "-c", "core.quotepath=off", "log", "-z", "--no-renames"]
-    command += [f"--format=%x00{_COMMIT}%cs", "--name-only", "--", *_pathspecs(root, top)]
+    arguments = ["-c", "core.quotepath=off", "log", "-z", "--no-renames", "--no-show-signature", "--no-ext-diff"]
+    arguments += ["--no-textconv", f"--format=%x00{_COMMIT}%cs", "--name-only", "--", *_pathspecs(root, top)]
     dates: dict[Path, str] = {}
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        process = git_stream(top, *arguments)
     except OSError:
         return {}
     assert process.stdout is not None
@@ -68,20 +70,10 @@ def last_change_dates(root: Path, files: Iterable[Path]) -> dict[Path, str]:
 
 
 def _pathspecs(root: Path, top: Path) -> list[str]:
-    relative = root.resolve().relative_to(top).as_posix()
-    return [":(literal)" + relative] if relative != "." else ["."]
+    # Every git command tssa runs takes pathspecs literally (`tssa.git.LITERAL_ENVIRONMENT`).
+    return [root.resolve().relative_to(top).as_posix()]
 
 
 def _toplevel(root: Path) -> Path | None:
-    try:
-        finished = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT_SECONDS,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if finished.returncode != 0 or not finished.stdout.strip():
-        return None
-    return Path(finished.stdout.strip()).resolve()
+    top = git_output(root, "rev-parse", "--show-toplevel")
+    return Path(top).resolve() if top else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from html import escape
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from tssa.index.listing import (
     tracking_issue,
     value_or_text,
 )
+from tssa.terminal import printable
 
 MATURITY_ORDER = ("none", "sandbox", "incubating", "graduated")
 GENERATOR = '<meta name="generator" content="tssa index">'
@@ -158,6 +159,11 @@ _SCRIPT = """
   load();
 })();
 """
+
+
+def escape(value: str) -> str:
+    """A value as HTML text or attribute: markup escaped, and control and invisible characters shown as escapes."""
+    return escape_html(printable(value))
 
 
 def render_html(index: dict[str, Any], root: Path, page: Path) -> str:

@@ -15,11 +15,15 @@ from typing import Any
 from urllib.parse import quote
 
 from tssa.index.build import STATE_TITLES, STATES, index_counts
+from tssa.terminal import printable
 
 # The line that marks a listing as ours: only a file holding it is ever overwritten.
 MARKER = "<!-- This listing is written by `tssa index`: change the packages, then run it again. -->"
 TITLE = "Security assessments"
 DOCUMENT_NAMES = {"self-assessment": "self-assessment", "joint-assessment": "joint assessment", "readme": "README"}
+
+# A value longer than this is cut in the listing, so a line stays under the TAG lint's 512 characters.
+SHOWN_LENGTH = 120
 
 _ESCAPED = re.compile(r"([\\`*_\[\]<>|~&!#{}])")
 _BARE_URL = re.compile(r"(?i)\b(https?|ftp)://|\bwww\.")
@@ -28,9 +32,12 @@ _WEB_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 _GITHUB_ISSUE = re.compile(r"^https://github\.com/([^/\s]+)/([^/\s]+)/(?:issues|pull)/(\d+)/?$", re.IGNORECASE)
 
 
-def text(value: str) -> str:
-    """Literal text for Markdown inline content: one line, every markup character escaped."""
-    flat = " ".join(value.split())
+def text(value: str, limit: int = SHOWN_LENGTH) -> str:
+    """Literal text for Markdown inline content: one line, control characters shown as escapes, every markup
+    character escaped, and cut to `limit` characters (the JSON keeps the whole value)."""
+    flat = printable(" ".join(value.split()))
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "\u2026"
     escaped = _ESCAPED.sub(r"\\\1", flat)
     return _BARE_URL.sub(lambda match: match.group(0).replace(":", "\\:").replace(".", "\\."), escaped)
 
@@ -50,7 +57,10 @@ def web_link(label: str, url: str | None) -> str:
 def relative_link(target: Path, base: Path, folder: bool = False) -> str:
     """A relative URL from the folder `base` to `target`, percent-encoded."""
     relative = Path(os.path.relpath(target, base)).as_posix()
-    return quote(relative, safe="/") + ("/" if folder and not relative.endswith("/") else "")
+    # A name's bytes that are not UTF-8 (kept as surrogate escapes) are percent-encoded as the bytes they are.
+    return quote(relative.encode("utf-8", "surrogateescape"), safe="/") + (
+        "/" if folder and not relative.endswith("/") else ""
+    )
 
 
 def issue_label(url: str) -> str:

@@ -21,8 +21,9 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from tssa.errors import RefusedError
-from tssa.reading.files import FileRefusedError, Problem, read_regular
-from tssa.safewrite import write_whole
+from tssa.reading.untrusted_yaml import YamlProblem, load
+from tssa.regularfiles import FileRefusedError, Problem, read_regular
+from tssa.writing.whole import replace_problem, write_whole
 
 MAX_BYTES = 1024 * 1024
 DEFAULT_STEP = 2
@@ -44,22 +45,35 @@ def render_entry(entry: dict[str, str]) -> str:
     return _dump(nested, DEFAULT_STEP, "\n")
 
 
-def update_file(path: Path, entry: dict[str, str]) -> None:
-    """Set the entry in the file at `path`; nothing is written unless the result checks out."""
+def update_file(path: Path, entry: dict[str, str]) -> bool:
+    """Set the entry in the file at `path`; whether that changed it. Nothing is written unless the result checks out."""
     raw = _read(path)
     bom = "\ufeff" if raw.startswith("\ufeff") else ""
     text = raw[len(bom) :]
     newline = "\r\n" if "\r\n" in text else "\n"
     updated = splice(text, entry, newline, str(path))
     _verify(text, updated, entry, str(path))
-    write_whole(path, bom + updated)
+    if updated == text:
+        return False
+    why = replace_problem(path)
+    if why is not None:
+        raise InsightsFileError(f"{path} {why}; nothing written (edit it by hand)")
+    try:
+        write_whole(path, bom + updated)
+    except OSError as error:
+        raise InsightsFileError(f"{path}: cannot be written: {error.strerror or error}; nothing written") from None
+    return True
 
 
 def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file") -> str:
-    """The text with the entry set: the old `self` block replaced, or the missing keys added."""
+    """The text with the entry set: each key of the `self` entry set in place, or the missing keys added.
+
+    Comments and keys the entry does not know, inside `self` too, stay where they are.
+    """
+    _check_plain(text, name)
     try:
         root = YAML().load(text)
-    except YAMLError as error:
+    except (YAMLError, ValueError, RecursionError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise InsightsFileError(f"{name} is not valid YAML{where}; nothing written") from error
@@ -77,11 +91,15 @@ def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file
     parent_column = -1
     for depth, key in enumerate(ENTRY_PATH):
         dotted = ".".join(ENTRY_PATH[: depth + 1])
+        _refuse_merged(node, name, ".".join(ENTRY_PATH[:depth]) or "the top")
         if key not in node:
             return _insert(lines, node, parent_column, ENTRY_PATH[depth:], entry, newline, default_step)
         line, column = node.lc.key(key)
         _check_key_line(lines, line, column, name, dotted)
         value = node[key]
+        if depth == len(ENTRY_PATH) - 1 and isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+            _refuse_merged(value, name, dotted)
+            return _set_keys(lines, value, column, entry, newline, default_step, name, dotted)
         if depth == len(ENTRY_PATH) - 1 or value is None or (isinstance(value, (dict, list)) and not value):
             step = _step(value, column, parent_column, default_step)
             nested: Any = dict(entry)
@@ -98,6 +116,98 @@ def splice(text: str, entry: dict[str, str], newline: str, name: str = "the file
             raise InsightsFileError(f"{name}: {dotted} is written in {{ }} style; edit it by hand")
         node, parent_column = value, column
     raise AssertionError("unreachable")
+
+
+def _check_plain(text: str, name: str) -> None:
+    """Refuse, in one line, what a safe reading refuses: custom tags, impossible dates, huge numbers, deep nesting."""
+    try:
+        load(text)
+    except YamlProblem as error:
+        if error.syntax:
+            where = f" (line {error.line})" if error.line is not None else ""
+            raise InsightsFileError(f"{name} is not valid YAML{where}: {error.message}; nothing written") from None
+        raise InsightsFileError(f"{name}: {error}; nothing written") from None
+
+
+def _refuse_merged(node: CommentedMap, name: str, dotted: str) -> None:
+    """A mapping that takes keys from elsewhere (`<<: *anchor`) cannot be edited by its lines."""
+    if node.merge:
+        raise InsightsFileError(f"{name}: {dotted} takes keys from a YAML merge key (<<); edit it by hand")
+
+
+def _set_keys(
+    lines: list[str],
+    node: CommentedMap,
+    parent_column: int,
+    entry: dict[str, str],
+    newline: str,
+    default_step: int,
+    name: str,
+    dotted: str,
+) -> str:
+    """Set each key of `entry` in the block mapping `node` where it is, and add the missing ones after its last key.
+
+    A key's comment on its own line stays; every other line of the mapping is kept as it is.
+    """
+    step = _step(node, parent_column, -1, default_step)
+    edits: list[tuple[int, int, str]] = []
+    # A missing key goes before the next key of the entry that is there (`name` before `evidence`), else at the end.
+    before: dict[str | None, dict[str, str]] = {}
+    keys = list(entry)
+    for index, key in enumerate(keys):
+        if key not in node:
+            following = next((later for later in keys[index + 1 :] if later in node), None)
+            before.setdefault(following, {})[key] = entry[key]
+    for following, added in before.items():
+        if following is not None:
+            line, column = node.lc.key(following)
+            edits.append((line, line, _indent(_dump(added, step, newline), column)))
+    for key, value in entry.items():
+        if key not in node:
+            continue
+        line, column = node.lc.key(key)
+        _check_key_line(lines, line, column, name, f"{dotted}.{key}")
+        end = block_end(lines, line, column)
+        block = _indent(_dump({key: value}, step, newline), column)
+        comment = _end_of_line_comment(node, key, line, lines[line])
+        if comment is not None and end == line + 1 and block.count("\n") == 1:
+            ending = lines[line][len(lines[line].rstrip("\r\n")) :]
+            block = block.rstrip("\r\n") + comment + ending
+        if not lines[end - 1].endswith(("\n", "\r")):
+            block = block.rstrip("\r\n")
+        edits.append((line, end, block))
+    if None in before:
+        edits.append(_added(lines, node, before[None], step, newline))
+    for start, end, block in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
+        lines[start:end] = [block]
+    return "".join(lines)
+
+
+def _end_of_line_comment(node: CommentedMap, key: str, line: int, text: str) -> str | None:
+    """The comment after a key's value on the key's own line (`date: 2024-01-01  # first`), with the space before it."""
+    tokens = node.ca.items.get(key)
+    token = tokens[2] if tokens and len(tokens) > 2 else None
+    if token is None or token.start_mark.line != line:
+        return None
+    column = token.start_mark.column
+    before = text[:column]
+    if not text[column:].startswith("#") or not before[-1:].isspace():
+        return None
+    return text[len(before.rstrip()) :].rstrip("\r\n")
+
+
+def _added(
+    lines: list[str], node: CommentedMap, missing: dict[str, str], step: int, newline: str
+) -> tuple[int, int, str]:
+    """The lines that add `missing` after the last key of `node`, as an edit (start, end, text)."""
+    last = list(node)[-1]
+    last_line, last_column = node.lc.key(last)
+    end = block_end(lines, last_line, last_column)
+    block = _indent(_dump(missing, step, newline), last_column)
+    before = lines[end - 1]
+    if not before.endswith(("\n", "\r")):
+        return end - 1, end, before + newline + block
+    return end, end, block
 
 
 def _expanded_size(root: Any, limit: int) -> int:
@@ -174,7 +284,7 @@ def _insert(
 
 def _step(value: Any, column: int, parent_column: int, default_step: int) -> int:
     """The indentation step here: from the value's own keys, else from its parent's, else the file's."""
-    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style() and not value.merge:
         inner = value.lc.key(next(iter(value)))[1]
         if inner > column:
             return int(inner - column)
@@ -186,7 +296,7 @@ def _step(value: Any, column: int, parent_column: int, default_step: int) -> int
 def _file_step(root: CommentedMap) -> int:
     """The file's indentation step, from its first nested block mapping."""
     for key, value in root.items():
-        if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        if isinstance(value, CommentedMap) and value and not value.fa.flow_style() and not value.merge:
             step = value.lc.key(next(iter(value)))[1] - root.lc.key(key)[1]
             if step > 0:
                 return int(step)
@@ -233,18 +343,18 @@ def _read(path: Path) -> str:
 
 
 def _verify(old: str, new: str, entry: dict[str, str], name: str) -> None:
-    """The new text must hold the old data with only the entry changed."""
-    safe = YAML(typ="safe", pure=True)
-    expected = copy.deepcopy(safe.load(old))
+    """The new text must hold the old data with only the entry's keys changed."""
+    expected = copy.deepcopy(load(old))
     node = expected
     for key in ENTRY_PATH[:-1]:
         if not isinstance(node.get(key), dict):
             node[key] = {}
         node = node[key]
-    node[ENTRY_PATH[-1]] = dict(entry)
+    kept = node.get(ENTRY_PATH[-1])
+    node[ENTRY_PATH[-1]] = {**kept, **entry} if isinstance(kept, dict) else dict(entry)
     try:
-        actual = safe.load(new)
-    except YAMLError as error:
+        actual = load(new)
+    except YamlProblem as error:
         raise InsightsFileError(
             f"{name}: the entry could not be set without breaking the file; edit it by hand"
         ) from error

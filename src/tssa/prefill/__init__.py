@@ -21,8 +21,9 @@ def register(commands: Commands[argparse.ArgumentParser]) -> None:
         help="draft answers and references from a project's repository",
         description=(
             "Read a local checkout of the project (no network) and write answers.yml, for "
-            "`copier copy --data-file answers.yml`, and draft.md, the project's own documents as "
-            "reference lines under the self-assessment sections they inform. Prints what was found."
+            "`copier copy --data-file answers.yml`, and draft.md: what the repository proves, each statement "
+            "with links to the lines that prove it, under the self-assessment sections they inform. "
+            "Prints what was found."
         ),
     )
     parser.add_argument("checkout", type=Path, metavar="CHECKOUT", help="a local checkout of the project")
@@ -30,3 +31,9 @@ def register(commands: Commands[argparse.ArgumentParser]) -> None:
         "--output", "-o", type=Path, default=Path("."), metavar="DIR", help="folder for the two files (default: here)"
     )
     parser.add_argument("--force", action="store_true", help="replace answers.yml and draft.md if they exist")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="print the summary table (text) or everything found, facts with their evidence, as JSON",
+    )

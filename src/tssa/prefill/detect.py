@@ -1,28 +1,45 @@
-"""Find what a checkout already says about its security: files, their names and a few of their lines.
+"""Find what a checkout already says about its security: files, their names, and the lines that prove a practice.
 
-Nothing is fetched. A handful of small files are read (the security policy,
-the README, the contributing guide, CI workflows, the Security Insights
-file), each capped in size; everything else is judged by its path.
+Nothing is fetched. The files read (the security policy, the README, the
+contributing guide, CI workflows, the release and dependency configurations,
+the Security Insights file, test files for fuzz tests) are each capped in
+size and read once; everything else is judged by its path.
 """
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tssa.prefill.channels import Channel, find_channels
+from tssa.prefill.configs import ConfigFile, default_configuration, security_configuration_doc
 from tssa.prefill.gitinfo import Repository, read_repository
 from tssa.prefill.insights_read import Insights, find_insights, read_insights
 from tssa.prefill.languages import count_languages, main_languages
+from tssa.prefill.model import Evidence, Fact
+from tssa.prefill.pipeline import TOOLS, pipeline_facts, release_sbom
+from tssa.prefill.policy import Policy, find_policy, read_policy
+from tssa.prefill.provider import (
+    Description,
+    ProviderProposal,
+    chart_description,
+    propose_provider,
+    settings_description,
+)
+from tssa.prefill.readme import FoundLink, Readme, read_readme, scan_links, website
+from tssa.prefill.release import Release, read_release
+from tssa.prefill.repofacts import badge_facts, other_ci_facts, repository_facts
+from tssa.prefill.sources import Sources
 from tssa.prefill.walk import Tree, scan
-from tssa.reading.filehead import read_head
-from tssa.reading.markdown import inline_text, lines_of, parse
+from tssa.prefill.workflows import read_workflows
+from tssa.reading.validators import is_https_url, slug_of
 
 # Project documents, looked for in the root, .github/, .gitlab/ and docs/, by file name without extension.
+# (The security policy is found by `policy.find_policy`, by its exact name only.)
 DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
-    "security policy": ("security",),
     "contributing guide": ("contributing",),
     "code of conduct": ("code_of_conduct", "code-of-conduct", "codeofconduct"),
     "governance": ("governance",),
@@ -31,6 +48,7 @@ DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
     "roadmap": ("roadmap",),
     "changelog": ("changelog", "changes", "history"),
     "license": ("license", "licence", "copying"),
+    "community guide": ("community", "support"),
 }
 # Documents found anywhere outside vendored and test folders, by a word in the file name.
 DESIGN_KINDS: dict[str, tuple[str, ...]] = {
@@ -56,113 +74,76 @@ _SBOM_SUFFIXES = (
     ".cyclonedx.xml",
 )
 _SBOM_NAMES = frozenset({"bom.json", "bom.xml", "sbom.json", "sbom.xml", "sbom.spdx"})
-DEPENDENCY_UPDATE_FILES = frozenset(
-    {
-        ".github/dependabot.yml",
-        ".github/dependabot.yaml",
-        "renovate.json",
-        "renovate.json5",
-        ".renovaterc",
-        ".renovaterc.json",
-        ".github/renovate.json",
-        ".github/renovate.json5",
-        ".gitlab/renovate.json",
-    }
-)
-CI_FILES = frozenset(
-    {
-        ".gitlab-ci.yml",
-        ".circleci/config.yml",
-        ".travis.yml",
-        "Jenkinsfile",
-        "azure-pipelines.yml",
-        ".cirrus.yml",
-        ".drone.yml",
-        "cloudbuild.yaml",
-        ".buildkite/pipeline.yml",
-        ".prow.yaml",
-    }
-)
-RELEASE_FILES = (".goreleaser.yml", ".goreleaser.yaml")
-# The security tools a CI file runs, by words in it (lowercase).
-TOOL_MARKERS: dict[str, re.Pattern[str]] = {
-    "code scanning": re.compile(r"codeql|semgrep|gosec|bandit|sonarcloud|sonarqube"),
-    "vulnerability scanning": re.compile(r"govulncheck|trivy|grype|osv-scanner|snyk|dependency-review-action"),
-    "OpenSSF Scorecard": re.compile(r"scorecard"),
-    "fuzzing": re.compile(r"oss-fuzz|cifuzz|clusterfuzzlite|\bgo test\b[^\n]*-fuzz"),
-    "signing": re.compile(r"cosign|sigstore|gitsign"),
-    "SBOM generation": re.compile(r"sbom|syft|cyclonedx"),
-    "SLSA provenance": re.compile(r"slsa|attest-build-provenance"),
-}
-_DCO = re.compile(r"\bdco\b|signed-off-by|developer certificate of origin", re.IGNORECASE)
-# Bounded repeats: a long run of letters must not make every start position scan to its end.
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
-_URL = re.compile(r"https://[^\s<>()\[\]\"'`|{}]{1,2000}")
-_BEST_PRACTICES = re.compile(
-    r"(?:bestpractices\.dev|bestpractices\.coreinfrastructure\.org)/(?:[a-z]{2}(?:-[A-Za-z]+)?/)?projects/(\d+)"
-)
-_SCORECARD = re.compile(
-    r"(?:api\.securityscorecards\.dev|api\.scorecard\.dev)/projects/([\w.-]+/[\w.-]+/[\w.-]+)/badge"
-)
-_HTML_H1 = re.compile(r"<h1\b[^>]{0,500}>(.{0,500}?)</h1>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
-_COMMUNITY_WORDS = ("community", "contact", "getting help", "get help", "support", "communication")
 MAX_LISTED = 10
 MAX_WORKFLOWS_READ = 200
 
 
 @dataclass
-class Facts:
+class Scan:
     """Everything prefill found in a checkout, with the paths it found it in (relative, with `/`)."""
 
     root: Path
     repository: Repository
     tree: Tree
-    project_name: str
-    project_name_source: str
+    sources: Sources
+    insights: Insights | None = None
+    readme: Readme = field(default_factory=Readme)
+    policy: Policy = field(default_factory=Policy)
     language_counts: Counter[str] = field(default_factory=Counter)
     languages: list[str] = field(default_factory=list)
     languages_left_out: int = 0
     documents: dict[str, list[str]] = field(default_factory=dict)
-    readme: str | None = None
-    community_anchor: str | None = None
-    security_contacts: list[str] = field(default_factory=list)
     sboms: list[str] = field(default_factory=list)
-    dependency_updates: list[str] = field(default_factory=list)
     workflows: list[str] = field(default_factory=list)
-    tools: dict[str, list[str]] = field(default_factory=dict)
-    dco: list[str] = field(default_factory=list)
-    best_practices_id: str | None = None
-    scorecard: str | None = None
-    insights: Insights | None = None
-    unread: list[str] = field(default_factory=list)
+    release: Release = field(default_factory=Release)
+    release_sbom: Evidence | None = None  # the line that proves SBOMs are published with each release
+    facts: list[Fact] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    provider: ProviderProposal | None = None
+    website: FoundLink | None = None
+    default_config: ConfigFile | None = None
+    security_config: tuple[str, FoundLink | None] | None = None
+    notes: list[str] = field(default_factory=list)  # files or parts skipped, one line each
+    problems: list[str] = field(default_factory=list)  # hostile or broken input, one line each, also printed
+
+    @property
+    def unread(self) -> list[str]:
+        return [*self.sources.unread, *self.notes]
 
 
-def detect(checkout: Path) -> Facts:
+def detect(checkout: Path) -> Scan:
     """Scan a checkout and collect what it says; only `checkout` itself may be a link."""
     root = checkout.resolve()
     tree = scan(root)
     files = set(tree.files)
+    sources = Sources(root, files)
+    repository = read_repository(root)
+    found = Scan(root, repository, tree, sources)
+    if repository.problem:
+        found.problems.append(repository.problem)
     insights_path = find_insights(files)
-    insights = read_insights(root, insights_path) if insights_path else None
-    facts = Facts(root, read_repository(root), tree, root.name or "project", "the folder name", insights=insights)
-    facts.language_counts, facts.languages_left_out = count_languages(root, tree.files)
-    facts.languages = main_languages(facts.language_counts)
-    _find_documents(facts)
-    _read_readme(facts)
-    _read_security_policy(facts)
-    _read_ci(facts, files)
-    _read_contributing(facts, files)
-    if insights and insights.project_name and 0 < len(insights.project_name) <= 100:
-        facts.project_name, facts.project_name_source = insights.project_name, insights.path
-    return facts
+    if insights_path:
+        found.insights = read_insights(root, insights_path)
+        if found.insights.problem:
+            found.problems.append(found.insights.problem)
+            found.insights = None
+    if found.repository.url is None and found.insights and is_https_url(found.insights.repository_url):
+        found.repository = dataclasses.replace(found.repository, url=found.insights.repository_url)
+    found.language_counts, found.languages_left_out = count_languages(root, tree.files)
+    found.languages = main_languages(found.language_counts)
+    _find_documents(found)
+    found.readme = read_readme(sources, files)
+    found.policy = read_policy(sources, files, found.repository.url)
+    _pipeline(found, files)
+    _proposals(found, files)
+    return found
 
 
-def _find_documents(facts: Facts) -> None:
-    documents: dict[str, list[str]] = {kind: [] for kind in (*DOCUMENT_KINDS, *DESIGN_KINDS)}
+def _find_documents(found: Scan) -> None:
+    documents: dict[str, list[str]] = {kind: [] for kind in ("security policy", *DOCUMENT_KINDS, *DESIGN_KINDS)}
     stems = {stem: kind for kind, names in DOCUMENT_KINDS.items() for stem in names}
     example_folders: dict[str, bool] = {}
-    for path in facts.tree.files:
+    for path in found.tree.files:
         folder, _, name = path.rpartition("/")
         lower = name.lower()
         stem, extension = _split_extension(lower)
@@ -177,21 +158,21 @@ def _find_documents(facts: Facts) -> None:
         if in_examples:
             continue
         if lower.endswith(_SBOM_SUFFIXES) or lower in _SBOM_NAMES:
-            facts.sboms.append(path)
+            found.sboms.append(path)
         elif extension in _DESIGN_EXTENSIONS:
             for kind, words in DESIGN_KINDS.items():
                 if any(word in lower for word in words):
                     documents[kind].append(path)
                     break
-        if path in DEPENDENCY_UPDATE_FILES:
-            facts.dependency_updates.append(path)
-        elif (folder == ".github/workflows" and extension in (".yml", ".yaml")) or path in CI_FILES:
-            facts.workflows.append(path)
+        if folder == ".github/workflows" and extension in (".yml", ".yaml"):
+            found.workflows.append(path)
+    policy = find_policy(set(found.tree.files))
+    documents["security policy"] = [policy] if policy else []
     for paths in documents.values():
         paths.sort(key=_shallow_first)
         del paths[MAX_LISTED:]
-    facts.sboms = sorted(facts.sboms, key=_shallow_first)[:MAX_LISTED]
-    facts.documents = documents
+    found.sboms = sorted(found.sboms, key=_shallow_first)[:MAX_LISTED]
+    found.documents = documents
 
 
 def _split_extension(name: str) -> tuple[str, str]:
@@ -205,104 +186,56 @@ def _shallow_first(path: str) -> tuple[int, str]:
     return (path.count("/") * 10 + order.get(path.split("/")[0], 0) if "/" in path else 0, path)
 
 
-def _read_readme(facts: Facts) -> None:
-    readmes = [path for path in facts.tree.files if "/" not in path and path.lower().startswith("readme")]
-    readmes.sort(key=lambda name: (not name.lower().endswith((".md", ".markdown")), name))
-    if not readmes:
-        return
-    facts.readme = readmes[0]
-    content = read_head(facts.root / facts.readme)
-    if content.text is None:
-        facts.unread.append(f"{facts.readme} {content.problem}")
-        return
-    text = content.text
-    if match := _BEST_PRACTICES.search(text):
-        facts.best_practices_id = match.group(1)
-    if match := _SCORECARD.search(text):
-        facts.scorecard = match.group(1)
-    title = None
-    if facts.readme.lower().endswith((".md", ".markdown")):
-        document = parse(text)
-        first = next((heading for heading in document.headings if heading.level == 1), None)
-        title = _heading_words(text, first.line) if first else None
-        community = next(
-            (
-                heading
-                for heading in document.headings
-                if any(word in heading.text.lower() for word in _COMMUNITY_WORDS)
-            ),
-            None,
-        )
-        facts.community_anchor = community.anchor if community else None
-        if title is None and (html := _HTML_H1.search(text[:20000])):
-            title = _TAG.sub("", html.group(1))
-    else:
-        lines = text.splitlines()[:50]
-        title = next(
-            (
-                line
-                for line, under in itertools.pairwise(lines)
-                if line.strip() and re.fullmatch(r"[=#*-]{3,}", under.strip())
-            ),
-            None,
-        )
-    title = " ".join((title or "").split())
-    if title and len(title) <= 100 and title.isprintable():
-        facts.project_name, facts.project_name_source = title, f"{facts.readme} title"
+def _pipeline(found: Scan, files: set[str]) -> None:
+    workflows = read_workflows(found.sources, found.workflows[:MAX_WORKFLOWS_READ], found.notes)
+    facts = pipeline_facts(workflows, found.sources)
+    found.release = read_release(found.sources, files)
+    found.release_sbom = found.release.sbom_evidence or release_sbom(workflows, found.sources)
+    found.notes.extend(found.release.notes)
+    facts.extend(found.release.facts)
+    facts.extend(repository_facts(found.sources, files, found.documents, found.notes))
+    known = {tool.name for tool in TOOLS if any(fact.sentence.startswith(tool.name + " ") for fact in facts)}
+    facts.extend(other_ci_facts(found.sources, files, known))
+    facts.extend(badge_facts(found.sources, found.readme.path, found.readme.best_practices))
+    facts.extend(found.policy.facts)
+    found.facts = facts
 
 
-def _heading_words(text: str, line: int) -> str:
-    """The words of a heading line, without its badges (images and links that hold only images)."""
-    lines = lines_of(text)
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
-    return inline_text(source)
+def project_keys(found: Scan, owner: bool = True) -> list[str]:
+    """Names the project goes by: its name, the repository's name, and (with `owner`) the owner's."""
+    keys = [found.readme.name or "", (found.insights.project_name if found.insights else None) or ""]
+    path = _github_path(found.repository.url)
+    if path:
+        keys += [path[1], path[0]] if owner else [path[1]]
+    return [key for key in dict.fromkeys(keys) if key]
 
 
-def _read_security_policy(facts: Facts) -> None:
-    policies = facts.documents.get("security policy", [])
-    if not policies:
-        return
-    content = read_head(facts.root / policies[0])
-    if content.text is None:
-        facts.unread.append(f"{policies[0]} {content.problem}")
-        return
-    found: list[str] = []
-    for match in _EMAIL.finditer(content.text):
-        found.append(match.group(0).rstrip("."))
-    for match in _URL.finditer(content.text):
-        found.append(match.group(0).rstrip(".,;:!?*_"))
-    for contact in found:
-        if contact not in facts.security_contacts and len(facts.security_contacts) < 20:
-            facts.security_contacts.append(contact)
+def _github_path(url: str | None) -> tuple[str, str] | None:
+    match = re.match(r"^https://(?:www\.)?github\.com/([^/]+)/([^/?#]+)", url or "")
+    return (match.group(1), match.group(2)) if match else None
 
 
-def _read_ci(facts: Facts, files: set[str]) -> None:
-    tools: dict[str, list[str]] = {tool: [] for tool in TOOL_MARKERS}
-    readable = [*facts.workflows[:MAX_WORKFLOWS_READ], *(path for path in RELEASE_FILES if path in files)]
-    for path in readable:
-        content = read_head(facts.root / path)
-        if content.text is None:
-            facts.unread.append(f"{path} {content.problem}")
-            continue
-        text = content.text.lower()
-        for tool, marker in TOOL_MARKERS.items():
-            if marker.search(text):
-                tools[tool].append(path)
-        if _DCO.search(text):
-            facts.dco.append(path)
-    # ClusterFuzzLite is set up by a folder of files; its project file stands for it.
-    fuzz_files = [path for path in (".clusterfuzzlite/project.yaml", ".clusterfuzzlite/Dockerfile") if path in files]
-    tools["fuzzing"].extend(fuzz_files[:1])
-    facts.tools = tools
-    for path in (".github/dco.yml", "DCO"):
-        if path in files:
-            facts.dco.insert(0, path)
-
-
-def _read_contributing(facts: Facts, files: set[str]) -> None:
-    guides = facts.documents.get("contributing guide", [])
-    if not guides:
-        return
-    content = read_head(facts.root / guides[0])
-    if content.text is not None and _DCO.search(content.text):
-        facts.dco.append(guides[0])
+def _proposals(found: Scan, files: set[str]) -> None:
+    keys = project_keys(found)
+    links = list(found.readme.links)
+    for kind in ("contributing guide", "community guide"):
+        for path in found.documents.get(kind, [])[:1]:
+            links.extend(scan_links(found.sources, path, 1, 10**9))
+    owner_repository = _github_path(found.repository.url)
+    owner, repository = owner_repository if owner_repository else (None, None)
+    found.channels = find_channels(links, owner, repository, keys)
+    found.website = website(found.readme, project_keys(found, owner=False))
+    descriptions = settings_description(found.sources, files)
+    slug = slug_of(keys[0]) if keys else ""
+    descriptions += chart_description(found.sources, files, slug)
+    if found.readme.subtitle and found.readme.path:
+        evidence = found.sources.evidence(found.readme.path, found.readme.subtitle[:40], found.readme.title_line)
+        if evidence:
+            descriptions.append(Description("README title", found.readme.subtitle, evidence))
+    if found.readme.first_paragraph and found.readme.path:
+        text, line = found.readme.first_paragraph
+        descriptions.append(Description("README's first paragraph", text, Evidence(found.readme.path, line)))
+    found.provider = propose_provider(descriptions, found.sources)
+    found.default_config = default_configuration(files, slug)
+    own_hosts = {found.website.href.split("/")[2].lower()} if found.website else set()
+    found.security_config = security_configuration_doc(files, found.readme.links, own_hosts)

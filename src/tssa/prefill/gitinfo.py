@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from tssa.git import git_output
 from tssa.reading.validators import is_https_url
@@ -28,19 +28,49 @@ class Repository:
     prefix: str = ""
     note: str | None = None
     branch_source: str = "the checked-out branch"
+    commit: str | None = None
+    problem: str | None = None  # one line for the user: the remote could not be read
 
     def link(self, path: str, folder: bool = False) -> str:
         """A web link to a file (or folder) of the checkout; the bare path when the address is unknown."""
         if self.url is None:
             return path
         kind = "tree" if folder else "blob"
-        separator = "/-/" if "gitlab" in (urlsplit(self.url).hostname or "") else "/"
-        return f"{self.url}{separator}{kind}/{self.branch}/{self.prefix}{path}"
+        return f"{self._base()}{kind}/{self.branch}/{self.prefix}{path}"
+
+    def line_base(self) -> str | None:
+        """The start of a web link to a file at the checkout's commit, or None without an address or a commit."""
+        if self.url is None or self.commit is None:
+            return None
+        return f"{self._base()}blob/{self.commit}/{quote(self.prefix, safe='/')}"
+
+    def _base(self) -> str:
+        assert self.url is not None
+        return self.url + ("/-/" if "gitlab" in (urlsplit(self.url).hostname or "") else "/")
+
+
+class RemoteError(ValueError):
+    """A remote that looks like a web address but cannot be one (a port out of range, a broken host)."""
 
 
 def web_url(remote: str) -> str | None:
-    """The https address of a repository remote, or None for a local path or an unknown form."""
-    remote = remote.strip()
+    """The https address of a repository remote, or None for a local path or an unknown form.
+
+    `RemoteError` when the remote is a URL that cannot be read (its words say why).
+    """
+    try:
+        return _web_url(remote.strip())
+    except ValueError as error:
+        raise RemoteError(str(error).lower() or "not a valid address") from None
+
+
+def repository_root(url: str) -> str:
+    """A repository address as a base for links: no trailing slashes, no `.git`."""
+    url = url.strip().rstrip("/")
+    return url[:-4] if url.endswith(".git") else url
+
+
+def _web_url(remote: str) -> str | None:
     scp = _SCP_LIKE.match(remote)
     if scp and "://" not in remote:
         host, path = scp.group("host"), scp.group("path")
@@ -53,9 +83,7 @@ def web_url(remote: str) -> str | None:
         if parts.scheme in ("https", "http") and parts.port:
             host = f"{host}:{parts.port}"
         path = parts.path
-    path = path.strip("/")
-    if path.endswith(".git"):
-        path = path[:-4]
+    path = repository_root(path.strip("/")).strip("/")
     if not path or not host:
         return None
     url = f"https://{host.lower()}/{path}"
@@ -75,13 +103,19 @@ def read_repository(checkout: Path) -> Repository:
     branch_source = "the checked-out branch"
     url = None
     note = None
+    problem = None
     if name is None:
         note = "no git remote"
     else:
         raw = git_output(checkout, "config", "--get", f"remote.{name}.url") or ""
-        url = web_url(raw)
-        if url is None:
-            note = f"remote {name} is not a web address"
+        try:
+            url = web_url(raw)
+        except RemoteError as error:
+            note = f"remote {name} is not a web address ({error})"
+            problem = f"git remote {name}: {error}; no links to the repository are made"
+        else:
+            if url is None:
+                note = f"remote {name} is not a web address"
         head = git_output(checkout, "symbolic-ref", "--quiet", "--short", f"refs/remotes/{name}/HEAD")
         if head and head.startswith(f"{name}/"):
             branch, branch_source = head[len(name) + 1 :], f"{name}/HEAD"
@@ -89,4 +123,6 @@ def read_repository(checkout: Path) -> Repository:
         branch = git_output(checkout, "symbolic-ref", "--quiet", "--short", "HEAD")
     if not branch:
         branch, branch_source = "HEAD", "no branch checked out"
-    return Repository(url, branch, name, prefix, note, branch_source)
+    commit = git_output(checkout, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    commit = commit if commit and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit) else None
+    return Repository(url, branch, name, prefix, note, branch_source, commit, problem)

@@ -1,7 +1,12 @@
 """Read an OpenSSF Security Insights file of version 1, version 2, or a mix of both.
 
-The file is looked for where CLOMonitor looks. Values are taken as data:
-only strings are used, each to one line, and lists are capped.
+The file is looked for in every place and spelling the specification and
+CLOMonitor accept. It is read with the bounded YAML reader: a value it
+refuses (an alias bomb, a date that does not exist, a number of thousands of
+digits, nesting without end) is one line naming the file and the field, and
+the file is then not used. Values are taken as data: only strings are used,
+each to one line, and lists are capped. The version is told by the keys
+the file uses; a header that says otherwise is reported.
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from tssa.reading import untrusted_yaml
 from tssa.reading.filehead import read_head
 
-LOCATIONS = ("security-insights.yml", ".github/security-insights.yml", "SECURITY-INSIGHTS.yml")
+# Folders in the order they are looked in; in each, any case of these names.
+FOLDERS = ("", ".github/", "docs/")
+NAMES = ("security-insights.yml", "security-insights.yaml")
 MAX_BYTES = 1024 * 1024
 MAX_ITEMS = 20
 V1_KEYS = (
@@ -65,11 +71,19 @@ class Insights:
     documents: list[tuple[str, str]] = field(default_factory=list)
     tools: list[str] = field(default_factory=list)
     champions: list[str] = field(default_factory=list)
+    problem: str | None = None  # one line: why the file was not used at all
+    unread: list[str] = field(default_factory=list)  # keys of the wrong shape, named
 
 
 def find_insights(files: set[str]) -> str | None:
-    """The Security Insights file of a checkout, in CLOMonitor's order."""
-    return next((path for path in LOCATIONS if path in files), None)
+    """The Security Insights file of a checkout: root, then `.github/`, then `docs/`; lower case first."""
+    candidates = []
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        prefix = folder + "/" if folder else ""
+        if prefix in FOLDERS and name.lower() in NAMES:
+            candidates.append((FOLDERS.index(prefix), NAMES.index(name.lower()), name != name.lower(), path))
+    return min(candidates)[3] if candidates else None
 
 
 def read_insights(root: Path, path: str) -> Insights:
@@ -83,11 +97,9 @@ def read_insights(root: Path, path: str) -> Insights:
         found.note = f"{path} is larger than {MAX_BYTES // 1024} KiB; not read"
         return found
     try:
-        data = yaml.safe_load(content.text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        found.note = f"{path} is not valid YAML{where}"
+        data = untrusted_yaml.load(content.text)
+    except untrusted_yaml.YamlProblem as problem:
+        found.problem = found.note = f"{problem.describe(path)}; the file is not used"
         return found
     if not isinstance(data, dict):
         found.note = f"{path} does not hold a mapping of keys"
@@ -95,37 +107,46 @@ def read_insights(root: Path, path: str) -> Insights:
     _read_version(found, data)
     _read_v2(found, data)
     _read_v1(found, data)
+    if found.unread:
+        shown = "; ".join(found.unread[:5])
+        found.note = f"{found.note}; {shown}" if found.note else shown
     return found
 
 
 def _read_version(found: Insights, data: dict[Any, Any]) -> None:
+    """The version by the keys used; the header's `schema-version` only when the keys do not tell."""
     v1 = [key for key in V1_KEYS if key in data]
     v2 = [key for key in V2_KEYS if key in data]
-    declared = _text(_get(data, "header.schema-version")) or ""
+    declared = (_text(_get(data, "header.schema-version")) or "")[:20]
     if v1 and v2:
         found.version = "mixed"
         found.note = f"mixes version 1 keys ({', '.join(v1)}) with version 2 keys ({', '.join(v2)})"
-    elif v2 or declared.startswith("2"):
+    elif v2:
         found.version = "2"
-    elif v1 or declared.startswith("1"):
+    elif v1:
         found.version = "1"
+    elif declared[:1] in ("1", "2"):
+        found.version = declared[:1]
     if declared and found.version in ("1", "2") and not declared.startswith(found.version):
-        found.note = f"declares schema-version {declared} but uses version {found.version} keys"
+        found.note = (
+            f"declares schema-version {declared} but uses version {found.version} keys; read as version {found.version}"
+        )
 
 
 def _read_v2(found: Insights, data: dict[Any, Any]) -> None:
+    _items = _Lists(found)
     found.project_name = _text(_get(data, "project.name"))
     found.homepage = _text(_get(data, "project.homepage"))
-    found.repository_url = _text(_get(data, "repository.url"))
+    found.repository_url = _repository(_text(_get(data, "repository.url")))
     found.policy = _text(_get(data, "project.vulnerability-reporting.policy")) or _text(
         _get(data, "repository.documentation.security-policy")
     )
     contact = _get(data, "project.vulnerability-reporting.contact")
     if isinstance(contact, dict):
         _add(found.contacts, _text(contact.get("email")))
-    for attestation in _items(_get(data, "repository.release.attestations")):
+    for attestation in _items(_get(data, "repository.release.attestations"), "repository.release.attestations"):
         if isinstance(attestation, dict):
-            kind = " ".join(str(attestation.get(key, "")) for key in ("name", "predicate-uri")).lower()
+            kind = " ".join(_text(attestation.get(key)) or "" for key in ("name", "predicate-uri")).lower()
             if any(word in kind for word in ("sbom", "spdx", "cyclonedx")):
                 _add(found.sboms, _text(attestation.get("location")))
     assessments = _get(data, "repository.security.assessments")
@@ -133,37 +154,42 @@ def _read_v2(found: Insights, data: dict[Any, Any]) -> None:
         own = assessments.get("self")
         if isinstance(own, dict):
             _add(found.self_assessments, _text(own.get("evidence")))
-        for other in _items(assessments.get("third-party")):
+        for other in _items(assessments.get("third-party"), "repository.security.assessments.third-party"):
             if isinstance(other, dict):
                 _add(found.third_party_assessments, _text(other.get("evidence")))
     for key, label in V2_DOCUMENTS.items():
         url = _text(_get(data, key))
         if url:
             found.documents.append((label, url))
-    for tool in _items(_get(data, "repository.security.tools")):
+    for tool in _items(_get(data, "repository.security.tools"), "repository.security.tools"):
         if isinstance(tool, dict):
             _add(found.tools, _text(tool.get("name")))
-    for champion in _items(_get(data, "repository.security.champions")):
+    for champion in _items(_get(data, "repository.security.champions"), "repository.security.champions"):
         if isinstance(champion, dict):
             _add(found.champions, _text(champion.get("name")))
 
 
 def _read_v1(found: Insights, data: dict[Any, Any]) -> None:
     """Version 1 values fill only what version 2 keys left empty (and add to lists)."""
-    found.repository_url = found.repository_url or _text(_get(data, "header.project-url"))
+    _items = _Lists(found)
+    found.repository_url = found.repository_url or _repository(_text(_get(data, "header.project-url")))
     found.policy = found.policy or _text(_get(data, "vulnerability-reporting.security-policy"))
-    contacts = [item for item in _items(data.get("security-contacts")) if isinstance(item, dict)]
+    contacts = [item for item in _items(data.get("security-contacts"), "security-contacts") if isinstance(item, dict)]
     contacts.sort(key=lambda item: item.get("primary") is not True)
     for contact in contacts:
-        if str(contact.get("type", "")).lower() in ("email", "url", "website"):
+        if (_text(contact.get("type")) or "").lower() in ("email", "url", "website"):
             _add(found.contacts, _text(contact.get("value")))
     _add(found.contacts, _text(_get(data, "vulnerability-reporting.email-contact")))
-    for sbom in _items(_get(data, "dependencies.sbom")):
+    for sbom in _items(_get(data, "dependencies.sbom"), "dependencies.sbom"):
         if isinstance(sbom, dict):
             _add(found.sboms, _text(sbom.get("sbom-url")) or _text(sbom.get("sbom-file")))
-    for url in _items(_get(data, "security-artifacts.self-assessment.evidence-url")):
+    for url in _items(
+        _get(data, "security-artifacts.self-assessment.evidence-url"), "security-artifacts.self-assessment.evidence-url"
+    ):
         _add(found.self_assessments, _text(url))
-    for url in _items(_get(data, "security-artifacts.threat-model.evidence-url")):
+    for url in _items(
+        _get(data, "security-artifacts.threat-model.evidence-url"), "security-artifacts.threat-model.evidence-url"
+    ):
         _add(found.threat_models, _text(url))
     for key, label in (
         ("contribution-policy.contributing-policy", "Contributing guide"),
@@ -173,11 +199,17 @@ def _read_v1(found: Insights, data: dict[Any, Any]) -> None:
         url = _text(_get(data, key))
         if url and all(url != known for _, known in found.documents):
             found.documents.append((label, url))
-    for url in _items(data.get("documentation")):
+    documentation = data.get("documentation")
+    for key, url in documentation.items() if isinstance(documentation, dict) else []:
+        # A mapping where a list is expected: its addresses are read, an SBOM's as an SBOM.
+        text = _text(url)
+        if text and "sbom" in str(key).lower():
+            _add(found.sboms, text)
+    for url in _items(documentation, "documentation"):
         text = _text(url)
         if text:
             found.documents.append(("Documentation", text))
-    for tool in _items(data.get("security-testing")):
+    for tool in _items(data.get("security-testing"), "security-testing"):
         if isinstance(tool, dict):
             _add(found.tools, _text(tool.get("tool-name")))
 
@@ -190,12 +222,27 @@ def _get(data: Any, dotted: str) -> Any:
     return data
 
 
-def _items(value: Any) -> list[Any]:
-    return list(value[:MAX_ITEMS]) if isinstance(value, list) else []
+class _Lists:
+    """Reads lists, and a mapping where a list is expected as its values, naming the key it read that way."""
+
+    def __init__(self, found: Insights) -> None:
+        self.found = found
+
+    def __call__(self, value: Any, key: str) -> list[Any]:
+        if isinstance(value, list):
+            return list(value[:MAX_ITEMS])
+        if isinstance(value, dict):
+            message = f"{key} is a mapping where a list is expected; read its values ({', '.join(list(value)[:5])})"
+            if message not in self.found.unread:
+                self.found.unread.append(message)
+            return list(value.values())[:MAX_ITEMS]
+        return []
 
 
 def _text(value: Any) -> str | None:
-    """A string value as one line (at most 500 characters), or None for anything else."""
+    """A string (or number) value as one line (at most 500 characters), or None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         return None
     line = " ".join("".join(char if char.isprintable() else " " for char in value).split())
@@ -205,3 +252,11 @@ def _text(value: Any) -> str | None:
 def _add(values: list[str], value: str | None) -> None:
     if value and value not in values:
         values.append(value)
+
+
+def _repository(url: str | None) -> str | None:
+    """A repository address without trailing slashes or `.git`, so links built on it have no `//`."""
+    if url is None:
+        return None
+    url = url.rstrip("/")
+    return (url[:-4] if url.endswith(".git") else url) or None

@@ -1,330 +1,40 @@
-"""Turn what prefill found into copier answers, draft references per section, and a summary table.
+"""Write a `Report` three ways: the copier answers file, the draft in Markdown, and JSON.
 
-Each finding becomes an answer (a link built as `<repo>/blob/<branch>/<path>`)
-or a `reference:` line under the self-assessment section it informs. Values
-from the Security Insights file come before guesses from file names.
+The draft follows the self-assessment's outline: under each section, the
+facts (one list item each, ending with links to the lines that prove them),
+then what prefill could not settle (`todo:` lines), then `reference:` lines
+to the project's documents. Values from the repository are data: code spans,
+quotation marks, or autolinks, never Markdown of their own.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from tssa.prefill.detect import Facts
+from tssa.prefill.model import TOP, Fact, Part, Report, Section
 from tssa.reading.outline import SELF_ASSESSMENT
-from tssa.reading.validators import is_contact, is_email, is_https_url, is_line, is_slug, slug_of
+from tssa.reading.validators import is_email, is_https_url
 
-# Sections by their titles from the top; titles are the outline's, so renamed keys do not matter here.
-TOP = ()
-OVERVIEW = ("Overview",)
-ACTORS = ("Overview", "Actors")
-GOALS = ("Overview", "Goals")
-FEATURES = ("Security functions and features",)
-SECURITY_RELEVANT = ("Security functions and features", "Security Relevant")
-COMPLIANCE = ("Project compliance",)
-PIPELINE = ("Secure development practices", "Development Pipeline")
-CHANNELS = ("Secure development practices", "Communication Channels")
-ECOSYSTEM = ("Secure development practices", "Ecosystem")
-DISCLOSURE = ("Security issue resolution", "Responsible Disclosures Process")
-INCIDENTS = ("Security issue resolution", "Incident Response")
-KNOWN_ISSUES = ("Appendix", "Known Issues Over Time")
-BEST_PRACTICES = ("Appendix", "OpenSSF Best Practices")
-CASE_STUDIES = ("Appendix", "Case Studies")
-
-DOCUMENT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "security policy": (DISCLOSURE, CHANNELS),
-    "contributing guide": (PIPELINE,),
-    "code of conduct": (CHANNELS,),
-    "governance": (CHANNELS,),
-    "maintainers": (PIPELINE,),
-    "adopters": (ECOSYSTEM, CASE_STUDIES),
-    "roadmap": (GOALS,),
-    "changelog": (KNOWN_ISSUES,),
-    "license": (COMPLIANCE,),
-    "threat model": (FEATURES,),
-    "architecture": (ACTORS,),
-    "incident response": (INCIDENTS,),
-    "earlier self-assessment": (TOP,),
-}
-INSIGHTS_DOCUMENT_SECTIONS: dict[str, tuple[str, ...]] = {
-    "Quickstart guide": OVERVIEW,
-    "Detailed guide": OVERVIEW,
-    "Documentation": OVERVIEW,
-    "Code of conduct": CHANNELS,
-    "Release process": PIPELINE,
-    "Support policy": INCIDENTS,
-    "Signature verification": SECURITY_RELEVANT,
-    "Contributing guide": PIPELINE,
-    "Review policy": PIPELINE,
-    "Governance": CHANNELS,
-    "Dependency management policy": PIPELINE,
-    "Roadmap": GOALS,
-    "Changelog": KNOWN_ISSUES,
-}
-MAX_WORKFLOW_REFERENCES = 10
-# Documents that also go into the Security links table, under these names.
-LINKED_DOCUMENTS = {"security policy": "Security policy", "threat model": "Threat model"}
+MAX_LINE = 400  # below the TAG lint's 512, with room for the indent
 
 
-@dataclass
-class Draft:
-    """The answers, the reference lines per section, and the summary rows (what, where, becomes)."""
-
-    project_name: str
-    answers: dict[str, Any] = field(default_factory=dict)
-    references: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
-    rows: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def refer(self, section: tuple[str, ...], value: str) -> None:
-        lines = self.references.setdefault(section, [])
-        if value not in lines:
-            lines.append(value)
-
-    def row(self, what: str, where: str, becomes: str) -> None:
-        self.rows.append((what, where, becomes))
-
-
-def build_draft(facts: Facts) -> Draft:
-    """Decide, for every finding, the answer or the reference line it becomes."""
-    draft = Draft(facts.project_name)
-    insights = facts.insights
-    repository = facts.repository
-    if repository.url is None and insights and is_https_url(insights.repository_url):
-        repository = dataclasses.replace(repository, url=insights.repository_url)
-    link = repository.link
-    _project(draft, facts)
-    _software(draft, facts, repository.url)
-    _languages(draft, facts)
-    security_links: dict[str, str] = {}
-    _documents(draft, facts, link, security_links)
-    _contacts(draft, facts, link)
-    _sbom(draft, facts, link)
-    _pipeline(draft, facts, link)
-    _badges(draft, facts)
-    _insights(draft, facts, link, security_links)
-    if security_links:
-        order = ["Security policy", "Threat model", "Security Insights"]
-        draft.answers["security_links"] = dict(sorted(security_links.items(), key=lambda item: order.index(item[0])))
-    _skipped(draft, facts)
-    return draft
-
-
-def _project(draft: Draft, facts: Facts) -> None:
-    name = next((candidate for candidate in (facts.project_name, facts.root.name) if is_line(candidate)), None)
-    if name is None:
-        draft.row("Project name", "not found", "copier asks for project_name")
-        return
-    draft.answers["project_name"] = name
-    slug = slug_of(name) or slug_of(facts.root.name) or "project"
-    if is_slug(slug):
-        draft.answers["project_slug"] = slug
-    source = facts.project_name_source if name == facts.project_name else "the folder name"
-    draft.row("Project name", source, "project_name, project_slug")
-
-
-def _software(draft: Draft, facts: Facts, url: str | None) -> None:
-    insights = facts.insights
-    chosen = insights.repository_url if insights and is_https_url(insights.repository_url) else url
-    repository = facts.repository
-    if chosen and is_https_url(chosen):
-        draft.answers["software_url"] = chosen
-        source = insights.path if insights and chosen == insights.repository_url else f"git remote {repository.remote}"
-        draft.row("Repository", source, "software_url")
-    else:
-        draft.row("Repository", repository.note or "not found", "not found: copier asks for software_url")
-    draft.row("Default branch", f"{repository.branch} ({repository.branch_source})", "the branch in every link")
-    if insights and is_https_url(insights.homepage):
-        draft.answers["website_url"] = insights.homepage
-        draft.row("Web site", insights.path, "website_url")
-    else:
-        draft.row("Web site", "not found", "copier asks for website_url")
-
-
-def _languages(draft: Draft, facts: Facts) -> None:
-    total = sum(facts.language_counts.values())
-    if not facts.languages:
-        draft.row("Languages", "no source files found", "copier asks for languages")
-        return
-    draft.answers["languages"] = list(facts.languages)
-    shares = ", ".join(f"{language} {facts.language_counts[language] * 100 // total}%" for language in facts.languages)
-    left_out = f"; {facts.languages_left_out:,} vendored or generated left out" if facts.languages_left_out else ""
-    draft.row("Languages", f"{total:,} source files: {shares}{left_out}", "languages")
-
-
-def _documents(draft: Draft, facts: Facts, link: Any, security_links: dict[str, str]) -> None:
-    insights = facts.insights
-    preferred = {  # the Security Insights file's own links win over the files found
-        name
-        for name, values in (
-            ("Security policy", [insights.policy] if insights else []),
-            ("Threat model", insights.threat_models if insights else []),
-        )
-        if any(is_https_url(value) for value in values)
-    }
-    for kind, paths in facts.documents.items():
-        sections = DOCUMENT_SECTIONS[kind]
-        if not paths:
-            draft.row(kind.capitalize(), "not found", "")
-            continue
-        for path in paths:
-            for section in sections:
-                draft.refer(section, link(path))
-        becomes = "references under " + ", ".join(section[-1] if section else "the title" for section in sections)
-        name = LINKED_DOCUMENTS.get(kind)
-        if name and name not in preferred and is_https_url(link(paths[0])):
-            security_links[name] = link(paths[0])
-            becomes = "security_links; " + becomes
-        draft.row(kind.capitalize(), ", ".join(paths), becomes)
-    if facts.readme and facts.community_anchor:
-        draft.refer(CHANNELS, f"{link(facts.readme)}#{facts.community_anchor}")
-        draft.row(
-            "Community section", f"{facts.readme}#{facts.community_anchor}", "reference under Communication Channels"
-        )
-
-
-def _contacts(draft: Draft, facts: Facts, link: Any) -> None:
-    insights = facts.insights
-    from_insights = [contact for contact in (insights.contacts if insights else []) if is_contact(contact)]
-    emails = [contact for contact in facts.security_contacts if is_email(contact)]
-    urls = [contact for contact in facts.security_contacts if is_https_url(contact)]
-    reporting = [url for url in urls if re.search(r"security|advisor|vulnerab|report", url, re.IGNORECASE)]
-    candidates = [*from_insights, *emails, *reporting, *urls]
-    if not candidates:
-        draft.row("Security contact", "not found", "copier asks for security_contact")
-        return
-    chosen = candidates[0]
-    draft.answers["security_contact"] = chosen
-    for contact in dict.fromkeys(candidates):
-        if contact != chosen:
-            draft.refer(DISCLOSURE, contact if is_https_url(contact) else f"mailto:{contact}")
-    policy = facts.documents.get("security policy") or ["the security policy"]
-    source = insights.path if insights and chosen in from_insights else policy[0]
-    others = len(dict.fromkeys(candidates)) - 1
-    more = f"; {others} more as references under Responsible Disclosures Process" if others else ""
-    draft.row("Security contact", f"{chosen} ({source})", f"security_contact{more}")
-
-
-def _sbom(draft: Draft, facts: Facts, link: Any) -> None:
-    insights = facts.insights
-    candidates = [url for url in (insights.sboms if insights else []) if is_https_url(url)]
-    candidates += [link(path) for path in facts.sboms if is_https_url(link(path))]
-    if candidates:
-        draft.answers["sbom_url"] = candidates[0]
-        for url in candidates[1:]:
-            draft.refer(("Metadata",), url)
-    where = ", ".join([*(insights.sboms if insights else []), *facts.sboms]) or "not found"
-    draft.row("SBOM", where, "sbom_url" if candidates else "")
-
-
-def _pipeline(draft: Draft, facts: Facts, link: Any) -> None:
-    for path in facts.dependency_updates:
-        draft.refer(PIPELINE, link(path))
-    draft.row(
-        "Dependency updates",
-        ", ".join(facts.dependency_updates) or "not found",
-        "reference under Development Pipeline" if facts.dependency_updates else "",
+def answers_yaml(report: Report, checkout_name: str) -> str:
+    """The copier data file: a comment on how to use it, then the answers."""
+    header = (
+        f"# Answers tssa prefill found in the files of {_comment(checkout_name)}. Check each value, then:\n"
+        "#   copier copy --data-file answers.yml TEMPLATE DESTINATION\n"
+        "# Questions not answered here are asked as usual. draft.md gives the evidence for each one.\n"
     )
-    for path in facts.workflows[:MAX_WORKFLOW_REFERENCES]:
-        draft.refer(PIPELINE, link(path))
-    if len(facts.workflows) > MAX_WORKFLOW_REFERENCES:
-        draft.refer(PIPELINE, link(".github/workflows", folder=True))
-    shown = ", ".join(facts.workflows[:3]) + (
-        f" and {len(facts.workflows) - 3} more" if len(facts.workflows) > 3 else ""
-    )
-    draft.row("CI workflows", shown or "not found", "references under Development Pipeline" if shown else "")
-    for tool, paths in facts.tools.items():
-        for path in paths:
-            draft.refer(PIPELINE, link(path))
-        draft.row(
-            f"CI: {tool}", ", ".join(paths) or "not found", "reference under Development Pipeline" if paths else ""
-        )
-    for path in facts.dco:
-        draft.refer(PIPELINE, link(path))
-    draft.row(
-        "DCO sign-off", ", ".join(facts.dco) or "not found", "reference under Development Pipeline" if facts.dco else ""
-    )
+    body = yaml.safe_dump(report.answers, sort_keys=False, allow_unicode=True, width=10_000)
+    return header + body
 
 
-def _badges(draft: Draft, facts: Facts) -> None:
-    if facts.best_practices_id:
-        draft.refer(BEST_PRACTICES, f"https://www.bestpractices.dev/projects/{facts.best_practices_id}")
-        draft.row(
-            "OpenSSF Best Practices badge",
-            f"{facts.readme}: project {facts.best_practices_id}",
-            "reference under OpenSSF Best Practices",
-        )
-    else:
-        draft.row("OpenSSF Best Practices badge", "not found", "")
-    if facts.scorecard:
-        draft.refer(BEST_PRACTICES, f"https://scorecard.dev/viewer/?uri={facts.scorecard}")
-        draft.row(
-            "OpenSSF Scorecard badge", f"{facts.readme}: {facts.scorecard}", "reference under OpenSSF Best Practices"
-        )
-    else:
-        draft.row("OpenSSF Scorecard badge", "not found", "")
-
-
-def _insights(draft: Draft, facts: Facts, link: Any, security_links: dict[str, str]) -> None:
-    insights = facts.insights
-    if insights is None:
-        draft.row("Security Insights", "not found", "")
-        return
-    version = {"1": "version 1", "2": "version 2", "mixed": "version 1 and 2 keys mixed"}.get(
-        insights.version, "unknown version"
-    )
-    note = f"; {insights.note}" if insights.note else ""
-    if is_https_url(link(insights.path)):
-        security_links["Security Insights"] = link(insights.path)
-    draft.row("Security Insights", f"{insights.path} ({version}{note})", "preferred over guesses; security_links")
-    if insights.policy:
-        draft.refer(DISCLOSURE, insights.policy)
-        if is_https_url(insights.policy):
-            security_links["Security policy"] = insights.policy
-    for url in insights.threat_models:
-        draft.refer(FEATURES, url)
-        if is_https_url(url) and "Threat model" not in security_links:
-            security_links["Threat model"] = url
-    for url in insights.self_assessments:
-        draft.refer(TOP, url)
-    for url in insights.third_party_assessments:
-        draft.refer(KNOWN_ISSUES, url)
-    for label, url in insights.documents:
-        draft.refer(INSIGHTS_DOCUMENT_SECTIONS.get(label, OVERVIEW), url)
-    if insights.tools:
-        draft.row("Security tools (Security Insights)", ", ".join(insights.tools), "listed here only")
-    champion = next((name for name in insights.champions if is_line(name, 500)), None)
-    if champion:
-        draft.answers["security_lead"] = champion
-        draft.row("Security champion", insights.path, "security_lead")
-
-
-def _skipped(draft: Draft, facts: Facts) -> None:
-    tree = facts.tree
-    if tree.skipped_folders:
-        shown = ", ".join(tree.skipped_folders[:5]) + (" ..." if len(tree.skipped_folders) > 5 else "")
-        draft.row("Not scanned: vendored and tool folders", shown, _count(len(tree.skipped_folders), "folder"))
-    if tree.links:
-        draft.row(
-            "Not followed: links",
-            ", ".join(tree.links[:5]) + (" ..." if len(tree.links) > 5 else ""),
-            _count(len(tree.links), "link"),
-        )
-    if tree.unreadable_folders:
-        draft.row(
-            "Unreadable folders", ", ".join(tree.unreadable_folders[:5]), _count(len(tree.unreadable_folders), "folder")
-        )
-    for problem in facts.unread:
-        draft.row("Not read", problem, "")
-    if tree.stopped:
-        draft.row("Scan stopped early", tree.stopped, "")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+def _comment(text: str) -> str:
+    return "".join(char if char.isprintable() else "\ufffd" for char in text)
 
 
 def section_order() -> list[tuple[str, ...]]:
@@ -338,44 +48,118 @@ def section_order() -> list[tuple[str, ...]]:
     return paths
 
 
-def answers_yaml(draft: Draft, checkout_name: str) -> str:
-    """The copier data file: a comment on how to use it, then the answers."""
-    header = (
-        f"# Answers tssa prefill found in the files of {checkout_name}. Check each value, then:\n"
-        "#   copier copy --data-file answers.yml TEMPLATE DESTINATION\n"
-        "# Questions not answered here are asked as usual.\n"
-    )
-    body = yaml.safe_dump(draft.answers, sort_keys=False, allow_unicode=True, width=10_000)
-    return header + body
-
-
-def draft_markdown(draft: Draft) -> str:
-    """The draft: reference lines under the sections they inform, in document order, then the summary."""
-    title = f"# {_inline(draft.project_name)} self-assessment: draft references"
-    blocks = [title, 'todo: delete every "reference:" line when you move this text into self-assessment.md']
-    if draft.references.get(TOP):
-        blocks.append("\n".join(_reference(value) for value in draft.references[TOP]))
-    written: set[tuple[str, ...]] = set()
+def draft_markdown(report: Report) -> str:
+    """The draft: facts, to-dos and references under the sections they inform, in document order, then the summary."""
+    commit = f" at commit `{report.commit[:12]}`" if report.commit and report.evidence_base else ""
+    blocks = [
+        f"# {_inline(report.project_name)} self-assessment: draft",
+        "todo: each statement below ends with links to the lines of the repository that prove it"
+        f"{commit}. Move what is true into self-assessment.md, write the rest, then delete this file.",
+    ]
+    facts: dict[Section, list[Fact]] = {}
+    for fact in ordered_facts(report):
+        facts.setdefault(fact.section, []).append(fact)
+    notes: dict[Section, list[str]] = {}
+    for note in report.notes:
+        notes.setdefault(note.section, []).append(render_parts(note.parts))
+    top = _section_blocks(report, facts.get(TOP, []), notes.get(TOP, []), report.references.get(TOP, []))
+    blocks.extend(top)
+    written: set[Section] = set()
     for path in section_order():
-        values = draft.references.get(path)
-        if not values:
+        content = _section_blocks(report, facts.get(path, []), notes.get(path, []), report.references.get(path, []))
+        if not content:
             continue
         for depth in range(1, len(path) + 1):
             if path[:depth] not in written:
                 written.add(path[:depth])
                 blocks.append(f"{'#' * (depth + 1)} {path[depth - 1]}")
-        blocks.append("\n".join(_reference(value) for value in values))
-    blocks += ["## What prefill found", summary_table(draft)]
+        blocks.extend(content)
+    blocks += ["## What prefill found", summary_table(report)]
     return "\n\n".join(blocks) + "\n"
 
 
-def summary_table(draft: Draft) -> str:
+def ordered_facts(report: Report) -> list[Fact]:
+    """The facts in the draft's order: by section in the outline's order, then as found."""
+    order = {path: index for index, path in enumerate([TOP, *section_order()])}
+    return sorted(report.facts, key=lambda fact: order.get(fact.section, len(order)))
+
+
+def _section_blocks(report: Report, facts: list[Fact], notes: list[str], references: list[str]) -> list[str]:
+    blocks: list[str] = []
+    if facts:
+        blocks.append("\n".join(_fact_item(report, fact) for fact in facts))
+    if notes:
+        blocks.append("\n".join(f"todo: {note}" for note in notes))
+    if references:
+        blocks.append("\n".join(_reference(value) for value in references))
+    return blocks
+
+
+def _fact_item(report: Report, fact: Fact) -> str:
+    """A list item: the sentence, then its evidence links, wrapped so no line is too long for the lint."""
+    lines = [f"- {render_parts(fact.parts)}"]
+    for evidence in fact.evidence:
+        address = report.evidence_url(evidence)
+        shown = f"{evidence.path}:{evidence.line}"
+        piece = f"[{_link_text(shown)}]({address})" if address else _code(shown)
+        if len(lines[-1]) + 1 + len(piece) <= MAX_LINE:
+            lines[-1] += " " + piece
+        else:
+            lines.append("  " + piece)
+    return "\n".join(lines)
+
+
+def render_parts(parts: tuple[Part, ...]) -> str:
+    """A sentence in Markdown: our words as they are, values from the repository made safe."""
+    out: list[str] = []
+    for part in parts:
+        if part.kind == "text":
+            out.append(part.text)
+        elif part.kind == "url":
+            out.append(f"<{part.text}>" if is_https_url(part.text) else _code(part.text))
+        elif part.kind == "quote":
+            risky = re.search(r"://|www\.|@", part.text)
+            out.append(_code(part.text) if risky else f"“{_inline(part.text)}”")
+        else:
+            out.append(_code(part.text))
+    return "".join(out)
+
+
+def summary_table(report: Report) -> str:
     """A Markdown table: what was looked for, where it was found (or not), what it became."""
     out = ["| found | where | becomes |", "| --- | --- | --- |"]
-    for what, where, becomes in draft.rows:
-        shown = where if where == "not found" else _code(where)
+    for what, where, becomes in report.rows:
+        shown = where if where in ("not found", "none", "none found") else _code(where, in_table=True)
         out.append(f"| {what} | {shown} | {becomes or '-'} |")
     return "\n".join(out)
+
+
+def report_json(report: Report) -> str:
+    """The report as JSON: answers, facts with evidence (path, line, link), to-dos, the summary and problems."""
+    data: dict[str, Any] = {
+        "project_name": report.project_name,
+        "repository": report.repository,
+        "commit": report.commit,
+        "branch": report.branch,
+        "answers": report.answers,
+        "facts": [
+            {
+                "section": list(fact.section),
+                "practice": fact.practice,
+                "sentence": fact.sentence,
+                "evidence": [
+                    {"path": item.path, "line": item.line, "url": report.evidence_url(item)} for item in fact.evidence
+                ],
+                **({"field": fact.field, "value": fact.value, "in_answers": fact.answered} if fact.field else {}),
+            }
+            for fact in ordered_facts(report)
+        ],
+        "todo": [{"section": list(note.section), "text": note.text} for note in report.notes],
+        "references": [{"section": list(section), "links": links} for section, links in report.references.items()],
+        "found": [{"what": what, "where": where, "becomes": becomes} for what, where, becomes in report.rows],
+        "problems": report.problems,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _reference(value: str) -> str:
@@ -385,10 +169,11 @@ def _reference(value: str) -> str:
     return f"reference: {_code(value)}"
 
 
-def _code(text: str) -> str:
-    """Text from the checkout as a code span: one line, pipes escaped, control characters shown as \ufffd."""
+def _code(text: str, in_table: bool = False) -> str:
+    """Text from the checkout as a code span on one line; control characters as \ufffd, pipes escaped in tables."""
     text = "".join(char if char.isprintable() else "\ufffd" for char in " ".join(text.split()))
-    text = text.replace("|", "\\|")
+    if in_table:
+        text = text.replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     padding = " " if text.startswith("`") or text.endswith("`") else ""
@@ -396,4 +181,12 @@ def _code(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|#{}])", r"\\\1", " ".join(text.split()))
+    text = "".join(char if char.isprintable() else "\ufffd" for char in " ".join(text.split()))
+    return re.sub(r"([\\`*_\[\]<>|#{}!~&])", r"\\\1", text)
+
+
+def _link_text(text: str) -> str:
+    """A path and line as a link's words: only what would end or change the link is escaped."""
+    text = "".join(char if char.isprintable() else "\ufffd" for char in text)
+    pattern = r"([\\`*\[\]<>_])" if "__" in text else r"([\\`*\[\]<>])"
+    return re.sub(pattern, r"\\\1", text)

@@ -2,9 +2,10 @@
 
 `tssa check` needs only the template version (`_commit`) and the project's
 name, and must start fast, so `read_answers` reads those two lines itself,
-without a YAML library. `read_answer_values` parses the whole file for adopt,
-index and insights; `tssa update`, which must refuse a bad file with a
-reason, reads it in `tssa.reading.recorded`. Each reads a bounded regular file only.
+without a YAML library. `read_answer_file` parses the whole file for adopt,
+index and insights, and says why when it cannot (`tssa.reading.yamldata`);
+`tssa update`, which must refuse a bad file with a reason, reads it in
+`tssa.reading.recorded`. Each reads a bounded regular file only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tssa.reading.files import FileRefusedError, read_regular
+from tssa.regularfiles import FileRefusedError, read_regular
 
 ANSWERS_FILE = ".copier-answers.yml"
 ANSWERS_LIMIT = 256 * 1024
@@ -47,6 +48,12 @@ def _answer(text: str, key: str) -> str | None:
     return value or None
 
 
+def template_version(commit: str) -> str | None:
+    """The template release a `_commit` value names (`v0.1.0` -> `0.1.0`), or None for a bare commit."""
+    version = _VERSION.match(commit)
+    return version.group(1) if version else None
+
+
 def read_answers(folder: Path) -> RecordedTemplate:
     """The template version and project name a package's answers file records, if it has one."""
     path = folder / ANSWERS_FILE
@@ -56,16 +63,41 @@ def read_answers(folder: Path) -> RecordedTemplate:
         return RecordedTemplate()
     text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     commit = _answer(text, COMMIT_KEY)
-    version = _VERSION.match(commit) if commit else None
-    return RecordedTemplate(version.group(1) if version else None, commit, _answer(text, PROJECT_KEY))
+    return RecordedTemplate(template_version(commit) if commit else None, commit, _answer(text, PROJECT_KEY))
+
+
+@dataclass(frozen=True)
+class AnswerValues:
+    """Every answer of a package's answers file, or none and the one line that says why it was not read."""
+
+    values: dict[str, Any]
+    problem: str | None = None
+    """Why an answers file that is there was not read (not YAML, a refused value, ...), to follow its name and
+    a colon; None when it was read or is missing."""
+
+
+def read_answer_file(folder: Path) -> AnswerValues:
+    """The answers of a package's answers file; a file that is there but cannot be read says why."""
+    from tssa.reading.untrusted_yaml import YamlProblem, load  # here: `tssa check` starts without YAML
+
+    path = folder / ANSWERS_FILE
+    try:
+        data = load(read_regular(path, ANSWERS_LIMIT, follow_links=False).decode("utf-8"))
+    except FileRefusedError as error:
+        if isinstance(error.original, FileNotFoundError):
+            return AnswerValues({})
+        return AnswerValues({}, error.refusal.message)
+    except UnicodeDecodeError as error:
+        return AnswerValues({}, f"not UTF-8 (byte {error.start})")
+    except YamlProblem as error:
+        return AnswerValues({}, str(error))
+    if data is None:
+        return AnswerValues({})
+    if not isinstance(data, dict):
+        return AnswerValues({}, "holds no mapping of answers")
+    return AnswerValues({str(key): value for key, value in data.items()})
 
 
 def read_answer_values(folder: Path) -> dict[str, Any]:
-    """Every answer of a package's answers file; none when it is missing, too large, no regular file or not YAML."""
-    import yaml  # here, not at the top: `tssa check` starts without it
-
-    try:
-        data = yaml.safe_load(read_regular(folder / ANSWERS_FILE, ANSWERS_LIMIT, follow_links=False).decode("utf-8"))
-    except (FileRefusedError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    """Every answer of a package's answers file; none when it is missing or cannot be read."""
+    return read_answer_file(folder).values

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_values
+from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, MATURITY_KEY, read_answer_file
 from tssa.reading.files import read_document
 from tssa.reading.markdown import Block, DocumentSection, MarkdownDocument, lines_before, lines_of, parse
 from tssa.reading.outline import (
@@ -90,6 +90,7 @@ class PackageFacts:
     readme: ReadmeFacts | None
     template_version: Fact[str] | None
     maturity: Fact[str] | None  # the README's Maturity section, else the answers file's cncf_maturity
+    problems: tuple[str, ...] = ()  # why a file read for the facts was not read (a bad answers file)
 
 
 def read_package_facts(files: Sequence[PackageFile]) -> PackageFacts:
@@ -127,7 +128,7 @@ def package_facts(folder: Path, texts: Sequence[tuple[PackageFile, str, Markdown
             metadata[key] = read_metadata(document, file.path.name, file.document)
         parsed[key] = (file, document)
     readme = read_readme(parsed["readme"][1], parsed["readme"][0].path.name) if "readme" in parsed else None
-    answers = _read_answers(folder)
+    answers, answers_problem = _read_answers(folder)
     maturity = readme.maturity if readme is not None else None
     if maturity is None and answers.get(MATURITY_KEY):
         text = answers[MATURITY_KEY]
@@ -140,6 +141,7 @@ def package_facts(folder: Path, texts: Sequence[tuple[PackageFile, str, Markdown
         readme=readme,
         template_version=Fact(version, version, ANSWERS_FILE, 0) if version else None,
         maturity=maturity,
+        problems=(answers_problem,) if answers_problem else (),
     )
 
 
@@ -568,10 +570,12 @@ def normalize_date(text: str) -> str | None:
 # --- the answers file -------------------------------------------------------------------------------------------
 
 
-def _read_answers(folder: Path) -> dict[str, str]:
-    """The answers file's plain string values (a file that is missing, too large or not YAML gives none)."""
-    data = read_answer_values(folder)
-    return {str(key): str(value) for key, value in data.items() if isinstance(value, str | int | float)}
+def _read_answers(folder: Path) -> tuple[dict[str, str], str | None]:
+    """The answers file's plain string values, and why it was not read (a file that is missing gives none)."""
+    answers = read_answer_file(folder)
+    plain = {key: str(value) for key, value in answers.values.items() if isinstance(value, str | int | float)}
+    problem = answers.problem and f"{ANSWERS_FILE}: {answers.problem}; its answers are not read"
+    return plain, problem
 
 
 # --- channels and the disclosure contact (read from a whole, parsed self-assessment) -----------------------------
@@ -579,7 +583,8 @@ def _read_answers(folder: Path) -> dict[str, str]:
 _CHANNELS = ("internal", "inbound", "outbound")
 _CHANNELS_KEY = "secure-development-practices/communication-channels"
 _LEAD_IN = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>\S.*)$",
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>internal|inbound|outbound)(?:\*\*|__)?\s*[:.\-\u2013\u2014]"
+    r"(?:\*\*|__)?(?=\s|$)\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 # Bounded as addresses are (64 characters before the @, 63 a label): a long run of `a.a.a.` is not read
@@ -587,15 +592,53 @@ _LEAD_IN = re.compile(
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+\b")
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]|<img\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def stated(source: str) -> str | None:
+    """The plain text of Markdown that states something in words, or None when it is markup only.
+
+    An image (its alt text is no statement), HTML, emphasis markers with nothing
+    in them (`**`), or one line said again and again is not a value.
+    """
+    bare = _IMAGE.sub(" ", source)
+    if not re.search(r"\w", _TAG.sub(" ", bare)):
+        return None
+    block = next((block for block in parse(bare).blocks if block.kind == "paragraph"), None)
+    text = block.text.strip() if block is not None else ""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not re.search(r"\w", text) or (len(lines) > 1 and len(set(lines)) == 1):
+        return None
+    return text
+
+
 def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[str]]:
-    """The Internal, Inbound and Outbound channels: a heading's paragraphs, or a bullet or lead-in naming one."""
+    """The Internal, Inbound and Outbound channels, each only where the text plainly states it.
+
+    A channel is read from the paragraphs under its own heading, or from a
+    bullet or lead-in that names it (`- Internal: the maintainers' chat`) in
+    the Communication Channels part of the document. Where the text names a
+    channel but says nothing plainly (`- **Internal:**` over a nested list, a
+    link or image alone, a heading that stands for several channels at once),
+    the fact has no value: its line says where adopt looked.
+    """
     found: dict[str, Fact[str]] = {}
-    for name in _CHANNELS:
-        section = outline_section(document, SELF_ASSESSMENT, f"{_CHANNELS_KEY}/{name}")
-        paragraphs = _paragraphs(section.blocks) if section is not None else []
-        if paragraphs:
-            text = "\n\n".join(block.text.strip() for block in paragraphs)
-            found[name] = Fact(text, text, filename, paragraphs[0].line)
+    sections = {name: outline_section(document, SELF_ASSESSMENT, f"{_CHANNELS_KEY}/{name}") for name in _CHANNELS}
+    for name, section in sections.items():
+        if section is None:
+            continue
+        heading = section.heading
+        if sum(other is section for other in sections.values()) > 1:
+            found[name] = Fact(None, heading.text, filename, heading.line)  # one heading for several channels
+            continue
+        texts = [(block, stated(block.source)) for block in section.blocks if block.kind == "paragraph"]
+        plain = [(block, text) for block, text in texts if text]
+        if plain:
+            joined = "\n\n".join(text for _, text in plain)
+            found[name] = Fact(joined, joined, filename, plain[0][0].line)
+        else:
+            found[name] = Fact(None, heading.text, filename, heading.line)
     channels = outline_section(document, SELF_ASSESSMENT, _CHANNELS_KEY) or outline_section(
         document, SELF_ASSESSMENT, "secure-development-practices"
     )
@@ -606,9 +649,13 @@ def read_channels(document: MarkdownDocument, filename: str) -> dict[str, Fact[s
         for offset, line in enumerate(lines_of(block.source)):
             match = _LEAD_IN.match(line)
             name = match.group("name").casefold() if match else ""
-            if match and name not in found:
-                value = match.group("value").strip()
-                found[name] = Fact(value, value, filename, block.line + offset)
+            if match and (name not in found or found[name].value is None):
+                written = match.group("value").strip()
+                value = stated(written)
+                found[name] = Fact(value, written or line.strip(), filename, block.line + offset)
+    if channels is not None:
+        for name in _CHANNELS:  # not named at all: where it was looked for
+            found.setdefault(name, Fact(None, "", filename, channels.heading.line))
     return found
 
 

@@ -1,6 +1,6 @@
 """Read the head of a file of an untrusted checkout as text: regular files only, never through a link, size-capped.
 
-The reading itself is `tssa.reading.files.read_head`; this module says what the
+The reading itself is `tssa.regularfiles.read_head`; this module says what the
 bytes are as text, and why a file was not read, in the words prefill prints.
 """
 
@@ -10,8 +10,8 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.reading import files
-from tssa.reading.files import FileRefusedError
+from tssa import regularfiles
+from tssa.regularfiles import FileRefusedError
 
 DEFAULT_LIMIT = 256 * 1024
 
@@ -28,7 +28,7 @@ class FileText:
 def read_head(path: Path, limit: int = DEFAULT_LIMIT) -> FileText:
     """The first `limit` bytes of a regular file as text; links, devices and binary files are refused."""
     try:
-        data, truncated = files.read_head(path, limit)
+        data, truncated = regularfiles.read_head(path, limit)
     except FileRefusedError as error:
         if error.original is not None:
             return FileText(None, f"cannot be read ({error.original.strerror or error.original})")

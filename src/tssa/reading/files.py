@@ -8,47 +8,25 @@ file elsewhere is never read, and a huge file is refused before it is read.
 from __future__ import annotations
 
 import codecs
-import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
 from tssa.reading.markdown import lines_of
+from tssa.regularfiles import (
+    MAX_DOCUMENT_BYTES,
+    FileRefusedError,
+    Problem,
+    Refusal,
+    describe_mode,
+    os_reason,
+    read_regular,
+)
 
-# The biggest real assessment is about 100 KB; 4 MiB leaves room and bounds time and memory.
-MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
-
-
-class Problem(Enum):
-    """Why a file or folder was not read; the values are the finding names of `tssa check`."""
-
-    UNREADABLE = "unreadable-file"
-    NOT_UTF8 = "not-utf8"
-    TOO_LARGE = "file-too-large"
-    NOT_REGULAR = "not-a-regular-file"
-    OUTSIDE = "link-outside-paths"
-    UNREADABLE_FOLDER = "unreadable-folder"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A path that was not read, and the one line that says why (the path's name is left to the caller)."""
-
-    problem: Problem
-    message: str
-
-
-class FileRefusedError(OSError):
-    """Raised by `read_regular` and `read_head` when a file is not a regular file, too large, or cannot be read."""
-
-    def __init__(self, refusal: Refusal, original: OSError | None = None) -> None:
-        super().__init__(refusal.message)
-        self.refusal = refusal
-        self.original = original
-        """The error of the operating system, when that was why (missing, no permission, ...)."""
+# How deep `walk` goes below a path given: real packages sit a few folders down (the TAG's home is 4).
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -63,88 +41,6 @@ class ReadResult:
     problem: str | None = None
     line: int = 1
     kind: Problem | None = None
-
-
-def describe_mode(mode: int) -> str:
-    """What a file that is not a regular file is, in words: "a FIFO (named pipe)", "a device", ..."""
-    kinds = (
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    return next((words for test, words in kinds if test(mode)), "not a regular file")
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size} bytes"
-
-
-def _too_large(size: int | None, limit: int) -> Refusal:
-    what = f"is {_size(size)}, over" if size is not None else "grew past"
-    return Refusal(Problem.TOO_LARGE, f"{what} the {_size(limit)} limit for a document; not read")
-
-
-def read_regular(path: Path, limit: int = MAX_DOCUMENT_BYTES, *, follow_links: bool = True) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; raise `FileRefusedError` otherwise.
-
-    Anything else (FIFO, device, socket, folder) is never opened: it is
-    checked with stat first, opened without blocking, and checked again on the
-    open file, so a file swapped in between is still refused. At most
-    `limit + 1` bytes are read, even from a file that grows while it is read.
-    With `follow_links=False` a symbolic link is refused, never followed.
-    """
-    data = _read_bounded(path, limit, follow_links, whole=True)
-    if len(data) > limit:
-        raise FileRefusedError(_too_large(None, limit))
-    return data
-
-
-def read_head(path: Path, limit: int, *, follow_links: bool = False) -> tuple[bytes, bool]:
-    """The first `limit` bytes of a regular file, and whether it holds more; refused like `read_regular`."""
-    data = _read_bounded(path, limit, follow_links, whole=False)
-    return data[:limit], len(data) > limit
-
-
-def _read_bounded(path: Path, limit: int, follow_links: bool, whole: bool) -> bytes:
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    if not follow_links:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        info = os.stat(path) if follow_links else os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileRefusedError(_not_regular(info.st_mode, "not opened"))
-        if whole and info.st_size > limit:
-            raise FileRefusedError(_too_large(info.st_size, limit))
-        descriptor = os.open(path, flags)
-    except FileRefusedError:
-        raise
-    except OSError as error:
-        if not follow_links and os.path.islink(path):  # swapped for a link after the look
-            raise FileRefusedError(_not_regular(stat.S_IFLNK, "not opened")) from None
-        raise FileRefusedError(Refusal(Problem.UNREADABLE, _os_reason(error)), error) from None
-    with os.fdopen(descriptor, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise FileRefusedError(_not_regular(info.st_mode, "not read"))
-        try:
-            return file.read(limit + 1)
-        except OSError as error:
-            raise FileRefusedError(Refusal(Problem.UNREADABLE, _os_reason(error)), error) from None
-
-
-def _not_regular(mode: int, what: str) -> Refusal:
-    if stat.S_ISLNK(mode):
-        return Refusal(Problem.NOT_REGULAR, "is a symbolic link; it is never followed")
-    return Refusal(Problem.NOT_REGULAR, f"is {describe_mode(mode)}; {what}")
-
-
-def _os_reason(error: OSError) -> str:
-    if error.errno == errno.ELOOP:
-        return "is a link that leads back to itself (a link loop)"
-    return f"cannot be read: {error.strerror or error}"
 
 
 def decode(data: bytes) -> ReadResult:
@@ -224,7 +120,7 @@ def file_refusal(path: Path, roots: Roots) -> Refusal | None:
                 return refusal
             info = os.stat(path)
     except OSError as error:
-        return Refusal(Problem.UNREADABLE, _os_reason(error))
+        return Refusal(Problem.UNREADABLE, os_reason(error))
     if not stat.S_ISREG(info.st_mode):
         return Refusal(Problem.NOT_REGULAR, f"is {describe_mode(info.st_mode)}; not opened")
     return None
@@ -239,22 +135,28 @@ class Folder:
     refusal: Refusal | None = None
 
 
-def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterator[Folder]:
+def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset(), max_depth: int = MAX_DEPTH) -> Iterator[Folder]:
     """Every folder below `top` (itself included), in a stable order, each real folder once.
 
     Linked folders are followed only while they stay inside `roots`; a link
-    out is yielded as a refused folder, so is a folder that cannot be listed.
-    "Files" are every entry that is not a folder (links to files, FIFOs, ...):
-    use `file_refusal` before reading one.
+    out is yielded as a refused folder, so is a folder that cannot be listed,
+    and so is a folder more than `max_depth` folders below `top` (it is not
+    entered). "Files" are every entry that is not a folder (links to files,
+    FIFOs, ...): use `file_refusal` before reading one. No step recurses, and
+    each folder's real path is worked out from its parent's, so time grows
+    with the number of folders, not with their depth times their number.
     """
     seen: set[str] = set()
-    pending = [top]
+    pending = [(top, os.path.realpath(top), 0)]
     while pending:
-        folder = pending.pop()
-        real = os.path.realpath(folder)
+        folder, real, depth = pending.pop()
         if real in seen:
             continue
         seen.add(real)
+        if depth > max_depth:
+            reason = f"lies more than {max_depth} folders deep below {top}; not listed"
+            yield Folder(folder, refusal=Refusal(Problem.UNREADABLE_FOLDER, reason))
+            continue
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
@@ -263,7 +165,7 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterato
             yield Folder(folder, refusal=Refusal(Problem.UNREADABLE_FOLDER, reason))
             continue
         files: list[str] = []
-        folders: list[Path] = []
+        folders: list[tuple[Path, str]] = []
         refused: list[Folder] = []
         for entry in listed:
             try:
@@ -276,11 +178,11 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset()) -> Iterato
             elif entry.name in skip:
                 continue
             elif not is_link:
-                folders.append(Path(entry.path))
+                folders.append((Path(entry.path), os.path.join(real, entry.name)))
             elif (refusal := link_refusal(Path(entry.path), roots)) is not None:
                 refused.append(Folder(Path(entry.path), refusal=refusal))
             else:
-                folders.append(Path(entry.path))
+                folders.append((Path(entry.path), os.path.realpath(entry.path)))
         yield Folder(folder, tuple(sorted(files)))
         yield from sorted(refused, key=lambda item: item.path)
-        pending.extend(sorted(folders, reverse=True))
+        pending.extend((path, child, depth + 1) for path, child in sorted(folders, reverse=True))

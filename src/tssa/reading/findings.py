@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from tssa.reading.answers import ANSWERS_FILE, RecordedTemplate, read_answers
 from tssa.reading.conflicts import is_conflict_marker
-from tssa.reading.files import Problem, ReadResult, read_document
+from tssa.reading.files import ReadResult, read_document
 from tssa.reading.markdown import MarkdownDocument, Table, iter_lines, parse, without_cycle_collection
 from tssa.reading.outline import (
     CURRENT_TEMPLATE,
@@ -30,9 +30,18 @@ from tssa.reading.outline import (
     MetadataRow,
 )
 from tssa.reading.package import PACKAGE_FILENAMES, PackageFile
-from tssa.reading.resolve import Resolution, Status, current_outline, normalize, resolve, resolve_for_version
+from tssa.reading.resolve import (
+    Resolution,
+    Resolved,
+    Status,
+    current_outline,
+    normalize,
+    outline_additions,
+    resolve_for_version,
+)
 from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
+from tssa.regularfiles import Problem
 from tssa.workers import run_in_workers
 
 # The code of each reason `tssa.reading.files` gives for not reading a file or folder.
@@ -175,24 +184,8 @@ def _version_findings(
     findings: list[Finding] = []
     outline = resolution.outline
     if recorded.template is None and outline.outline != "current":
-        current = resolve(current_outline(document), parsed)
-        missing = {entry.key for entry in current.entries if entry.status is Status.MISSING}
-        added = [
-            entry.outline.section.title
-            for entry in current.entries
-            if entry.key in missing
-            and entry.outline.section.required
-            and not entry.outline.section.topic
-            and entry.outline.parent_key not in missing
-        ]
-        old_rows = {row.name for row in outline.metadata_rows}
-        rows = [
-            f'the metadata row "{row.name}"'
-            for row in document.metadata_rows
-            if row.required and row.name not in old_rows
-        ]
-        named = [f'"{title}"' for title in added] + rows
-        shown = ", ".join(named[:4]) + (", ..." if len(named) > 4 else "")
+        named = outline_additions(outline, current_outline(document)).named()
+        shown = ", ".join(named)
         name = "single outline.md of 2019" if outline.outline == "2019" else f"{outline.outline} outline"
         message = f"written for the guide's {name}; it is judged against that outline"
         if named:
@@ -284,42 +277,55 @@ def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[Do
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
-# A hands-on section that says there was none (`X did not receive a hands-on assessment`) needs
-# no details, findings or result under it.
-_HANDS_ON = "hands-on-assessment"
-_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
-_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]on\b", re.IGNORECASE)
+def missing_entries(resolution: Resolution) -> list[Resolved]:
+    """The sections and topics `tssa check` reports missing: not those below one missing or not asked for.
+
+    The one rule for "this section is not there": `tssa adopt` adds the
+    required ones of these (`asked_for`), so check finds none missing after it.
+    """
+    missing: list[Resolved] = []
+    declined = set(resolution.not_asked)
+    parents_missing: set[str] = set(declined)
+    for entry in resolution.entries:
+        if entry.outline.parent_key in declined:
+            declined.add(entry.key)
+            continue  # not asked for: whatever it holds, or lacks, is fine
+        if entry.line is not None:
+            continue
+        if entry.outline.parent_key not in parents_missing:
+            missing.append(entry)  # else the parent's finding covers it
+        parents_missing.add(entry.key)
+    return missing
 
 
-def _declined(resolution: Resolution) -> set[str]:
-    """The keys of sections that say they were not done (no hands-on assessment): their parts are not asked for."""
-    entry = next((entry for entry in resolution.entries if entry.key == _HANDS_ON), None)
-    if entry is None or entry.heading is None:
-        return set()
-    texts = [block.text or block.source for block in entry.heading.blocks if not block.is_comment]
-    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
-    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
-        return set()
-    return {_HANDS_ON}
+def asked_for(entry: Resolved) -> bool:
+    """Whether a missing section or topic is one the outline asks every document for (an error or warning)."""
+    section = entry.outline.section
+    return section.required and not section.example
 
 
 def _section_findings(path: Path, resolution: Resolution) -> list[Finding]:
     findings: list[Finding] = []
     previous_line = 1
-    parents_missing: set[str] = _declined(resolution)
+    declined = set(resolution.not_asked)
+    missing = {entry.key for entry in missing_entries(resolution)}
     for entry in resolution.entries:
         section, key = entry.outline.section, entry.key
+        if entry.outline.parent_key in declined:
+            declined.add(key)
+            continue  # not asked for: whatever it holds, or lacks, is fine
         kind = "topic" if section.topic else "section"
         line = entry.line
         if line is None:
-            if entry.outline.parent_key in parents_missing:
-                parents_missing.add(key)
-                continue  # the parent's finding covers it
-            parents_missing.add(key)
+            if key not in missing:
+                continue
             code = "TSSA106" if section.topic else "TSSA101" if section.required else "TSSA102"
             if (section.topic and not section.required) or section.example:
                 continue
-            findings.append(Finding(path, previous_line, code, f'{kind} "{section.title}" is missing', key))
+            message = f'{kind} "{section.title}" is missing'
+            if entry.stand_in is not None:
+                message += f' (is it "{entry.stand_in.text.strip()}", line {entry.stand_in.line}?)'
+            findings.append(Finding(path, previous_line, code, message, key))
             continue
         previous_line = line
         if entry.heading is None:
@@ -374,8 +380,9 @@ def _metadata_value_findings(
 ) -> list[Finding]:
     shown = value if len(value) <= 60 else value[:57] + "..."
     if _is_instruction(row, value, [link.href for link in parsed.links if link.line == line]):
+        # The guide's own sample text, as its sample links are: an example value left in.
         message = f'metadata row "{row.name}" still holds the guide\'s instruction: "{shown}"'
-        return [Finding(path, line, "TSSA103", message, "metadata")]
+        return [Finding(path, line, "TSSA405", message, "metadata")]
     if value.rstrip(".").casefold() == _NOT_GIVEN:
         message = f'metadata row "{row.name}" is not given yet'
         return [Finding(path, line, "TSSA103", message, "metadata")]

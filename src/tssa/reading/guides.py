@@ -27,3 +27,32 @@ def guide_key(line: str) -> str | None:
     """The section key when the line opens a guide comment."""
     match = GUIDE_START.match(line.rstrip())
     return match.group("key") if match else None
+
+
+def held(text: str) -> set[str]:
+    """The keys of the guide comments a text holds."""
+    return {match.group("key") for match in GUIDE_START.finditer(text.replace("\r", "\n"))}
+
+
+def without(text: str, keys: set[str]) -> str:
+    """The text without the guide comments for `keys`, nor the blank line that set each apart.
+
+    For a template's rendering: the guidance a document does not hold is left
+    out of both sides of a merge, so rewording it is no change to the document.
+    """
+    if not keys or not any(key in text for key in keys):
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        key = guide_key(lines[index])
+        end = lines.index(closing(key), index) if key in keys and closing(key) in lines[index:] else -1
+        if key is None or end < 0:
+            kept.append(lines[index])
+            index += 1
+            continue
+        index = end + 1
+        if kept and not kept[-1].strip() and (index == len(lines) or not lines[index].strip()):
+            kept.pop()  # the blank line before it; the one after stays
+    return "\n".join(kept)

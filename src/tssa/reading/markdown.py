@@ -38,21 +38,24 @@ _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 class Heading:
     """A heading: its level, its plain text, its line, and the anchor GitHub gives it."""
 
-    __slots__ = ("_anchor", "level", "line", "text")
+    __slots__ = ("_anchor", "level", "line", "nested", "text")
 
-    def __init__(self, level: int, text: str, line: int, anchor: str | None = None) -> None:
+    def __init__(self, level: int, text: str, line: int, anchor: str | None = None, nested: bool = False) -> None:
         self.level = level
         self.text = text
         self.line = line
         self._anchor = anchor  # the reader gives it only when it is not the one the text gives
+        self.nested = nested
+        """Inside a block quote or a list item: it opens a section as a reader sees it, though the quote or
+        list goes on around it."""
 
     @property
     def anchor(self) -> str:
         """The anchor GitHub gives it (a repeated heading's ends in `-1`, `-2`, ...)."""
         return self._anchor if self._anchor is not None else _anchor_base(self.text)
 
-    def _key(self) -> tuple[int, str, int, str]:
-        return (self.level, self.text, self.line, self.anchor)
+    def _key(self) -> tuple[int, str, int, str, bool]:
+        return (self.level, self.text, self.line, self.anchor, self.nested)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Heading) and self._key() == other._key()
@@ -61,7 +64,8 @@ class Heading:
         return hash(self._key())
 
     def __repr__(self) -> str:
-        return f"Heading(level={self.level}, text={self.text!r}, line={self.line}, anchor={self.anchor!r})"
+        nested = ", nested=True" if self.nested else ""
+        return f"Heading(level={self.level}, text={self.text!r}, line={self.line}, anchor={self.anchor!r}{nested})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,7 @@ class Block:
 
     __slots__ = ("_about", "_lines", "end_line", "kind", "line")
 
-    def __init__(self, kind: str, line: int, end_line: int, lines: _DocumentText, items: int = 0) -> None:
+    def __init__(self, kind: str, line: int, end_line: int, lines: _DocumentText, items: int | None = 0) -> None:
         self.kind = kind
         self.line = line
         self.end_line = end_line
@@ -111,9 +115,18 @@ class Block:
         return self._lines.index.lines(self.line, self.end_line)
 
     @property
+    def document(self) -> _DocumentText:
+        """The text of the document the block is in."""
+        return self._lines
+
+    @property
     def items(self) -> int:
         """For a list: its top-level items that hold something (an empty `*` bullet does not count)."""
-        return int(self._about) if self.kind == "list" else 0
+        if self.kind != "list":
+            return 0
+        if self._about is None:  # a part of a list cut at a heading inside it: its lines read on their own
+            self._about = sum(block.items for block in parse(self.source).blocks if block.kind == "list")
+        return int(self._about)
 
     @property
     def is_comment(self) -> bool:
@@ -260,8 +273,7 @@ class MarkdownDocument:
     line_count: int
     leads: Sequence[Lead] = ()
     code_lines: LineSpans = field(default_factory=LineSpans)  # lines inside code blocks, at any depth
-    # Link targets besides the section headings: HTML id and name attributes, and the
-    # headings inside quotes and lists, which GitHub anchors but which open no section.
+    # Link targets besides the headings: HTML id and name attributes.
     other_anchors: frozenset[str] = frozenset()
     # Whether a link uses a link reference (`[name]: url`), which may be defined anywhere in the document.
     has_references: bool = False
@@ -540,7 +552,7 @@ class _Reader:
         self.leads = Leads(self.index)
         self.code_lines = LineSpans()
         self.html = _AnchorCollector()
-        self.nested_anchors: set[str] = set()
+        self.nested: list[Heading] = []  # headings inside a quote or a list item
         self.seen: dict[str, int] = {}
         self.has_references = False
 
@@ -678,13 +690,11 @@ class _Reader:
                 if tag == "Heading":
                     title = "".join(text_parts or ())
                     text_parts = None
-                    if stack:
-                        self.nested_anchors.add(github_anchor(title, self.seen))
-                    else:
-                        line = bisect_right(starts, heading_start)
-                        heading = Heading(heading_level, title, line, self._anchor(title))
-                        self.headings.append(heading)
-                        self.items.append(heading)
+                    line = bisect_right(starts, heading_start)
+                    heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
+                    self.headings.append(heading)
+                    # inside a quote or a list item, a reader sees a heading all the same
+                    (self.nested if stack else self.items).append(heading)
                 elif tag == "TableCell":
                     row.append("".join(text_parts or ()))
                     text_parts = None
@@ -723,7 +733,7 @@ class _Reader:
                     add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
             after_item = item_empty = False
 
-        roots, preamble = _section_tree(self.items)
+        roots, preamble = _section_tree(_opened_at(self.items, self.nested))
         return MarkdownDocument(
             self.headings,
             self.tables,
@@ -734,7 +744,7 @@ class _Reader:
             index.line_count,
             self.leads,
             self.code_lines,
-            frozenset(html.anchors | self.nested_anchors),
+            frozenset(html.anchors),
             self.has_references,
         )
 
@@ -780,6 +790,44 @@ def parse(text: str) -> MarkdownDocument:
     return _Reader(text).read()
 
 
+_NO_TEXT = re.compile(r"[\s>]*")
+
+
+def _opened_at(items: list[Block | Heading], nested: list[Heading]) -> list[Block | Heading]:
+    """The top-level items with each quote or list that holds headings cut at them, the headings in between.
+
+    The parts of the quote or list around a heading stay blocks of the same kind, so what follows a heading in
+    a quote belongs to the section the heading opens.
+    """
+    if not nested:
+        return items
+    result: list[Block | Heading] = []
+    at = 0
+    for item in items:
+        if isinstance(item, Heading) or item.kind not in ("quote", "list"):
+            result.append(item)
+            continue
+        while at < len(nested) and nested[at].line < item.line:
+            at += 1
+        inside = []
+        while at < len(nested) and nested[at].line <= item.end_line:
+            inside.append(nested[at])
+            at += 1
+        if not inside:
+            result.append(item)
+            continue
+        start, own = item.line, item.source.split("\n")
+        for heading in [*inside, None]:
+            stop = heading.line - 1 if heading is not None else item.end_line
+            part = own[start - item.line : stop - item.line + 1]
+            if any(not _NO_TEXT.fullmatch(line) for line in part):
+                result.append(Block(item.kind, start, stop, item.document, None))
+            if heading is not None:
+                result.append(heading)
+                start = heading.line + 1
+    return result
+
+
 def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSection], list[Block]]:
     """The sections made by top-level headings and blocks in document order, and the blocks before any heading."""
     preamble: list[Block] = []
@@ -807,12 +855,13 @@ def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | No
     it) and no link uses a link reference (one defined further down makes text
     above it a link). Its `anchors` are still the whole document's.
     """
-    if document.has_references or not any(heading.line == line for heading in document.headings):
+    if document.has_references or not any(heading.line == line and not heading.nested for heading in document.headings):
         return None
     headings = [heading for heading in document.headings if heading.line < line]
     blocks = [block for block in document.blocks if block.line < line]
     items: list[Block | Heading] = sorted([*headings, *blocks], key=lambda item: item.line)
-    roots, preamble = _section_tree(items)
+    top = [item for item in items if not (isinstance(item, Heading) and item.nested)]
+    roots, preamble = _section_tree(_opened_at(top, [heading for heading in headings if heading.nested]))
     leads = document.leads
     kept = leads.before(line) if isinstance(leads, Leads) else [lead for lead in leads if lead.line < line]
     return MarkdownDocument(

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import NotFoundError
-from tssa.reading.files import Refusal, Roots, file_refusal, walk
+from tssa.reading.files import Roots, file_refusal, walk
 from tssa.reading.outline import DOCUMENTS, Document, document_for_filename
+from tssa.regularfiles import Refusal
 
 PACKAGE_FILENAMES = frozenset(name for document in DOCUMENTS for name in (document.filename, *document.old_filenames))
 # A README alone does not make a folder a package: only next to an assessment.

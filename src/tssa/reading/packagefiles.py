@@ -16,8 +16,9 @@ from pathlib import Path
 
 from tssa.errors import RefusedError
 from tssa.git import tracked_modes
-from tssa.reading.files import describe_mode
+from tssa.reading.files import MAX_DEPTH
 from tssa.reading.textfiles import Encoding, NotAFileError, decode, read_bytes
+from tssa.regularfiles import describe_mode
 
 _LINK_MODE = "120000"
 _SUBMODULE_MODE = "160000"
@@ -37,10 +38,17 @@ class PackageFiles:
 
 
 def _refuse_special(folder: Path, shown: Path) -> None:
-    """Refuse the first entry below `folder` that is neither a regular file nor a folder."""
-    pending = [folder]
+    """Refuse the first entry below `folder` that is neither a regular file nor a folder, and folders nested
+    more than `MAX_DEPTH` deep (every later step of the update reads the package's folders)."""
+    pending = [(folder, 0)]
     while pending:
-        current = pending.pop()
+        current, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            top = current.relative_to(folder).parts[0]
+            raise UnsafeFileError(
+                f"{shown / top}: holds folders nested more than {MAX_DEPTH} deep; a package holds documents, "
+                "not deep trees: move them out of the package, commit, and run again"
+            )
         try:
             entries = sorted(os.scandir(current), key=lambda entry: entry.name)
         except OSError as error:
@@ -51,7 +59,7 @@ def _refuse_special(folder: Path, shown: Path) -> None:
             mode = entry.stat(follow_symlinks=False).st_mode
             if stat.S_ISDIR(mode):
                 if entry.name != ".git":
-                    pending.append(Path(entry.path))
+                    pending.append((Path(entry.path), depth + 1))
             elif not stat.S_ISREG(mode):
                 name = shown / Path(entry.path).relative_to(folder)
                 raise UnsafeFileError(

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tssa.errors import RefusedError, TssaError
 from tssa.reading.answers import ANSWERS_FILE, COMMIT_KEY, SOURCE_KEY
 from tssa.reading.textfiles import read_bytes
+from tssa.reading.untrusted_yaml import YamlProblem, load
 
 _URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:|git@)")
 
@@ -55,9 +54,13 @@ def read_recorded(folder: Path) -> Recorded:
     if not os.path.lexists(path):
         raise _missing(folder)
     try:
-        data = yaml.safe_load(read_bytes(path).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise BadAnswersFileError(f"{path}: cannot be read as YAML ({error.__class__.__name__})") from error
+        data = load(read_bytes(path).decode("utf-8"))
+    except YamlProblem as error:
+        raise BadAnswersFileError(f"{path}: {error}; fix it, commit, and run again") from None
+    except UnicodeDecodeError as error:
+        raise BadAnswersFileError(f"{path}: not UTF-8 (byte {error.start}); fix it, commit, and run again") from None
+    except OSError as error:
+        raise BadAnswersFileError(f"{path}: cannot be read: {error.strerror or error}") from None
     except TssaError as error:
         raise BadAnswersFileError(f"{error}; the answers file must be a regular file") from error
     if not isinstance(data, dict):

@@ -9,8 +9,12 @@ or topic is found, in this order:
   a heading inside its parent's heading wins over one elsewhere; a combined
   heading (`Goals and Non-goals`, `Goals / Non-goals`) stands for each part;
 - as a heading the author renamed that still holds the section's guide comment;
-- as a heading that is no outline name but starts or ends with one of its
-  names (`Background information`, `Project overview`);
+- as a heading that is no outline name but is one of its names with only
+  filler words around it (`Background information`, `Project overview`,
+  `Goals of the project`) or a qualifier in parentheses (`Critical
+  (Non-Configurable)`); a heading with other words is another subject
+  (`Metadata store requirements`, `Background Service Worker`, `Internal
+  architecture` stand for nothing);
 - as a list item or paragraph that starts with one of its names (plain or
   bold, followed by `.`, `:`, `-` or the end of the line), first inside its
   parent's heading, then anywhere; as the metadata table (for Metadata); or
@@ -24,15 +28,17 @@ Older names (`aliases`) are found too and flagged; other names in use
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
-from tssa.reading.markdown import Block, DocumentSection, Lead, MarkdownDocument, Table
+from tssa.reading.markdown import Block, DocumentSection, Heading, Lead, MarkdownDocument, Table
 from tssa.reading.outline import (
     README_CLOSING,
     Document,
+    MetadataRow,
     OutlineSection,
     WalkedSection,
     outline_for_template,
@@ -58,6 +64,8 @@ class Resolved:
     lead_line: int | None
     by_alias: bool
     status: Status
+    stand_in: Heading | None = None
+    """For a missing section: the one heading the document has in its place, that stands for nothing else."""
 
     @property
     def key(self) -> str:
@@ -80,6 +88,8 @@ class Resolution:
 
     outline: Document
     entries: tuple[Resolved, ...]
+    not_asked: frozenset[str] = frozenset()
+    """Sections the document says were not done (no hands-on assessment): their parts are not asked for."""
 
     def heading_keys(self) -> dict[int, str]:
         """The outline key of each heading (by line) that stands for a section or topic."""
@@ -152,11 +162,32 @@ def _named(part: str, names: frozenset[str]) -> str | None:
     same = [name for name in names if _singular(name) == single]  # `Goal & non-goal`
     if same:
         return max(same, key=len)
-    longer = [name for name in names if part.startswith(name + " ") or part.endswith(" " + name)]
+    longer = [name for name in names if _with_fillers(part, name)]
     return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
 
 
-_EMPHASIS = re.compile(r"\*\*|__|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
+# Words that add nothing to a section's name: `Project overview`, `Background information`, `Security goals`.
+_FILLERS = frozenset(
+    {"project", "projects", "the", "of", "our", "this", "its", "information", "info", "details", "security"}
+)
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def _with_fillers(title: str, name: str) -> bool:
+    """Whether a normalized title is `name` with filler words before or after it, and no other word."""
+    if title.startswith(name + " "):
+        rest = title[len(name) + 1 :]
+    elif title.endswith(" " + name):
+        rest = title[: -len(name) - 1]
+    else:
+        return False
+    return all(word in _FILLERS for word in rest.split(" "))
+
+
+# Runs of two or more marks (`**`, `__`, `**_`, `__*`) and marks opening a word; bold-italic included.
+_EMPHASIS = re.compile(r"[*_]{2,}|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
 _INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
 
 
@@ -209,7 +240,7 @@ _TOC_ENTRY = re.compile(r"^[^\w\[]*+(?:\[[^\]\w]*+\](?!\(#)[^\w\[]*+)*+\[[^\]]*+
 
 
 _BOLD_START = re.compile(
-    r"^\W*?(?:\*\*|__|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:\*\*|__|</b>|</strong>)", re.IGNORECASE
+    r"^[\W_]*?(?:[*_]{2,3}|<b>|<strong>)(?P<label>[^*_<]{1,80}?)(?:[*_]{2,3}|</b>|</strong>)", re.IGNORECASE
 )
 _COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
 
@@ -225,6 +256,26 @@ def _label_names(text: str, names: tuple[str, ...]) -> bool:
     if not label or len(label.split(" ")) > 4:
         return False
     return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
+
+
+_LABEL_END = re.compile(r"^(?P<label>[^:.\u2013\u2014]{1,80}?)(?:\s*[:.\u2013\u2014]|\s+-\s)")
+
+
+@lru_cache(maxsize=8192)
+def _lead_label(text: str) -> str:
+    """The label a lead-in opens with: its bold start, or its words before a colon, full stop or dash ('' if none)."""
+    match = _BOLD_START.match(text) or _LABEL_END.match(_clean_lead(text))
+    return normalize(match.group("label")) if match is not None else ""
+
+
+def _combined_label(text: str) -> str | None:
+    """The label of a lead-in that names several things at once (`Responsible Disclosures Process and Incident
+    Response: ...`), as a combined heading does; None for any other lead."""
+    label = _lead_label(text)
+    if not label or len(label.split(" ")) > 8:
+        return None
+    pieces = _COMBINED.split(label)
+    return label if len(pieces) >= 2 and all(0 < len(piece.split(" ")) <= 5 for piece in pieces) else None
 
 
 def _line_inside(line: int, parent: DocumentSection) -> bool:
@@ -312,6 +363,8 @@ class _DocumentFacts:
         self.ends = [head.end_line for head in self.heads]
         self.whole = [normalize(head.heading.text) for head in self.heads]
         self.singular_whole = [_singular(whole) for whole in self.whole]
+        # without a qualifier in parentheses: `Critical (Non-Configurable)` is Critical
+        self.unqualified = [normalize(_PARENTHESES.sub(" ", head.heading.text)) for head in self.heads]
         self.guides = [
             next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
         ]
@@ -321,6 +374,10 @@ class _DocumentFacts:
         self.cleaned_leads = [
             (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
         ]
+        self.combined_leads = [
+            (lead.line, label) for lead in parsed.leads if (label := _combined_label(lead.text)) is not None
+        ]
+        self.normalized_leads = [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
         self.resolutions: dict[int, tuple[Document, Resolution]] = {}
@@ -377,6 +434,7 @@ class _Resolver:
         names = self.names = facts.names
         self.whole = document.whole
         self.singular_whole = document.singular_whole
+        self.unqualified = document.unqualified
         self.by_name: dict[str, list[tuple[int, int]]] = {}
         self.named_heads: set[int] = set()  # headings that stand for outline names
         for index, head in enumerate(self.heads):
@@ -389,9 +447,16 @@ class _Resolver:
         for index, key in enumerate(document.guides):
             if key is not None:
                 self.guide_of.setdefault(renames.get(key, key), index)
+        # The lead-ins that name several outline names at once, by name.
+        self.lead_claims: dict[str, list[int]] = {}
+        for line, label in document.combined_leads:
+            for name in _claims(label, names):
+                if name in names:
+                    self.lead_claims.setdefault(name, []).append(line)
         self.used: set[tuple[int, int]] = set()
         self.claimed: set[int] = set()
         self.found: dict[str, int] = {}
+        self.lead_found: dict[str, int] = {}  # sections and topics found as a lead-in, by key: its line
         self.empty_tables = document.empty_tables
 
     def _inside(self, index: int, parent: int) -> bool:
@@ -401,13 +466,61 @@ class _Resolver:
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
         for index, entry in enumerate(entries):
+            if entry.status is Status.EMPTY and entry.heading is not None and self._written_below(entry.heading):
+                entries[index] = replace(entry, status=Status.WRITTEN)
+        for index, entry in enumerate(entries):
             if entry.status is Status.MISSING and entry.outline.section.children:
                 line = self._named_by_child(entry.outline, entries)
                 if line is None:
                     line = self._child_in_place(index, entries)
                 if line is not None:
                     entries[index] = Resolved(entry.outline, None, line, False, Status.WRITTEN)
-        return Resolution(self.outline, tuple(entries))
+        taken = {entry.line for entry in entries if entry.line is not None}
+        for index, entry in enumerate(entries):
+            if entry.status is Status.MISSING and not entry.outline.section.topic:
+                stand_in = self._stand_in(index, entries, taken)
+                if stand_in is not None:
+                    entries[index] = replace(entry, stand_in=stand_in)
+        return Resolution(self.outline, tuple(entries), _declined(entries))
+
+    def _stand_in(self, index: int, entries: list[Resolved], taken: set[int]) -> Heading | None:
+        """The heading in a missing section's place: the only one at its siblings' level, between the nearest
+        siblings the document has (or its parent's start and end), that stands for no outline entry."""
+        item = entries[index].outline
+        siblings = [
+            (position, entry.heading)
+            for position, entry in enumerate(entries)
+            if entry.outline.parent_key == item.parent_key and entry.heading is not None
+        ]
+        before = [head for position, head in siblings if position < index]
+        after = [head for position, head in siblings if position > index]
+        nearest = before[-1:] + after[:1]
+        if not nearest:
+            return None
+        level = min(head.heading.level for head in nearest)
+        parent = self.found.get(item.parent_key)
+        if before:
+            start = before[-1].heading.line
+        elif parent is not None:
+            start = self.lines[parent]
+        else:
+            start = 0
+        if after:
+            end = after[0].heading.line
+        elif parent is not None:
+            end = self.ends[parent] + 1
+        else:
+            end = self.parsed.line_count + 1
+        first, last = bisect_left(self.lines, start + 1), bisect_left(self.lines, end)
+        unknown = [
+            head
+            for position, head in enumerate(self.heads[first:last], start=first)
+            if head.heading.level == level
+            and position not in self.claimed
+            and head.heading.line not in taken
+            and not (position == 0 and level == 1)  # the document's title
+        ]
+        return unknown[0].heading if len(unknown) == 1 else None
 
     @staticmethod
     def _named_by_child(item: WalkedSection, entries: list[Resolved]) -> int | None:
@@ -421,8 +534,7 @@ class _Resolver:
                     return entry.heading.heading.line
         return None
 
-    @staticmethod
-    def _child_in_place(index: int, entries: list[Resolved]) -> int | None:
+    def _child_in_place(self, index: int, entries: list[Resolved]) -> int | None:
         """A section with no heading of its own whose part's heading stands at the section's own level, where
         the section belongs: `## Design` between `## Intended use` and `## Configuration` is the project design.
 
@@ -446,8 +558,34 @@ class _Resolver:
             if entry.outline.parent_key != item.key or entry.heading is None:
                 continue
             heading = entry.heading.heading
-            if heading.level <= level and start < heading.line and (end is None or heading.line < end):
+            if heading.level > level:
+                # the part's heading is below one at the section's level that no outline entry took:
+                # `## 6. Critical Security Functions`, then `### Critical (Non-Configurable)`
+                around = self._around(heading.line, level)
+                if around is None or around in self.claimed:
+                    continue
+                heading = self.heads[around].heading
+            if start < heading.line and (end is None or heading.line < end):
                 return heading.line
+        return None
+
+    def _written_below(self, head: DocumentSection) -> bool:
+        """Whether subheadings no outline entry took hold text: the part's content written under headings of its own."""
+        first = bisect_left(self.lines, head.heading.line) + 1
+        for index in range(first, len(self.heads)):
+            if self.lines[index] > head.end_line:
+                break
+            if index not in self.claimed and any(
+                _counts_as_text(block, self.empty_tables) for block in self.heads[index].blocks
+            ):
+                return True
+        return False
+
+    def _around(self, line: int, level: int) -> int | None:
+        """The heading at `level` or above whose section holds `line`, the nearest one."""
+        for index in range(bisect_left(self.lines, line) - 1, -1, -1):
+            if self.heads[index].heading.level <= level:
+                return index if self.ends[index] >= line else None
         return None
 
     def _heading(self, item: WalkedSection) -> tuple[int, bool] | None:
@@ -461,6 +599,14 @@ class _Resolver:
                 outside = parent is None or not self._inside(index, parent)
                 options.append((outside, index, rank, part))
         if options:
+            # A combined heading (`Goals and Non-Goals`, `Actors and Data Flow`) whose part follows as its own
+            # subheading (`### Goals`): the subheading is the part.
+            indexes = sorted({option[1] for option in options})
+            options = [
+                option
+                for option in options
+                if self.whole[option[1]] == names.distinct[option[2]] or not self._holds_one_of(option[1], indexes)
+            ]
             _, index, rank, part = min(options)
             self.used.add((index, part))
             return index, names.by_alias[rank]
@@ -469,12 +615,18 @@ class _Resolver:
             return by_guide, False
         return self._heading_with_more_words(item, parent)
 
+    def _holds_one_of(self, index: int, indexes: list[int]) -> bool:
+        """Whether a heading among `indexes` (sorted) is below the heading at `index`."""
+        after = bisect_right(indexes, index)
+        return after < len(indexes) and self._inside(indexes[after], index)
+
     def _heading_with_more_words(self, item: WalkedSection, parent: int | None) -> tuple[int, bool] | None:
-        """A heading that is not itself an outline name but starts or ends with one (`Background information`,
-        `Project overview`) or differs only in plurals (`Secure development practice`), inside the
+        """A heading that is not itself an outline name but is one with filler words around it (`Background
+        information`, `Project overview`) or differs only in plurals (`Secure development practice`), inside the
         parent's heading when the parent has one."""
         item_names = self.items[item.key]
         names, singular = item_names.normalized, item_names.singular
+        found: int | None = None
         for index, head in enumerate(self.heads):
             if index in self.claimed or index in self.named_heads:
                 continue
@@ -482,25 +634,52 @@ class _Resolver:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
             if parent is not None and not self._inside(index, parent):
                 continue
-            whole = self.whole[index]
-            if any(whole.startswith(name + " ") or whole.endswith(" " + name) for name in names) or (
-                self.singular_whole[index] in singular
-            ):
-                self.used.add((index, 0))
-                return index, False
-        return None
+            if found is not None and not self._inside(index, found):
+                break
+            whole, unqualified = self.whole[index], self.unqualified[index]
+            if any(
+                _with_fillers(whole, name) or unqualified == name or _with_fillers(unqualified, name) for name in names
+            ) or (self.singular_whole[index] in singular):
+                if found is not None:  # `Critical Security Functions`, then `Critical (Non-Configurable)` below it
+                    found = index
+                    break
+                found = index
+        if found is None:
+            return None
+        self.used.add((found, 0))
+        return found, False
+
+    def _scope(self, item: WalkedSection) -> tuple[int, int] | None:
+        """The lines after the parent's heading or lead-in where the item's own text belongs, when the parent is found.
+
+        Under a lead-in (`* Communication Channels.`), the scope runs to the end of the heading section around it.
+        """
+        parent = self.found.get(item.parent_key)
+        if parent is not None:
+            return self.lines[parent], self.ends[parent]
+        line = self.lead_found.get(item.parent_key)
+        if line is None:
+            return None
+        around = [end for start, end in zip(self.lines, self.ends, strict=True) if start < line <= end]
+        return line, min(around) if around else self.parsed.line_count
 
     def _lead(self, item: WalkedSection) -> int | None:
-        parent = self.found.get(item.parent_key)
-        names = self.items[item.key].names
+        item_names = self.items[item.key]
+        names = item_names.names
         leads: Sequence[Lead] = self.parsed.leads
         named = self.document.lead_lines(names)
-        if parent is not None:
-            start, end = self.lines[parent], self.ends[parent]
+        combined = [line for name in item_names.distinct for line in self.lead_claims.get(name, ())]
+        if combined:
+            named = tuple(sorted({*named, *combined}))
+        scope = self._scope(item)
+        if scope is not None:
+            start, end = scope
             line = next((line for line in named if start < line <= end), None)
             if line is None:
                 inside = (lead for lead in leads if start < lead.line <= end)
                 line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
+            if line is None and item.section.topic:
+                line = self._opens_phrase(item, start, end)
             if line is not None:
                 return line
         if named:
@@ -536,8 +715,27 @@ class _Resolver:
         if line is None and item.section.topic:
             line = self._named_by_parent(item)
         if line is not None:
+            self.lead_found[item.key] = line
             return Resolved(item, None, line, False, Status.WRITTEN)
         return Resolved(item, None, None, False, Status.MISSING)
+
+    def _opens_phrase(self, item: WalkedSection, start: int, end: int) -> int | None:
+        """A lead-in in the parent's scope that opens with the topic's name and goes on with the parent's words, as a
+        sentence or a longer label: `Internal communication takes place on ...` under Communication Channels."""
+        parent = self.items.get(item.parent_key)
+        if parent is None:
+            return None
+        words = {_singular(word) for name in parent.normalized for word in name.split(" ") if len(word) > 3}
+        for line, text in self.document.normalized_leads:
+            if not start < line <= end:
+                continue
+            for name in self.items[item.key].distinct:
+                if not text.startswith(name + " "):
+                    continue
+                after = text[len(name) + 1 :].split(" ")[:3]
+                if any(_singular(word) in words for word in after):
+                    return line
+        return None
 
     def _named_by_parent(self, item: WalkedSection) -> int | None:
         """The text right under the parent's heading, when that heading already names the topic:
@@ -551,6 +749,29 @@ class _Resolver:
             return None
         texts = [block for block in head.blocks if _counts_as_text(block, self.empty_tables)]
         return texts[0].line if texts else None
+
+
+# A hands-on section that says there was none (`X did not receive a hands-on assessment`, or the guide's own
+# `did/did not receive a hands-assessment`) needs no details, findings or result under it: the guide asks for
+# them only if one took place, and its layout invites keeping them in a comment.
+_HANDS_ON = "hands-on-assessment"
+_NEGATION = re.compile(r"\b(?:not|never|no|none|n't)\b|n't\b", re.IGNORECASE)
+_HANDS_ON_WORDS = re.compile(r"\bhands?[- ]?(?:on\b|assessment)", re.IGNORECASE)
+
+
+def _declined(entries: list[Resolved]) -> frozenset[str]:
+    """The keys of sections that say they were not done: the hands-on assessment, when its text says there was none."""
+    entry = next((entry for entry in entries if entry.key == _HANDS_ON), None)
+    if entry is None or entry.heading is None:
+        return frozenset()
+    sections = [entry.heading]
+    for section in sections:  # the section and every subsection: the statement may sit under Assessment details
+        sections.extend(section.children)
+    texts = [block.text or block.source for section in sections for block in section.blocks if not block.is_comment]
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s", text)]
+    if not any(_HANDS_ON_WORDS.search(part) and _NEGATION.search(part) for part in sentences):
+        return frozenset()
+    return frozenset({_HANDS_ON})
 
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
@@ -577,19 +798,43 @@ def current_outline(document: Document) -> Document:
 _SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
 
 
+@dataclass(frozen=True)
+class Additions:
+    """What a newer outline adds over an older one."""
+
+    sections: tuple[WalkedSection, ...]
+    """Its sections and topics the older outline has under none of their names, in outline order."""
+    rows: tuple[MetadataRow, ...]
+    """Its metadata rows the older outline lacks."""
+
+    def named(self) -> list[str]:
+        """The required sections (the outermost of each added part, topics left to their section) and rows, by name."""
+        keys = {item.key for item in self.sections}
+        titles = [
+            f'"{item.section.title}"'
+            for item in self.sections
+            if item.section.required and not item.section.topic and item.parent_key not in keys
+        ]
+        return titles + [f'the metadata row "{row.name}"' for row in self.rows if row.required]
+
+
+def outline_additions(older: Document, newer: Document) -> Additions:
+    """What `newer` adds over `older`: what a document written for `older` cannot be asked to have."""
+    old_names = {normalize(name) for item in older.walk() for name in item.section.names}
+    sections = tuple(item for item in newer.walk() if not {normalize(name) for name in item.section.names} & old_names)
+    old_rows = {row.name for row in older.metadata_rows}
+    return Additions(sections, tuple(row for row in newer.metadata_rows if row.name not in old_rows))
+
+
 def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
     """Whether the document has something `view` added over `older`: it was written for `view` or later."""
-    old_names = {normalize(name) for item in older.walk() for name in item.section.names}
-    for entry in resolution.entries:
-        names = {normalize(name) for name in entry.outline.section.names}
-        if entry.status is not Status.MISSING and not names & old_names:
-            return True
-    old_rows = {row.name for row in older.metadata_rows}
-    added = {
-        normalize(name) for row in view.metadata_rows if row.name not in old_rows for name in (row.name, *row.aliases)
-    }
+    added = outline_additions(older, view)
+    keys = {item.key for item in added.sections}
+    if any(entry.status is not Status.MISSING for entry in resolution.entries if entry.key in keys):
+        return True
+    rows = {normalize(name) for row in added.rows for name in (row.name, *row.aliases)}
     tables = _document_facts(parsed).table_names
-    return any(name == table.header_first or name in table.rows for table in tables for name in added)
+    return any(name == table.header_first or name in table.rows for table in tables for name in rows)
 
 
 def _metadata_row_names(parsed: MarkdownDocument) -> set[str]:

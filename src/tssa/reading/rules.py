@@ -153,8 +153,8 @@ RULES: tuple[Rule, ...] = (
         "TSSA405",
         "example-value",
         _W,
-        "Flibble, an `example.org` or `example.com` address, or the guide's sample links left in a package of "
-        "another project",
+        "Flibble, an `example.org` or `example.com` address, the guide's sample links, or its instruction in a "
+        "metadata row (`A link to the software's repository.`) left in a package of another project",
     ),
     Rule("TSSA501", "lint", _W, "a markdownlint finding (with `--lint`)"),
     Rule(

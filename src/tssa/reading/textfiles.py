@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import RefusedError, TssaError
-from tssa.reading.files import FileRefusedError, Problem, read_regular
+from tssa.regularfiles import FileRefusedError, Problem, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest file an update reads or copies; real documents are about 100 KB."""
@@ -100,3 +103,32 @@ def read_files(folder: Path, skip: frozenset[str] = frozenset()) -> dict[str, st
             except (OSError, TssaError):
                 continue
     return files
+
+
+# A line and its own ending: LF, CRLF or a lone CR (where the Markdown reader also ends a line), or none at the end.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text, each with its own ending, so that joining them gives the text back byte for byte.
+
+    Lines are counted as `tssa.reading.markdown.lines_of` counts them.
+    """
+    return _LINE.findall(text)
+
+
+def content(line: str) -> str:
+    """A line without its ending."""
+    return line.rstrip("\r\n") if line.endswith(("\n", "\r")) else line
+
+
+def ending(line: str) -> str:
+    """A line's ending: "\\n", "\\r\\n", "\\r", or "" for a last line without one."""
+    return line[len(content(line)) :]
+
+
+def usual_ending(lines: Sequence[str]) -> str:
+    """The ending most of the lines have (LF when none has one): the one for lines added among them."""
+    ended = (line for line in lines if line.endswith(("\n", "\r")))
+    counts = Counter(line[-2:] if line.endswith("\r\n") else line[-1:] for line in ended)
+    return max((count, mark) for mark, count in counts.items())[1] if counts else "\n"

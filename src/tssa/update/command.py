@@ -9,9 +9,9 @@ conflicts. A file the new version renames moves with its text; a file it
 drops is kept when the author wrote in it. Conflicts left are listed as
 `file:line`, and the command fails until they are resolved.
 
-All of it happens on a private copy (`tssa.update.staging`); the package changes
-only at the end, all at once (`tssa.update.movein`), under a lock that keeps a
-second update of the same repository out (`tssa.update.lock`).
+All of it happens on a private copy (`tssa.writing.staging`); the package changes
+only at the end, all at once (`tssa.writing.movein`), under a lock that keeps a
+second update of the same repository out (`tssa.writing.lock`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import re
 import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -27,7 +28,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from tssa import __version__
-from tssa.errors import ExitCode, PackageFolderNotFoundError, RefusedError, TssaError
+from tssa.errors import ExitCode, PackageFolderNotFoundError, RefusedError, TssaError, UsageError
 from tssa.git import (
     copy_blob,
     git_dir,
@@ -48,10 +49,18 @@ from tssa.reading.textfiles import UTF8, Encoding, encode, read_bytes
 from tssa.reading.versions import check_no_downgrade, check_versions_exist
 from tssa.terminal import printable
 from tssa.update.carry import PackageFolder, carry_documents
-from tssa.update.lock import repository_lock
-from tssa.update.movein import Change, move_in, undo_interrupted
 from tssa.update.newversion import apply_new_version
-from tssa.update.staging import remove_stale, stage_package, staging_area
+from tssa.writing.lock import repository_lock
+from tssa.writing.movein import Change, move_in, undo_interrupted
+from tssa.writing.staging import remove_stale, stage_package, staging_area
+
+
+class NoTerminalError(UsageError):
+    """--interactive was given, but the standard input is no terminal to ask on."""
+
+
+class PackagePathIsAFileError(UsageError):
+    """The path given is a file (a document of the package, say), not the package's folder."""
 
 
 class UnresolvedConflictsError(RefusedError):
@@ -221,6 +230,10 @@ def _record_in_index(package: PackageFolder, staged: Path) -> None:
 
 def update_package(folder: Path, options: UpdateOptions) -> UpdateOutcome:
     """Update the package in `folder`; the outcome lists notes and conflicts left."""
+    if folder.is_file():
+        raise PackagePathIsAFileError(
+            f"{folder}: is a file; tssa update takes the package's folder, such as {folder.parent}"
+        )
     if not folder.is_dir():
         raise PackageFolderNotFoundError(f"{folder}: no such folder")
     top = require_top_level(folder)
@@ -294,6 +307,11 @@ def _stop(number: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """The `update` subcommand: update, print notes and conflicts, fail while conflicts remain."""
     options = UpdateOptions(dict(args.data), args.interactive, args.vcs_ref)
+    if options.interactive and not sys.stdin.isatty():
+        raise NoTerminalError(
+            "--interactive: no terminal to ask the questions; leave out --interactive "
+            "(and give --data KEY=VALUE for the answers to change)"
+        )
     for number in STOPPING:
         if number != signal.SIGINT:
             signal.signal(number, _stop)

@@ -1,4 +1,4 @@
-"""Merge an author's document into a newer template version, section by section.
+"""Merge an author's document into a newer template version, section by section, in the author's order.
 
 Three texts meet: `ours` (the file as the author left it), `base` (the old
 template version rendered with the old answers) and `theirs` (the new version
@@ -14,33 +14,43 @@ and each section is merged on its own:
   so a conflict stays inside that one section; table rows that changed next
   to each other, but each on one side only, are merged row by row instead of
   conflicting;
-- the result follows the new version's order: when a version moves or swaps
-  sections, or adds one next to the author's text, the author's text moves
-  with its section instead of conflicting;
-- a guide comment the author deleted stays deleted, even if the new version
-  rewords it;
-- a section the author deleted stays deleted;
+- a heading both changed keeps the author's (their level, numbering, words);
+- a guide comment the document does not hold (the author deleted it, or
+  `tssa adopt` never added it) is no part of the merge: rewording it changes
+  nothing and conflicts with nothing;
 - a section whose body the authors wrote themselves, keeping no line of the
-  template's (as in an adopted hand-written package), keeps their text;
-- a section the new version drops, but the author wrote in, is kept where it
-  was (after the section that came before it) and reported in `kept`;
-- `renames` maps old section keys to new ones, so a renamed heading keeps
-  its text.
+  template's (as in an adopted hand-written package), keeps their text.
+
+The sections stay in the author's order, at the author's levels: the new
+version's order applies only where the author kept the old one (a section
+the template moves moves, unless the author moved it too). A section the new
+version adds goes beside its outline siblings (`tssa.reading.placement`). A
+section the author deleted stays deleted; one the new version drops, but the
+author wrote in, stays where it was and is reported in `kept`. `renames`
+maps old section keys to new ones, so a renamed heading keeps its text.
+
+Every line the merge does not change keeps its bytes: its own line ending,
+the blank lines between sections, and the end of the document (its final
+newline or the lack of one). An update that changes nothing in the template
+changes nothing in the document.
 """
 
 from __future__ import annotations
 
+import difflib
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tssa.git import merge_file
 from tssa.reading import guides
-from tssa.reading.conflicts import LABELS, markers
-from tssa.reading.markdown import lines_of
+from tssa.reading.conflicts import LABELS, is_conflict_marker, markers
+from tssa.reading.markdown import lines_of, parse
 from tssa.reading.outline import Document
-from tssa.update.sections import Piece, join, split
+from tssa.reading.placement import Layout, heading_marks
+from tssa.reading.sections import PREAMBLE, TITLE, Piece, join, split
+from tssa.reading.textfiles import content, ending, split_lines, usual_ending
 
 
 @dataclass(frozen=True)
@@ -62,64 +72,83 @@ def _renamed(pieces: list[Piece], renames: Mapping[str, str]) -> dict[str, Piece
     return {renames.get(piece.key, piece.key): piece for piece in pieces}
 
 
-def _without_guide(lines: tuple[str, ...], key: str | None) -> tuple[str, ...]:
-    """The lines with the guide comment for `key` cut out, and the blank line that set it apart."""
-    if key is None:
-        return lines
-    start, end = guides.opening(key), guides.closing(key)
-    if start not in lines or end not in lines:
-        return lines
-    first, last = lines.index(start), lines.index(end)
-    if last < first:
-        return lines
-    rest = lines[:first] + lines[last + 1 :]
-    if 0 < first <= len(rest) and not rest[first - 1].strip() and (first == len(rest) or not rest[first].strip()):
-        rest = rest[: first - 1] + rest[first:]
-    return rest
-
-
-def _drop_deleted_guide(ours: Piece, base: Piece, theirs: Piece) -> tuple[Piece, Piece]:
-    """When the author deleted the section's guide comment, base and theirs without theirs too."""
-    key = base.guide_key
-    if key is None or guides.opening(key) in (line.rstrip() for line in ours.lines):
-        return base, theirs
-    return (
-        Piece(base.key, _without_guide(base.lines, key), base.line),
-        Piece(theirs.key, _without_guide(theirs.lines, theirs.guide_key), theirs.line),
-    )
-
-
-def _rewritten(ours: Piece, base: Piece) -> bool:
+def _rewritten(ours: tuple[str, ...], base: tuple[str, ...]) -> bool:
     """The authors wrote the section's body themselves: no line of the template's body is left in it.
 
     So it is in a package adopted from hand-written documents (`tssa adopt`):
     the template's change to a body the authors never had is not theirs to merge.
     """
-    body = {line for line in base.lines[1:] if line.strip()}
-    return bool(body) and not body & set(ours.lines[1:])
+    body = {line for line in base[1:] if line.strip()}
+    return bool(body) and not body & set(ours[1:])
 
 
 def _text(lines: tuple[str, ...]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _merge_piece(ours: Piece | None, base: Piece | None, theirs: Piece, scratch: Path) -> tuple[Piece, bool]:
-    """One section merged; whether it holds conflict markers."""
-    if ours is None or ours.lines == theirs.lines:
-        return theirs, False
+def _guide_keys(lines: tuple[str, ...]) -> set[str]:
+    return {key for key in map(guides.guide_key, lines) if key is not None}
+
+
+def _without_guides(
+    base: tuple[str, ...], theirs: tuple[str, ...], held: set[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A template section's two versions without the guide comment the document does not hold.
+
+    The old version's guide is left out of both when the document lacks it,
+    whatever the new version calls it (a renamed section's guide has a new key).
+    """
+    unheld = _guide_keys(base) - held
+    if not unheld:
+        return base, theirs
+    new = _guide_keys(theirs) - held
+    return (
+        tuple(guides.without("\n".join(base), unheld).split("\n")),
+        tuple(guides.without("\n".join(theirs), new).split("\n")) if new else theirs,
+    )
+
+
+def _merge_body(
+    ours: tuple[str, ...], base: tuple[str, ...] | None, theirs: tuple[str, ...], held: set[str], scratch: Path
+) -> tuple[tuple[str, ...], bool]:
+    """One section's lines merged (no line endings); whether they hold conflict markers."""
+    if ours == theirs:
+        return ours, False
     if base is not None:
-        if ours.lines == base.lines:
+        if ours == base:
             return theirs, False
-        if theirs.lines == base.lines:
+        base, theirs = _without_guides(base, theirs, held)
+        if theirs == base or _rewritten(ours, base):
             return ours, False
-        base, theirs = _drop_deleted_guide(ours, base, theirs)
-        if theirs.lines == base.lines or _rewritten(ours, base):
-            return ours, False
-        if ours.lines[: len(base.lines)] == base.lines:
+        if ours and base and theirs and ours[0] != base[0] and theirs[0] != base[0]:
+            theirs = (ours[0], *theirs[1:])  # a heading both changed keeps the author's
+        if ours[: len(base)] == base:
             # the author only added text at the end: it follows the template's new version
-            return Piece(theirs.key, theirs.lines + ours.lines[len(base.lines) :], theirs.line), False
-    lines, conflicted = _line_merge(ours.lines, base.lines if base is not None else (), theirs.lines, scratch)
-    return Piece(theirs.key, lines, theirs.line), conflicted
+            return theirs + ours[len(base) :], False
+    return _line_merge(ours, base or (), theirs, scratch)
+
+
+def _with_endings(lines: tuple[str, ...], ours: Piece | None, newline: str) -> tuple[str, ...]:
+    """Merged lines with line endings: each line the author had keeps its own, a new one takes `newline`."""
+    if ours is None:
+        return tuple(line + newline for line in lines)
+    if lines == ours.lines:
+        return ours.raw
+    raw = [line + newline for line in lines]
+    mine = ours.lines
+    start = 0
+    while start < min(len(mine), len(lines)) and mine[start] == lines[start]:
+        start += 1
+    end = 0
+    while end < min(len(mine), len(lines)) - start and mine[-1 - end] == lines[-1 - end]:
+        end += 1
+    raw[:start] = ours.raw[:start]
+    if end:
+        raw[len(raw) - end :] = ours.raw[len(mine) - end :]
+    matcher = difflib.SequenceMatcher(None, mine[start : len(mine) - end], lines[start : len(lines) - end], False)
+    for first, second, size in matcher.get_matching_blocks():
+        raw[start + second : start + second + size] = ours.raw[start + first : start + first + size]
+    return tuple(raw)
 
 
 # Markers of the first, internal line merge: long, so that no author line reads as one.
@@ -193,6 +222,68 @@ def _is_below(key: str, parents: set[str]) -> bool:
     return any(key.startswith(parent + "/") for parent in parents)
 
 
+def _in_common_order(first: Sequence[str], second: Sequence[str]) -> set[str]:
+    """The keys of the longest sequence both orders share (each key is in each order once)."""
+    rows, columns = len(first), len(second)
+    table = [[0] * (columns + 1) for _ in range(rows + 1)]
+    for row in range(rows - 1, -1, -1):
+        for column in range(columns - 1, -1, -1):
+            if first[row] == second[column]:
+                table[row][column] = table[row + 1][column + 1] + 1
+            else:
+                table[row][column] = max(table[row + 1][column], table[row][column + 1])
+    shared: set[str] = set()
+    row = column = 0
+    while row < rows and column < columns:
+        if first[row] == second[column]:
+            shared.add(first[row])
+            row, column = row + 1, column + 1
+        elif table[row + 1][column] >= table[row][column + 1]:
+            row += 1
+        else:
+            column += 1
+    return shared
+
+
+def section_order(ours: Sequence[str], base: Sequence[str], theirs: Sequence[str], kept: set[str]) -> list[str]:
+    """The order of the merged sections: the author's, with the template's new order where the author kept the old.
+
+    The sections all three have, in an order the author and the old version
+    share, follow the new version's order; every other section of the author's
+    (moved by the author, dropped by the template but in `kept`, added) follows
+    the section it follows in the author's document.
+    """
+    base_keys, theirs_keys = set(base), set(theirs)
+    common = [key for key in ours if key in base_keys and key in theirs_keys]
+    chosen = set(common)
+    anchors = _in_common_order(common, [key for key in base if key in chosen])
+    order = [key for key in theirs if key in anchors]
+    previous: str | None = None
+    for key in ours:
+        if key in anchors:
+            previous = key
+        elif key in kept or key in theirs_keys or key not in base_keys:
+            order.insert(order.index(previous) + 1 if previous is not None else 0, key)
+            previous = key
+    return order
+
+
+def _parsed_headings(text: str) -> Layout:
+    """The layout of merged text; conflict markers read as blank lines (`=======` is no heading underline)."""
+    lines = split_lines(text)
+    markers = {_CONFLICT_OPENING, _CONFLICT_SEPARATOR, _CONFLICT_CLOSING}
+    readable = "".join("\n" if is_conflict_marker(line) or content(line) in markers else line for line in lines)
+    return Layout(lines, heading_marks(parse(readable)))
+
+
+_CONFLICT_OPENING, _CONFLICT_BASE, _CONFLICT_SEPARATOR, _CONFLICT_CLOSING = (
+    markers().opening,
+    markers().base,
+    markers().separator,
+    markers().closing,
+)
+
+
 def merge_document(
     ours: str,
     base: str,
@@ -205,45 +296,83 @@ def merge_document(
     With `document`, all three texts are cut by the outline's resolver, so a
     heading the author numbered, decorated or gave an older name keeps its section.
     """
+    if base == theirs:
+        return MergedDocument(ours, 0, ())
     base_pieces, theirs_pieces = split(base, document=document), split(theirs, document=document)
     if not (_unique(base_pieces) and _unique(theirs_pieces)):
         return None
-    theirs_keys = {piece.key for piece in theirs_pieces}
+    theirs_by_key = {piece.key: piece for piece in theirs_pieces}
     base_keys = {piece.key for piece in base_pieces}
     usable = {
         old: new
         for old, new in (renames or {}).items()
-        if old in base_keys and old not in theirs_keys and new in theirs_keys and new not in base_keys
+        if old in base_keys and old not in theirs_by_key and new in theirs_by_key and new not in base_keys
     }
-    ours_pieces = split(ours, base_keys | theirs_keys, document)
+    ours_pieces = split(ours, base_keys | theirs_by_key.keys(), document)
     base_by_key = _renamed(base_pieces, usable)
     ours_by_key = _renamed(ours_pieces, usable)
-    deleted = {key for key in base_by_key if key not in ours_by_key}
+    newline = usual_ending(split_lines(ours))
+    held = {usable.get(key, key) for key in guides.held(ours)} | guides.held(ours)
+
+    # The end of the document (blank lines, a final newline or none) stays at its end, whatever comes last.
+    last = ours_pieces[-1] if ours_pieces else None
+    bare_end = last is not None and bool(last.raw) and not last.gap and not ending(last.raw[-1])
+    if last is not None:
+        raw = (*last.raw[:-1], last.raw[-1] + newline) if bare_end else last.raw
+        ours_by_key[usable.get(last.key, last.key)] = replace(last, raw=raw, gap=())
+
+    ours_keys = [usable.get(piece.key, piece.key) for piece in ours_pieces]
+    changed = {key for key in ours_keys if key in base_by_key and ours_by_key[key].lines != base_by_key[key].lines}
+    dropped = {key for key in ours_keys if key in base_by_key and key not in theirs_by_key}
+    order = section_order(ours_keys, list(base_by_key), list(theirs_by_key), changed & dropped)
 
     merged: list[Piece] = []
     conflicts = 0
     with tempfile.TemporaryDirectory(prefix="tssa-merge-") as scratch:
-        for piece in theirs_pieces:
-            if piece.key in deleted or (piece.key not in base_by_key and _is_below(piece.key, deleted)):
+        for key in order:
+            mine, new = ours_by_key[key], theirs_by_key.get(key)
+            if new is None:
+                merged.append(mine)
                 continue
-            result, conflicted = _merge_piece(
-                ours_by_key.get(piece.key), base_by_key.get(piece.key), piece, Path(scratch)
-            )
-            merged.append(result)
+            old = base_by_key.get(key)
+            lines, conflicted = _merge_body(mine.lines, old.lines if old else None, new.lines, held, Path(scratch))
+            merged.append(Piece(key, _with_endings(lines, mine, newline), mine.gap, mine.line))
             conflicts += conflicted
+    for index, item in enumerate(merged[:-1]):
+        if not item.gap and last is not None and item.key == usable.get(last.key, last.key):
+            merged[index] = replace(item, gap=(newline,))
+    if merged and last is not None:
+        final = merged[-1]
+        raw = (*final.raw[:-1], content(final.raw[-1])) if bare_end and final.raw and not last.gap else final.raw
+        merged[-1] = replace(final, raw=raw, gap=last.gap)
 
-    kept: list[str] = []
-    position = 0
-    for piece in ours_pieces:
-        key = usable.get(piece.key, piece.key)
-        if key in theirs_keys:
-            position = next((index + 1 for index, done in enumerate(merged) if done.key == key), position)
-            continue
-        if key in base_by_key and base_by_key[key].lines == piece.lines:
-            continue
-        merged.insert(position, piece)
-        position += 1
-        if key in base_by_key:
-            kept.append(piece.lines[0] if piece.lines else key)
-    newline = "\r\n" if "\r\n" in ours else "\n"
-    return MergedDocument(join(merged, newline), conflicts, tuple(kept))
+    text = join(merged)
+    deleted = set(base_by_key) - set(ours_keys)
+    new_keys = [
+        key
+        for key in theirs_by_key
+        if key not in base_by_key
+        and key not in ours_by_key
+        and key not in (TITLE, PREAMBLE)
+        and not _is_below(key, deleted)
+    ]
+    if new_keys:
+        text = _add_new_sections(text, merged, new_keys, theirs_pieces)
+    kept = tuple(ours_by_key[key].lines[0] if ours_by_key[key].lines else key for key in order if key in dropped)
+    return MergedDocument(text, conflicts, kept)
+
+
+def _add_new_sections(text: str, merged: list[Piece], new_keys: list[str], theirs: list[Piece]) -> str:
+    """The merged text with the sections the new version adds, each beside its siblings (`tssa.reading.placement`)."""
+    layout = _parsed_headings(text)
+    start = 0
+    for item in merged:
+        mark = layout.heading_at(start)
+        if mark is not None and item.key not in (TITLE, PREAMBLE):
+            layout.at[item.key] = mark
+        start += len(item.raw) + len(item.gap)
+    order = [item.key for item in theirs if item.key not in (TITLE, PREAMBLE)]
+    by_key = {item.key: item for item in theirs}
+    for key in new_keys:
+        layout.add(key, by_key[key].lines, order)
+    return layout.text()

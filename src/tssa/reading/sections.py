@@ -1,13 +1,16 @@
-"""Cut a package document into sections keyed the way the outline keys them.
+"""Cut a package document into sections keyed the way the outline keys them, keeping every byte.
 
-A section runs from its heading to the next heading that starts a section,
-blank lines at its end left out. Its key is the outline key the resolver
-(`tssa.reading.resolve`) gives its heading (`overview/background`), whatever the
-author's numbering, decoration or older name; a heading the outline does not
-know is keyed by the slug path below its parent. The title's section is
-`TITLE`, and text above the title is `PREAMBLE`. A heading the author added
-inside a section does not start a section of its own: it travels with the
-section above it.
+A section runs from its heading to the next heading that starts a section.
+Its key is the outline key the resolver (`tssa.reading.resolve`) gives its
+heading (`overview/background`), whatever the author's numbering, decoration
+or older name; a heading the outline does not know is keyed by the slug path
+below its parent. The title's section is `TITLE`, and text above the title is
+`PREAMBLE`. A heading the author added inside a section does not start a
+section of its own: it travels with the section above it.
+
+Each line keeps its own ending (`tssa.reading.textfiles.split_lines`), and
+the blank lines after a section's text are kept as its `gap`, so the pieces
+joined again are the document, byte for byte.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from tssa.reading.guides import guide_key
-from tssa.reading.markdown import lines_of, parse
+from tssa.reading.markdown import parse
 from tssa.reading.outline import Document, slug
 from tssa.reading.resolve import resolve
+from tssa.reading.textfiles import content, split_lines
 
 PREAMBLE = "(preamble)"
 TITLE = "(title)"
@@ -26,12 +30,20 @@ TITLE = "(title)"
 
 @dataclass(frozen=True)
 class Piece:
-    """One section of a document: its key and its lines, blank lines at the end left out."""
+    """One section of a document: its key, its lines, and the blank lines after them, each line with its ending."""
 
     key: str
-    lines: tuple[str, ...]
+    raw: tuple[str, ...]
+    """The section's lines up to its last line of text."""
+    gap: tuple[str, ...]
+    """The blank lines after the text, up to the next section."""
     line: int
     """The 1-based line the section starts on."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The section's lines of text, without their endings."""
+        return tuple(map(content, self.raw))
 
     @property
     def guide_key(self) -> str | None:
@@ -62,11 +74,12 @@ def _heading_keys(text: str, document: Document | None) -> list[tuple[int, str]]
     return keys
 
 
-def _trimmed(lines: list[str]) -> tuple[str, ...]:
-    end = len(lines)
-    while end and not lines[end - 1].strip():
+def piece(key: str, raw: list[str] | tuple[str, ...], line: int) -> Piece:
+    """A piece of lines, the blank lines at their end set apart as its gap."""
+    end = len(raw)
+    while end and not content(raw[end - 1]).strip():
         end -= 1
-    return tuple(lines[:end])
+    return Piece(key, tuple(raw[:end]), tuple(raw[end:]), line)
 
 
 def split(text: str, known: Collection[str] | None = None, document: Document | None = None) -> list[Piece]:
@@ -77,30 +90,29 @@ def split(text: str, known: Collection[str] | None = None, document: Document | 
     heading stays inside the section before it. Without `known`, every
     heading starts a section (a template's own rendering).
     """
-    lines = lines_of(text)
+    lines = split_lines(text)
     starts = _heading_keys(text, document)
     bounds = [line for line, _ in starts] + [len(lines)]
     cuts: list[tuple[int, str]] = []
     taken: set[str] = set()
     for index, (line, key) in enumerate(starts):
         if known is not None and key not in known:
-            guide = Piece(key, tuple(lines[line : bounds[index + 1]]), line + 1).guide_key
+            guide = piece(key, lines[line : bounds[index + 1]], line + 1).guide_key
             key = guide if guide is not None else key
         if known is not None and (key not in known or key in taken) and key != TITLE:
             continue
         taken.add(key)
         cuts.append((line, key))
     pieces: list[Piece] = []
-    preamble = _trimmed(lines[: cuts[0][0]] if cuts else lines)
-    if any(text.strip() for text in preamble):
-        pieces.append(Piece(PREAMBLE, preamble, 1))
+    first = cuts[0][0] if cuts else len(lines)
+    if first:
+        pieces.append(piece(PREAMBLE, lines[:first], 1))
     for index, (line, key) in enumerate(cuts):
         end = cuts[index + 1][0] if index + 1 < len(cuts) else len(lines)
-        pieces.append(Piece(key, _trimmed(lines[line:end]), line + 1))
+        pieces.append(piece(key, lines[line:end], line + 1))
     return pieces
 
 
-def join(pieces: list[Piece], newline: str = "\n") -> str:
-    """The document text of sections in order, one blank line between them."""
-    blocks = [newline.join(piece.lines) for piece in pieces if piece.lines]
-    return (newline * 2).join(blocks) + newline if blocks else ""
+def join(pieces: list[Piece]) -> str:
+    """The text of pieces in order, each line with its own ending."""
+    return "".join(line for item in pieces for line in (*item.raw, *item.gap))

@@ -1,11 +1,12 @@
-"""The staging area of an update: a private copy of the package where copier and the merge work.
+"""The staging area of an update or adoption: where copier renders, and an update's private copy of the package.
 
 Nothing in the package changes until the result is complete (see
-`tssa.update.movein`). The copy holds the package's committed files in a git
-repository of its own, so copier sees no other package of the user's
-repository. Every temporary folder of the run, copier's included, lives in
-one folder named `tssa-update-<pid>-...` in the system's temporary folder;
-it is removed at the end, and a later run removes those of runs that were killed.
+`tssa.writing.movein`). An update's copy holds the package's committed files
+in a git repository of its own, so copier sees no other package of the
+user's repository. Every temporary folder of the run, copier's included,
+lives in one folder named `tssa-update-<pid>-...` (or `tssa-adopt-...`) in
+the system's temporary folder; it is removed at the end, and a later run
+removes those of runs that were killed.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from pathlib import Path
 
 from tssa.git import git
 from tssa.interrupts import signals_held
-from tssa.update.lock import process_alive
+from tssa.writing.lock import process_alive
 
 PREFIX = "tssa-update-"
+PREFIXES = (PREFIX, "tssa-adopt-")
 
 
 @dataclass(frozen=True)
@@ -42,21 +44,22 @@ class Staging:
 def remove_stale(parent: Path | None = None) -> None:
     """Remove the staging folders of runs that no longer run."""
     folder = parent or Path(tempfile.gettempdir())
-    for path in folder.glob(PREFIX + "*-*"):
-        pid = path.name.removeprefix(PREFIX).split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+    for prefix in PREFIXES:
+        for path in folder.glob(prefix + "*-*"):
+            pid = path.name.removeprefix(prefix).split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager
-def staging_area() -> Iterator[Staging]:
+def staging_area(prefix: str = PREFIX) -> Iterator[Staging]:
     """A fresh staging folder; while it is open, every temporary folder is made inside it.
 
     Made and removed with Ctrl-C held back, so an interrupt cannot leave half of it.
     """
     previous = tempfile.tempdir
     with signals_held():
-        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+        root = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
         (root / "tmp").mkdir()
         tempfile.tempdir = str(root / "tmp")
     try:

@@ -1,12 +1,12 @@
-"""Move a staged update into the package: every file or none, even across a kill.
+"""Move a staged update or adoption into the package: every file or none, even across a kill.
 
 Before the first file changes, a journal in the git folder lists every path
 to write or delete, with digests of its content before and after. Files are
 replaced one by one by atomic renames, documents last, with Ctrl-C and
 SIGTERM held back. A run that fails half-way restores what it changed from
-HEAD; one that was killed (SIGKILL, power loss) is undone by the next run,
-which finds the journal. The package was committed before the update began,
-so HEAD holds exactly what was there.
+HEAD; one that was killed (SIGKILL, power loss) is undone by the next run of
+`tssa update` or `tssa adopt`, which finds the journal. The package was
+committed before the run began, so HEAD holds exactly what was there.
 """
 
 from __future__ import annotations
@@ -17,17 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tssa.errors import RefusedError, TssaError
+from tssa.errors import RefusedError
 from tssa.git import git
 from tssa.interrupts import signals_held
-from tssa.reading.textfiles import read_bytes
-from tssa.safewrite import write_whole
+from tssa.regularfiles import FileRefusedError, read_regular
+from tssa.writing.whole import write_whole
 
 JOURNAL_NAME = "tssa-update.journal"
+# A package file or the journal: far larger than any document a package holds.
+_MAX_BYTES = 16 * 1024 * 1024
 
 
 class InterruptedUpdateError(RefusedError):
-    """An earlier update was killed while it moved its result in, and files changed since."""
+    """An earlier update or adoption was killed while it moved its result in, and files changed since."""
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,21 @@ def _digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
+def _read(path: Path) -> bytes | None:
+    """A regular file's bytes, never through a link; None when there is no file. Other refusals raise `OSError`."""
+    try:
+        return read_regular(path, _MAX_BYTES, follow_links=False)
+    except FileRefusedError as error:
+        if isinstance(error.original, FileNotFoundError):
+            return None
+        raise
+
+
 def _current(path: Path) -> str | None:
     """The digest of a file's content; None when there is none, `other` when it is no regular file."""
     try:
-        return _digest(read_bytes(path))
-    except FileNotFoundError:
-        return None
-    except (OSError, TssaError):
+        return _digest(_read(path))
+    except OSError:
         return "other"
 
 
@@ -109,16 +119,17 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
     """Undo what a journal lists, from HEAD; the paths undone. Refuses when one changed since."""
     journal = git_folder / JOURNAL_NAME
     try:
-        entries = json.loads(read_bytes(journal).decode("utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError, TssaError):  # a journal that is a link or a FIFO is never read
+        data = _read(journal)
+        if data is None:
+            return []
+        entries = json.loads(data.decode("utf-8"))
+    except (OSError, ValueError):  # a journal that is a link or a FIFO is never read
         entries = None
     if not isinstance(entries, list) or not all(
         isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries
     ):
         raise InterruptedUpdateError(
-            f"{journal}: an interrupted tssa update left this list of its changes, and it cannot be read; "
+            f"{journal}: an interrupted tssa update or adopt left this list of its changes, and it cannot be read; "
             "restore the package with `git checkout HEAD -- <package folder>`, delete the list, and run again"
         )
     paths = [entry["path"] for entry in entries]
@@ -130,8 +141,8 @@ def undo_interrupted(top: Path, git_folder: Path) -> list[str]:
             edited.append(entry["path"])
     if edited:
         raise InterruptedUpdateError(
-            f"an interrupted tssa update left {edited[0]} changed, and it was edited since; "
-            f"to undo the interrupted update run `git checkout HEAD -- {edited[0]}` (keep a copy of your edits "
+            f"an interrupted tssa update or adopt left {edited[0]} changed, and it was edited since; "
+            f"to undo it run `git checkout HEAD -- {edited[0]}` (keep a copy of your edits "
             f"first), delete {journal}, and run again"
         )
     tracked = _tracked_at_head(top, paths)

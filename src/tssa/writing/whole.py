@@ -1,7 +1,8 @@
 """Write a file in one step: a temporary file beside it, synced to disk, renamed over it.
 
 A reader, or a run killed half-way, finds the old content or the new one,
-never a part of it. Every command that writes (update, adopt, index,
+never a part of it. The new file keeps the old one's mode, and its owner and
+group where the system lets it. Every command that writes (update, adopt, index,
 insights, prefill) writes through here.
 """
 
@@ -20,6 +21,38 @@ def _mode_of(path: Path) -> int:
         return stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         return NEW_FILE_MODE
+
+
+def _keep_owner(path: Path, descriptor: int) -> None:
+    """Give the temporary file the owner and group of the file it replaces, where the system allows it.
+
+    Run as root (in a container, say), a rename would otherwise hand a user's file to root.
+    """
+    try:
+        old = os.stat(path)
+        new = os.fstat(descriptor)
+        if (old.st_uid, old.st_gid) != (new.st_uid, new.st_gid):
+            os.fchown(descriptor, old.st_uid, old.st_gid)
+    except OSError:
+        pass  # a user may not give a file away: `replace_problem` says so where it matters
+
+
+def replace_problem(path: Path) -> str | None:
+    """Why replacing `path` by a new file would change more than its content, or None.
+
+    A file with several hard links would keep its old content under its other
+    names; a file of another owner, which this user cannot give away, would
+    become this user's.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if info.st_nlink > 1:
+        return f"has {info.st_nlink} hard links; a new file would leave the old content under the other names"
+    if info.st_uid != os.geteuid() and os.geteuid() != 0:
+        return "belongs to another user; a new file would belong to you"
+    return None
 
 
 def stage(path: Path, content: bytes | str, mode: int | None = None, temporary: Path | None = None) -> Path:
@@ -43,6 +76,7 @@ def stage(path: Path, content: bytes | str, mode: int | None = None, temporary: 
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(temporary, flags, 0o600)
     try:
+        _keep_owner(path, descriptor)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()

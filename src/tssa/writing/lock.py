@@ -1,4 +1,4 @@
-"""One `tssa update` at a time per repository: a lock file in the git folder, holding the process id.
+"""One `tssa update` or `tssa adopt` at a time per repository: a lock file in the git folder, holding the process id.
 
 The file is created with O_EXCL, so of two runs only one gets it. A lock
 left by a process that no longer runs (killed, power lost) is taken over.
@@ -20,7 +20,7 @@ _STARTING_SECONDS = 10.0
 
 
 class UpdateRunningError(RefusedError):
-    """Another `tssa update` holds the repository's lock."""
+    """Another `tssa update` or `tssa adopt` holds the repository's lock."""
 
 
 def process_alive(pid: int) -> bool:
@@ -61,7 +61,8 @@ def _running(path: Path) -> UpdateRunningError:
     holder = _holder(path)
     running = f"process {holder}" if holder is not None else "a run that is starting"
     return UpdateRunningError(
-        f"another tssa update ({running}) is updating this repository; wait for it to end (if none runs, delete {path})"
+        f"another tssa update or adopt ({running}) is changing this repository; "
+        f"wait for it to end (if none runs, delete {path})"
     )
 
 
@@ -105,7 +106,7 @@ def _take(path: Path) -> None:
 
 @contextmanager
 def repository_lock(git_folder: Path) -> Iterator[None]:
-    """Hold the repository's update lock while the block runs."""
+    """Hold the repository's lock (for an update or an adoption) while the block runs."""
     path = git_folder / LOCK_NAME
     _take(path)
     try:
