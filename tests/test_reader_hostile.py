@@ -53,6 +53,7 @@ def _hostile_texts() -> dict[str, str]:
     texts["dotted-words"] = "a." * (MIB // 2)
     texts["a-heading-of-spaces"] = "# a" + " " * MIB + "/b\n"
     texts["a-heading-of-punctuation"] = "# Metadata " + "!" * MIB + "x\n"
+    texts["a-lead-in-of-spaces"] = "# Flibble\n\n## Overview\n\n- a" + " " * MIB + "x\n"
     texts["punctuation-lines-in-a-readme"] = "# R\n\n" + "|\n" * (MIB // 2)
     row = "| [a](https://example.net/a) | [b](https://example.net/b) |\n"
     texts["links-in-a-security-links-table"] = "## Security links\n\n| a | b |\n|---|---|\n" + row * (MIB // len(row))

@@ -258,7 +258,11 @@ def _label_names(text: str, names: tuple[str, ...]) -> bool:
     return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
 
 
-_LABEL_END = re.compile(r"^(?P<label>[^:.\u2013\u2014]{1,80}?)(?:\s*[:.\u2013\u2014]|\s+-\s)")
+# `^(?P<label>[^:.\u2013\u2014]{1,80}?)(?:\s*[:.\u2013\u2014]|\s+-\s)`, written to read a run of white space once:
+# a label longer than one character ends in one that is not white space (a shorter one would have matched).
+_LABEL_END = re.compile(
+    r"^(?P<label>[^:.\u2013\u2014](?:[^:.\u2013\u2014]{0,79}?(?<!\s))??)(?:\s*+[:.\u2013\u2014]|\s++-\s)"
+)
 
 
 @lru_cache(maxsize=8192)
