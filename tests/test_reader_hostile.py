@@ -7,10 +7,12 @@ import json
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from tssa.reading.facts import stated
 from tssa.reading.markdown import parse
 
 pytestmark = pytest.mark.hostile
@@ -38,6 +40,13 @@ def test_a_hundred_thousand_nested_quotes_are_read_to_their_end() -> None:
     document = parse(">" * 100_000 + " deep\n\n# After\n\n[x](#after)\n")
     assert [(heading.text, heading.line) for heading in document.headings] == [("After", 3)]
     assert [link.line for link in document.links] == [5]
+
+
+@pytest.mark.parametrize("unit", ["![", "![a](", "![a][", "<img", "<", "<b"])
+def test_a_statement_of_a_megabyte_of_unclosed_images_or_tags_is_read_in_linear_time(unit: str) -> None:
+    started = time.process_time()
+    stated(unit * (MIB // len(unit)))  # what adopt and the index make of a channel's text
+    assert time.process_time() - started < CPU_SECONDS_PER_MIB
 
 
 def _hostile_texts() -> dict[str, str]:

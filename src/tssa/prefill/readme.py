@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from tssa.prefill.model import Evidence
 from tssa.prefill.sources import Sources
+from tssa.reading.facts import without_tags
 from tssa.reading.markdown import Heading, MarkdownDocument, inline_text, lines_of, parse
 from tssa.reading.validators import is_email, is_https_url
 
@@ -24,7 +25,6 @@ _SCORECARD = re.compile(
     r"(?:api\.securityscorecards\.dev|api\.scorecard\.dev)/projects/([\w.-]+/[\w.-]+/[\w.-]+)/badge"
 )
 _HTML_H1 = re.compile(r"<h1\b[^>]{0,500}>(.{0,500}?)</h1>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 _SEPARATORS = (" - ", " \u2013 ", " \u2014 ", ": ", " | ", " \u00b7 ")
 _GENERIC_TITLES = frozenset(
     {
@@ -43,7 +43,8 @@ _GENERIC_TITLES = frozenset(
         "home",
     }
 )
-_VERSION = re.compile(r"\s+(?:version|v)\.?\s*\d+(?:\.\d+)*\s*$", re.IGNORECASE)
+# From the start of a run of white space only, so each run is read once.
+_VERSION = re.compile(r"(?<!\s)\s+(?:version|v)\.?\s*\d+(?:\.\d+)*\s*$", re.IGNORECASE)
 # Words a community heading is made of; it must hold one of the first group.
 _COMMUNITY_CORE = frozenset(
     {
@@ -168,7 +169,7 @@ def read_readme(sources: Sources, files: set[str]) -> Readme:
         if first is not None:
             readme.title, readme.title_line = _heading_words(text, first.line), first.line
         elif html := _HTML_H1.search(text[:20000]):
-            readme.title = _TAG.sub("", html.group(1))
+            readme.title = without_tags(html.group(1))
             readme.title_line = text[: html.start()].count("\n") + 1
         readme.community = community_heading(document.headings)
         readme.first_paragraph = _first_paragraph(document, readme.path)
@@ -313,7 +314,7 @@ def _first_paragraph(document: MarkdownDocument, path: str) -> tuple[str, int] |
             words = re.sub(r"\[\s*\]\([^)]{0,2000}\)", "", source)
             text = block.text
         elif block.kind == "html":
-            words = text = _TAG.sub(" ", block.source)
+            words = text = without_tags(block.source, " ")
         else:
             continue
         if len(re.findall(r"[A-Za-z]{2,}", _URL.sub("", words))) >= 8:

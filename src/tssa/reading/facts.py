@@ -592,8 +592,57 @@ _LEAD_IN = re.compile(
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+\b")
 
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]|<img\b[^>]*>", re.IGNORECASE)
+_IMAGE_START = re.compile(r"!\[|<img\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+
+
+class _NextOf:
+    """Where a character is next, at or after places asked in increasing order: each part of a text read once."""
+
+    def __init__(self, text: str, character: str) -> None:
+        self.text, self.character = text, character
+        self.asked = self.found = -1
+
+    def at(self, place: int) -> int:
+        if not (self.asked != -1 and self.asked <= place and (self.found == -1 or self.found >= place)):
+            self.asked, self.found = place, self.text.find(self.character, place)
+        return self.found
+
+
+def _without_images(text: str) -> str:
+    r"""The text with each image (`![alt](src)`, `![alt][label]`, `<img ...>`) made a space, in one pass.
+
+    The same as `re.sub(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]|<img\b[^>]*>", " ", text, flags=re.I)`,
+    which would read to the end of the text again from each `![` or `<img` that is never closed.
+    """
+    label_end, target_end, reference_end, tag_end = (_NextOf(text, character) for character in "])]>")
+    kept: list[str] = []
+    start = at = 0
+    while (found := _IMAGE_START.search(text, at)) is not None:
+        place, end = found.start(), -1
+        if text[place] == "!":
+            label = label_end.at(place + 2)
+            after = text[label + 1 : label + 2] if label != -1 else ""
+            if after == "(":
+                end = target_end.at(label + 2)
+            elif after == "[":
+                end = reference_end.at(label + 2)
+        else:
+            end = tag_end.at(place + 4)
+        if end == -1:
+            at = place + 1
+            continue
+        kept += [text[start:place], " "]
+        start = at = end + 1
+    kept.append(text[start:])
+    return "".join(kept)
+
+
+def without_tags(text: str, replacement: str = "") -> str:
+    """The text with each HTML tag (`<` to the next `>`) replaced, reading it once: no tag ends after its
+    last `>`, so a run of `<` never closed is not read again from each of them."""
+    end = text.rfind(">") + 1
+    return _TAG.sub(replacement, text[:end]) + text[end:]
 
 
 def stated(source: str) -> str | None:
@@ -602,8 +651,8 @@ def stated(source: str) -> str | None:
     An image (its alt text is no statement), HTML, emphasis markers with nothing
     in them (`**`), or one line said again and again is not a value.
     """
-    bare = _IMAGE.sub(" ", source)
-    if not re.search(r"\w", _TAG.sub(" ", bare)):
+    bare = _without_images(source)
+    if not re.search(r"\w", without_tags(bare, " ")):
         return None
     block = next((block for block in parse(bare).blocks if block.kind == "paragraph"), None)
     text = block.text.strip() if block is not None else ""
