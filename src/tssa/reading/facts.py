@@ -33,7 +33,7 @@ from tssa.reading.outline import (
     Document,
 )
 from tssa.reading.package import PackageFile
-from tssa.reading.resolve import resolve
+from tssa.reading.resolve import current_outline, section_headings
 from tssa.reading.tables import all_tables
 
 T = TypeVar("T")
@@ -495,23 +495,14 @@ def find_section(document: MarkdownDocument, *names: str) -> DocumentSection | N
     return next((section for section in document.walk() if normalize_key(section.heading.text) in wanted), None)
 
 
-_last_resolved: tuple[MarkdownDocument, Document, dict[str, DocumentSection]] | None = None
-
-
 def outline_section(document: MarkdownDocument, outline: Document, *keys: str) -> DocumentSection | None:
     """The first (in the document) of the sections with these outline keys, found as `tssa check` finds them.
 
     The shared resolver (`tssa.reading.resolve`) decides which heading stands for which
     section; a document is resolved once for all the sections read from it.
     """
-    global _last_resolved
-    last = _last_resolved
-    if last is not None and last[0] is document and last[1] is outline:
-        sections = last[2]
-    else:
-        entries = resolve(outline, document).entries
-        sections = {entry.key: entry.heading for entry in entries if entry.heading is not None}
-        _last_resolved = (document, outline, sections)
+    # The current outline as `tssa check` resolved it: the same sections, so the same resolution, reused.
+    sections = section_headings(current_outline(outline), document, keys)
     found = [sections[key] for key in keys if key in sections]
     return min(found, key=lambda section: section.heading.line) if found else None
 

@@ -30,9 +30,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
+from itertools import count
 
 from tssa.reading.markdown import Block, DocumentSection, Heading, Lead, MarkdownDocument, Table
 from tssa.reading.outline import (
@@ -341,9 +343,15 @@ class _OutlineFacts:
     names: frozenset[str]
     renames: dict[str, str]
     items: dict[str, _ItemNames]  # by key
+    shape: int
+    """The same number for outlines with equal sections (the guide versions that differ only in metadata rows)."""
+    metadata_names: frozenset[str]
+    """Every name of its metadata rows, normalized."""
 
 
 _FACTS: dict[int, _OutlineFacts] = {}
+_SHAPES: dict[tuple[OutlineSection, ...], int] = {}
+_NEXT_SHAPE = count()
 
 
 def _facts(outline: Document) -> _OutlineFacts:
@@ -351,7 +359,14 @@ def _facts(outline: Document) -> _OutlineFacts:
     if facts is None or facts.outline is not outline:
         names = frozenset(normalize(name) for item in outline.walk() for name in item.section.names)
         items = {item.key: _item_names(item.section) for item in outline.walk()}
-        facts = _FACTS[id(outline)] = _OutlineFacts(outline, names, former_section_keys(outline), items)
+        shape = _SHAPES.get(outline.sections)
+        if shape is None:
+            if len(_SHAPES) > 256:  # outlines made on the fly: a new number only means no reuse
+                _SHAPES.clear()
+            shape = _SHAPES[outline.sections] = next(_NEXT_SHAPE)
+        rows = frozenset(normalize(name) for row in outline.metadata_rows for name in (row.name, *row.aliases))
+        facts = _OutlineFacts(outline, names, former_section_keys(outline), items, shape, rows)
+        _FACTS[id(outline)] = facts
         if len(_FACTS) > 256:  # outlines made on the fly: forget the oldest
             del _FACTS[next(iter(_FACTS))]
     return facts
@@ -373,6 +388,7 @@ class _DocumentFacts:
             next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
         ]
         self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
+        self.tables = parsed.tables
         self.table_names = [_TableNames(table) for table in parsed.tables]
         # Each lead cleaned for matching; a table of contents entry names a section without writing it.
         self.cleaned_leads = [
@@ -383,6 +399,7 @@ class _DocumentFacts:
         ]
         self.normalized_leads = [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self._metadata_tables: dict[frozenset[str], int | None] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
         self.resolutions: dict[int, tuple[Document, Resolution]] = {}
 
@@ -393,6 +410,17 @@ class _DocumentFacts:
             match = _names_pattern(names).match
             lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
         return lines
+
+    def metadata_table(self, rows: frozenset[str]) -> int | None:
+        """The line of the first table with at least two first cells named after `rows` (None without rows)."""
+        if rows not in self._metadata_tables:
+            lines = (
+                table.line
+                for table, cells in zip(self.tables, self.table_names, strict=True)
+                if rows and cells.first_cells_named(rows) >= 2
+            )
+            self._metadata_tables[rows] = next(lines, None)
+        return self._metadata_tables[rows]
 
 
 class _TableNames:
@@ -411,7 +439,7 @@ class _TableNames:
                 else:
                     self.rows[name] = line
 
-    def first_cells_named(self, names: set[str]) -> int:
+    def first_cells_named(self, names: AbstractSet[str]) -> int:
         """How many first cells, of the header and of each row, are one of `names`."""
         rows = sum(1 + self.repeats.get(name, 0) for name in names if name in self.rows)
         return rows + (self.header_first in names)
@@ -435,6 +463,7 @@ class _Resolver:
         self.lines, self.ends = document.lines, document.ends
         facts = _facts(outline)
         self.items = facts.items
+        self.metadata_names = facts.metadata_names
         names = self.names = facts.names
         self.whole = document.whole
         self.singular_whole = document.singular_whole
@@ -486,6 +515,17 @@ class _Resolver:
                 if stand_in is not None:
                     entries[index] = replace(entry, stand_in=stand_in)
         return Resolution(self.outline, tuple(entries), _declined(entries))
+
+    def first_entries(self, keys: set[str]) -> list[Resolved]:
+        """The entries up to the last item with one of `keys`, their headings as `run` finds them."""
+        entries: list[Resolved] = []
+        left = set(keys)
+        for item in self.outline.walk():
+            if not left:
+                break
+            entries.append(self._resolve(item))
+            left.discard(item.key)
+        return entries
 
     def _stand_in(self, index: int, entries: list[Resolved], taken: set[int]) -> Heading | None:
         """The heading in a missing section's place: the only one at its siblings' level, between the nearest
@@ -692,11 +732,10 @@ class _Resolver:
             entries = [lead.line for lead in leads if lead.in_list and _TOC_ENTRY.match(lead.text)]
             return entries[0] if len(entries) >= 3 else None
         wanted = {normalize(name) for name in names}
-        if item.key == "metadata" and self.outline.metadata_rows:
-            rows = {normalize(name) for row in self.outline.metadata_rows for name in (row.name, *row.aliases)}
-            for table, cells in zip(self.parsed.tables, self.document.table_names, strict=True):
-                if cells.first_cells_named(rows) >= 2:
-                    return table.line  # the metadata table is the section, heading or not
+        if item.key == "metadata":
+            table_line = self.document.metadata_table(self.metadata_names)
+            if table_line is not None:
+                return table_line  # the metadata table is the section, heading or not
         parent = self.found.get(item.parent_key)
         for table, cells in zip(self.parsed.tables, self.document.table_names, strict=True):
             in_parent = parent is not None and _line_inside(table.line, self.heads[parent])
@@ -780,11 +819,43 @@ def _declined(entries: list[Resolved]) -> frozenset[str]:
 
 def resolve(outline: Document, parsed: MarkdownDocument) -> Resolution:
     """Each section and topic of `outline`, in order, with what `parsed` has for it."""
-    known = _document_facts(parsed).resolutions
+    document = _document_facts(parsed)
+    known = document.resolutions
     found = known.get(id(outline))
     if found is None or found[0] is not outline:
-        found = known[id(outline)] = (outline, _Resolver(outline, parsed).run())
+        resolution = _resolved_alike(outline, document) or _Resolver(outline, parsed).run()
+        found = known[id(outline)] = (outline, resolution)
     return found[1]
+
+
+def section_headings(outline: Document, parsed: MarkdownDocument, keys: Sequence[str]) -> dict[str, DocumentSection]:
+    """The headings that stand for the sections with these keys, as `resolve` finds them, by key.
+
+    A heading is decided in its item's turn, never after: when the document is not resolved against the
+    outline yet, the items after the last of `keys` are left out (the metadata of a document's head).
+    """
+    document = _document_facts(parsed)
+    known = document.resolutions.get(id(outline))
+    if known is not None and known[0] is outline:
+        entries: Sequence[Resolved] = known[1].entries
+    else:
+        alike = _resolved_alike(outline, document)
+        entries = alike.entries if alike is not None else _Resolver(outline, parsed).first_entries(set(keys))
+    return {entry.key: entry.heading for entry in entries if entry.heading is not None and entry.key in keys}
+
+
+def _resolved_alike(outline: Document, document: _DocumentFacts) -> Resolution | None:
+    """The entries the document has for another outline with the same sections, when its metadata rows find the
+    same table: the outline's sections and that table are all a resolution reads of it (guide versions 2023 and
+    2024 of the self-assessment differ only in the Assessment Stage row)."""
+    facts = _facts(outline)
+    for other, resolution in document.resolutions.values():
+        alike = _facts(other)
+        if alike.shape == facts.shape and document.metadata_table(alike.metadata_names) == document.metadata_table(
+            facts.metadata_names
+        ):
+            return Resolution(outline, resolution.entries, resolution.not_asked)
+    return None
 
 
 def current_outline(document: Document) -> Document:
