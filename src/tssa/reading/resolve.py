@@ -34,7 +34,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
-from itertools import count
+from itertools import count, pairwise
 
 from tssa.reading.markdown import Block, DocumentSection, Heading, Lead, MarkdownDocument, Table
 from tssa.reading.outline import (
@@ -188,6 +188,18 @@ def _with_fillers(title: str, name: str) -> bool:
     return all(word in _FILLERS for word in rest.split(" "))
 
 
+def _filler_names(title: str) -> set[str]:
+    """Every name `title` is with filler words around it: the names for which `_with_fillers(title, name)` holds."""
+    found: set[str] = set()
+    words = title.split(" ")
+    for cut in range(1, len(words)):
+        if all(word in _FILLERS for word in words[cut:]):
+            found.add(" ".join(words[:cut]))  # the name, then fillers
+        if all(word in _FILLERS for word in words[:cut]):
+            found.add(" ".join(words[cut:]))  # fillers, then the name
+    return found
+
+
 # Runs of two or more marks (`**`, `__`, `**_`, `__*`) and marks opening a word; bold-italic included.
 _EMPHASIS = re.compile(r"[*_]{2,}|[`\[\]]|^[*_]+|(?<=\s)[*_]+")
 _INLINE_TAG = re.compile(r"</?(?:b|strong|em|i|code)>", re.IGNORECASE)
@@ -247,17 +259,22 @@ _BOLD_START = re.compile(
 _COLON_LABEL = re.compile(r"^(?P<label>[^:.]{1,60}):")
 
 
-def _label_names(text: str, names: tuple[str, ...]) -> bool:
-    """Whether a lead-in's label (its bold start, up to four words before a colon, or a line of up to four
-    words) starts with a name: `**Critical Features**: ...`, `Critical components: ...`."""
+def _short_label(text: str) -> str | None:
+    """A lead-in's label, normalized, when it may name a section: its bold start, up to four words before a colon,
+    or a line of up to four words (`**Critical Features**: ...`, `Critical components: ...`)."""
     if _TOC_ENTRY.match(text):
-        return False
+        return None
     match = _BOLD_START.match(text) or _COLON_LABEL.match(_clean_lead(text))
     # a short line of its own is a label too (`* Critical components`, then a list below it)
     label = normalize(match.group("label") if match is not None else _clean_lead(text))
     if not label or len(label.split(" ")) > 4:
-        return False
-    return any(label == name or label.startswith(name + " ") for name in map(normalize, names))
+        return None
+    return label
+
+
+def _label_names(label: str, names: tuple[str, ...]) -> bool:
+    """Whether a lead-in's short label starts with one of the normalized `names`."""
+    return any(label == name or label.startswith(name + " ") for name in names)
 
 
 # `^(?P<label>[^:.\u2013\u2014]{1,80}?)(?:\s*[:.\u2013\u2014]|\s+-\s)`, written to read a run of white space once:
@@ -300,11 +317,11 @@ def _counts_as_text(block: Block, empty_tables: set[int]) -> bool:
     return not (block.kind == "table" and block.line in empty_tables)
 
 
-def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int]) -> Status:
+def _status(rendered: bool, section: DocumentSection, empty_tables: set[int]) -> Status:
     blocks = section.blocks
     texts = [index for index, block in enumerate(blocks) if _counts_as_text(block, empty_tables)]
     guides = [index for index, block in enumerate(blocks) if block.guide_key is not None]
-    if item.section.rendered and guides and len(texts) == 1 and texts[0] in (guides[0] - 1, guides[-1] + 1):
+    if rendered and guides and len(texts) == 1 and texts[0] in (guides[0] - 1, guides[-1] + 1):
         # only the one block the template wrote next to its guide (an answer, a table), which asks for more
         return Status.UNFILLED
     if texts:
@@ -398,6 +415,20 @@ class _DocumentFacts:
             (lead.line, label) for lead in parsed.leads if (label := _combined_label(lead.text)) is not None
         ]
         self.normalized_leads = [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
+        self.lead_starts = [lead.line for lead in parsed.leads]
+        self.leads_in_order = all(one <= other for one, other in pairwise(self.lead_starts))
+        self.leads = parsed.leads
+        self._short_labels: dict[int, str | None] = {}
+        # Each heading by the names it is with filler words around it, or without its qualifier, and by its
+        # singular: the headings `_heading_with_more_words` may take for an outline name, found by lookup.
+        self.more_words: dict[str, list[int]] = {}
+        self.by_singular: dict[str, list[int]] = {}
+        for index, (whole, unqualified) in enumerate(zip(self.whole, self.unqualified, strict=True)):
+            for name in {unqualified, *_filler_names(whole), *_filler_names(unqualified)}:
+                self.more_words.setdefault(name, []).append(index)
+            self.by_singular.setdefault(self.singular_whole[index], []).append(index)
+        self._has_text: dict[int, bool] = {}
+        self._statuses: dict[tuple[int, bool], Status] = {}
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._metadata_tables: dict[frozenset[str], int | None] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
@@ -410,6 +441,28 @@ class _DocumentFacts:
             match = _names_pattern(names).match
             lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
         return lines
+
+    def short_label(self, position: int) -> str | None:
+        """`_short_label` of the lead at `position`."""
+        if position in self._short_labels:
+            return self._short_labels[position]
+        label = self._short_labels[position] = _short_label(self.leads[position].text)
+        return label
+
+    def has_text(self, index: int) -> bool:
+        """Whether the heading at `index` has text of its own right below it."""
+        text = self._has_text.get(index)
+        if text is None:
+            blocks = self.heads[index].blocks
+            text = self._has_text[index] = any(_counts_as_text(block, self.empty_tables) for block in blocks)
+        return text
+
+    def status(self, index: int, rendered: bool) -> Status:
+        """`_status` of the heading at `index`, for a section the template renders something for or not."""
+        status = self._statuses.get((index, rendered))
+        if status is None:
+            status = self._statuses[(index, rendered)] = _status(rendered, self.heads[index], self.empty_tables)
+        return status
 
     def metadata_table(self, rows: frozenset[str]) -> int | None:
         """The line of the first table with at least two first cells named after `rows` (None without rows)."""
@@ -619,9 +672,7 @@ class _Resolver:
         for index in range(first, len(self.heads)):
             if self.lines[index] > head.end_line:
                 break
-            if index not in self.claimed and any(
-                _counts_as_text(block, self.empty_tables) for block in self.heads[index].blocks
-            ):
+            if index not in self.claimed and self.document.has_text(index):
                 return True
         return False
 
@@ -669,25 +720,24 @@ class _Resolver:
         information`, `Project overview`) or differs only in plurals (`Secure development practice`), inside the
         parent's heading when the parent has one."""
         item_names = self.items[item.key]
-        names, singular = item_names.normalized, item_names.singular
+        document = self.document
+        candidates = {index for name in item_names.normalized for index in document.more_words.get(name, ())}
+        candidates.update(index for name in item_names.singular for index in document.by_singular.get(name, ()))
         found: int | None = None
-        for index, head in enumerate(self.heads):
+        # In document order, the first heading that may stand for it; then a heading inside that one (`Critical
+        # Security Functions`, then `Critical (Non-Configurable)` below it) when it is the next that may.
+        for index in sorted(candidates):
             if index in self.claimed or index in self.named_heads:
                 continue
-            if index == 0 and head.heading.level == 1:
+            if index == 0 and self.heads[0].heading.level == 1:
                 continue  # the document's title ("Overview of Kite") names the document, not a section
             if parent is not None and not self._inside(index, parent):
                 continue
-            if found is not None and not self._inside(index, found):
-                break
-            whole, unqualified = self.whole[index], self.unqualified[index]
-            if any(
-                _with_fillers(whole, name) or unqualified == name or _with_fillers(unqualified, name) for name in names
-            ) or (self.singular_whole[index] in singular):
-                if found is not None:  # `Critical Security Functions`, then `Critical (Non-Configurable)` below it
+            if found is not None:
+                if self._inside(index, found):
                     found = index
-                    break
-                found = index
+                break
+            found = index
         if found is None:
             return None
         self.used.add((found, 0))
@@ -720,8 +770,7 @@ class _Resolver:
             start, end = scope
             line = next((line for line in named if start < line <= end), None)
             if line is None:
-                inside = (lead for lead in leads if start < lead.line <= end)
-                line = next((lead.line for lead in inside if _label_names(lead.text, names)), None)
+                line = self._labelled(item_names.normalized, start, end)
             if line is None and item.section.topic:
                 line = self._opens_phrase(item, start, end)
             if line is not None:
@@ -746,6 +795,22 @@ class _Resolver:
                 return min(row_lines)  # the first row named after it
         return None
 
+    def _labelled(self, names: tuple[str, ...], start: int, end: int) -> int | None:
+        """The first lead-in after `start` up to `end` whose short label starts with one of `names`."""
+        document = self.document
+        starts = document.lead_starts
+        first = bisect_right(starts, start) if document.leads_in_order else 0
+        for position in range(first, len(starts)):
+            line = starts[position]
+            if line > end and document.leads_in_order:
+                break
+            if not start < line <= end:
+                continue
+            label = document.short_label(position)
+            if label is not None and _label_names(label, names):
+                return line
+        return None
+
     def _resolve(self, item: WalkedSection) -> Resolved:
         found = self._heading(item)
         if found is not None:
@@ -753,7 +818,7 @@ class _Resolver:
             self.claimed.add(index)
             self.found[item.key] = index
             head = self.heads[index]
-            return Resolved(item, head, None, by_alias, _status(item, head, self.empty_tables))
+            return Resolved(item, head, None, by_alias, self.document.status(index, item.section.rendered))
         line = self._lead(item)
         if line is None and item.section.topic:
             line = self._named_by_parent(item)
