@@ -220,7 +220,36 @@ def _comment_spans(parsed: MarkdownDocument) -> list[tuple[int, int]]:
     return [(block.line, block.end_line) for block in parsed.blocks if block.is_comment]
 
 
-def _example_matches(text: str, starts: array[int]) -> list[re.Match[str]]:
+class _LineNumbers:
+    """The lines of a text as `lines_of` splits it, worked out only at the offsets asked about."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # Where lines 2, 3, ... start; only for a text with carriage returns: of LF alone, `str.count` is quicker.
+        self.starts = array("q", (found.end() for found in _LINE_BREAK.finditer(text))) if "\r" in text else None
+        self._offset, self._number = 0, 1  # the last offset asked for, and its line
+
+    def number(self, offset: int) -> int:
+        """The line (1-based) that holds `offset`."""
+        if self.starts is not None:
+            return bisect_right(self.starts, offset) + 1
+        if offset < self._offset:
+            self._offset, self._number = 0, 1
+        self._number += self.text.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._number
+
+    def span(self, offset: int) -> tuple[int, int]:
+        """Where the line that holds `offset` starts, and where the next one does (or the text ends)."""
+        starts, text = self.starts, self.text
+        if starts is not None:
+            line = bisect_right(starts, offset)
+            return starts[line - 1] if line else 0, starts[line] if line < len(starts) else len(text)
+        end = text.find("\n", offset)
+        return text.rfind("\n", 0, offset) + 1, end + 1 if end != -1 else len(text)
+
+
+def _example_matches(text: str, lines: _LineNumbers) -> list[re.Match[str]]:
     """The example values in a text, in order, looked for only on the lines that hold a hint of one.
 
     No example value spans a line break, so reading those lines alone finds what reading the text would.
@@ -230,9 +259,8 @@ def _example_matches(text: str, starts: array[int]) -> list[re.Match[str]]:
     for hint in _EXAMPLE_HINT.finditer(text):
         if hint.start() < line_end:
             continue  # its line is read already
-        line = bisect_right(starts, hint.start())
-        line_end = starts[line] if line < len(starts) else len(text)
-        matches.extend(_EXAMPLE.finditer(text, starts[line - 1] if line else 0, line_end))
+        line_start, line_end = lines.span(hint.start())
+        matches.extend(_EXAMPLE.finditer(text, line_start, line_end))
     return matches
 
 
@@ -240,8 +268,8 @@ def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[F
     """One finding per example value, at its first line, naming the other lines it is on."""
     if _EXAMPLE_HINT.search(text) is None:
         return []
-    starts = array("q", (found.end() for found in _LINE_BREAK.finditer(text)))  # where lines 2, 3, ... start
-    matches = _example_matches(text, starts)
+    lines = _LineNumbers(text)
+    matches = _example_matches(text, lines)
     if not matches:
         return []
     code, comments = parsed.code_lines, _comment_spans(parsed)
@@ -249,7 +277,7 @@ def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[F
     shown_value: dict[str, str] = {}
     for match in matches:
         shown_value.setdefault(match.group(0).casefold(), match.group(0))
-        number = bisect_right(starts, match.start()) + 1
+        number = lines.number(match.start())
         if number in code or any(first <= number <= last for first, last in comments):
             continue
         seen = lines_of_value.setdefault(match.group(0).casefold(), [])

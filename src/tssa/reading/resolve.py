@@ -134,6 +134,7 @@ def normalize(title: str) -> str:
     return _SPACES.sub(" ", text).strip(" _")
 
 
+@lru_cache(maxsize=8192)
 def _singular(name: str) -> str:
     return " ".join(word.removesuffix("s") for word in name.split(" "))
 
@@ -164,7 +165,8 @@ def _named(part: str, names: frozenset[str]) -> str | None:
     same = [name for name in names if _singular(name) == single]  # `Goal & non-goal`
     if same:
         return max(same, key=len)
-    longer = [name for name in names if _with_fillers(part, name)]
+    around = _filler_names(part)
+    longer = [name for name in names if name in around]
     return max(longer, key=len) if longer else None  # `Goals of the project`, `Project goals`
 
 
@@ -192,11 +194,14 @@ def _filler_names(title: str) -> set[str]:
     """Every name `title` is with filler words around it: the names for which `_with_fillers(title, name)` holds."""
     found: set[str] = set()
     words = title.split(" ")
-    for cut in range(1, len(words)):
-        if all(word in _FILLERS for word in words[cut:]):
-            found.add(" ".join(words[:cut]))  # the name, then fillers
-        if all(word in _FILLERS for word in words[:cut]):
-            found.add(" ".join(words[cut:]))  # fillers, then the name
+    cut = len(words) - 1
+    while cut >= 1 and words[cut] in _FILLERS:  # the name, then fillers
+        found.add(" ".join(words[:cut]))
+        cut -= 1
+    cut = 1
+    while cut < len(words) and words[cut - 1] in _FILLERS:  # fillers, then the name
+        found.add(" ".join(words[cut:]))
+        cut += 1
     return found
 
 
@@ -294,6 +299,15 @@ def _lead_label(text: str) -> str:
 def _combined_label(text: str) -> str | None:
     """The label of a lead-in that names several things at once (`Responsible Disclosures Process and Incident
     Response: ...`), as a combined heading does; None for any other lead."""
+    # Normalized, a label splits only at a slash or an "and" (an ampersand's too); cleaning a lead takes marks
+    # out, and may join an "a" and an "nd" across them.
+    if (
+        "/" not in text
+        and "&" not in text
+        and "and" not in text.casefold()
+        and "and" not in _clean_lead(text).casefold()
+    ):
+        return None
     label = _lead_label(text)
     if not label or len(label.split(" ")) > 8:
         return None
@@ -341,6 +355,7 @@ class _ItemNames:
     distinct: tuple[str, ...]  # the normalized names without repeats, in order
     by_alias: tuple[bool, ...]  # for each distinct name: whether it is an older name, not the title
     singular: tuple[str, ...]  # each normalized name without plural endings
+    wanted: frozenset[str]  # the normalized names
 
 
 def _item_names(section: OutlineSection) -> _ItemNames:
@@ -349,7 +364,8 @@ def _item_names(section: OutlineSection) -> _ItemNames:
     distinct = tuple(dict.fromkeys(normalized))
     title, *older = (normalize(name) for name in (section.title, *section.aliases))
     by_alias = tuple(name != title and name in older for name in distinct)
-    return _ItemNames(names, normalized, distinct, by_alias, tuple(_singular(name) for name in normalized))
+    singular = tuple(_singular(name) for name in normalized)
+    return _ItemNames(names, normalized, distinct, by_alias, singular, frozenset(normalized))
 
 
 @dataclass(frozen=True)
@@ -780,7 +796,7 @@ class _Resolver:
         if item.section.toc:
             entries = [lead.line for lead in leads if lead.in_list and _TOC_ENTRY.match(lead.text)]
             return entries[0] if len(entries) >= 3 else None
-        wanted = {normalize(name) for name in names}
+        wanted = item_names.wanted
         if item.key == "metadata":
             table_line = self.document.metadata_table(self.metadata_names)
             if table_line is not None:
