@@ -444,11 +444,21 @@ OUTLINE_2019 = Document(
 _VIEWS: dict[tuple[str, str], tuple[Document, ...]] = {}
 
 
+_VIEWS_OF: dict[int, tuple[Document, tuple[Document, ...]]] = {}
+
+
 def outlines_for(document: Document) -> tuple[Document, ...]:
     """The outlines a file of this document may have been written for, oldest first, the current last."""
-    views = _VIEWS.get((document.key, document.filename))
+    place = (document.key, document.filename)
+    known = _VIEWS_OF.get(id(document))
+    if known is not None and known[0] is document and _VIEWS.get(place) is known[1]:
+        return known[1]  # asked for this very document, and nothing replaced its views since: no sections compared
+    views = _VIEWS.get(place)
     if views is None or views[-1].sections != document.sections:
-        views = _VIEWS[(document.key, document.filename)] = _outlines_for(document)
+        views = _VIEWS[place] = _outlines_for(document)
+    _VIEWS_OF[id(document)] = (document, views)
+    if len(_VIEWS_OF) > 256:  # documents made on the fly: forget the oldest
+        del _VIEWS_OF[next(iter(_VIEWS_OF))]
     return views
 
 

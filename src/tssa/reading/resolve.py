@@ -974,8 +974,27 @@ class Additions:
         return titles + [f'the metadata row "{row.name}"' for row in self.rows if row.required]
 
 
+_ADDITIONS: dict[tuple[int, int], tuple[Document, Document, Additions, frozenset[str]]] = {}
+
+
+def _additions(older: Document, newer: Document) -> tuple[Additions, frozenset[str]]:
+    """`outline_additions`, and the normalized names of the rows added, worked out once for two outlines."""
+    known = _ADDITIONS.get((id(older), id(newer)))
+    if known is None or known[0] is not older or known[1] is not newer:
+        added = _added(older, newer)
+        rows = frozenset(normalize(name) for row in added.rows for name in (row.name, *row.aliases))
+        known = _ADDITIONS[(id(older), id(newer))] = (older, newer, added, rows)
+        if len(_ADDITIONS) > 256:  # outlines made on the fly: forget the oldest
+            del _ADDITIONS[next(iter(_ADDITIONS))]
+    return known[2], known[3]
+
+
 def outline_additions(older: Document, newer: Document) -> Additions:
     """What `newer` adds over `older`: what a document written for `older` cannot be asked to have."""
+    return _additions(older, newer)[0]
+
+
+def _added(older: Document, newer: Document) -> Additions:
     old_names = {normalize(name) for item in older.walk() for name in item.section.names}
     sections = tuple(item for item in newer.walk() if not {normalize(name) for name in item.section.names} & old_names)
     old_rows = {row.name for row in older.metadata_rows}
@@ -984,11 +1003,10 @@ def outline_additions(older: Document, newer: Document) -> Additions:
 
 def _evidence(view: Document, older: Document, parsed: MarkdownDocument, resolution: Resolution) -> bool:
     """Whether the document has something `view` added over `older`: it was written for `view` or later."""
-    added = outline_additions(older, view)
+    added, rows = _additions(older, view)
     keys = {item.key for item in added.sections}
     if any(entry.status is not Status.MISSING for entry in resolution.entries if entry.key in keys):
         return True
-    rows = {normalize(name) for row in added.rows for name in (row.name, *row.aliases)}
     tables = _document_facts(parsed).table_names
     return any(name == table.header_first or name in table.rows for table in tables for name in rows)
 
