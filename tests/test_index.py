@@ -15,6 +15,7 @@ import pytest
 
 from tssa.check.lint import lint_markdown
 from tssa.cli import main
+from tssa.index.command import render_json
 from tssa.reading.facts import normalize_date, normalize_stage, normalize_yes_no, project_from_title, split_languages
 from tssa.reading.markdown import DocumentSection, MarkdownDocument, parse
 
@@ -160,6 +161,19 @@ def test_index_json_follows_its_schema(tree: Path, capsys: pytest.CaptureFixture
     data["packages"][0]["state"] = "done"
     data["packages"][1]["metadata"]["languages"] = ["Go"]
     assert len(list(validator.iter_errors(data))) == 2
+
+
+def test_index_json_is_laid_out_two_spaces_a_level(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index(capsys, tree)
+    written = (tree / "index.json").read_text(encoding="utf-8")
+    data = json.loads(written)
+    assert written == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # Every kind of value an index may hold, laid out as json.dumps lays it out.
+    odd = {"": [], "a": {}, "b": [1, -2.5, 0.1, 1e300, True, False, None, ("t", "\u00e9")], "c": {"d": [{"e": "f"}]}}
+    data["packages"][0]["documents"][0]["outline_note"] = odd
+    assert render_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    data["packages"][0]["documents"][0]["completeness"] = float("nan")  # not JSON: written as json.dumps writes it
+    assert render_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def listing_sections(listing: str) -> dict[str, list[str]]:
