@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any, SupportsIndex
 
 # The guide's outline versions, oldest first; the last is the current one.
 GUIDE_VERSIONS = ("2019", "2021", "2023", "2024")
@@ -115,6 +116,13 @@ class Document:
     @property
     def has_metadata(self) -> bool:
         return bool(self.metadata_rows)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        # One of the package's documents goes to a worker process by name: it arrives as the very object the
+        # worker has, whose outline versions and resolver facts are worked out already, and not as a copy.
+        if any(self is document for document in DOCUMENTS):
+            return (_document_named, (self.key,))
+        return super().__reduce_ex__(protocol)
 
     def title(self, project: str) -> str:
         """The document's title for a project."""
@@ -402,6 +410,11 @@ JOINT_README = Document(
 )
 
 DOCUMENTS = (SELF_ASSESSMENT, JOINT_ASSESSMENT, JOINT_README)
+
+
+def _document_named(key: str) -> Document:
+    return next(document for document in DOCUMENTS if document.key == key)
+
 
 # The single outline.md of 2019, which self-assessments and joint reviews of the time followed.
 OUTLINE_2019 = Document(

@@ -1044,17 +1044,22 @@ def resolve_for_version(document: Document, parsed: MarkdownDocument, template: 
     if template is not None:
         return resolve(outline_for_template(document, template), parsed)
     views = outlines_for(document)
-    resolutions = [resolve(view, parsed) for view in views]
+    # The newest version whose additions the document has is the floor: looked for from the newest down, so
+    # that the versions below it, which cannot be chosen, are not resolved (unless no version finds anything).
     floor = 0
-    for index in range(1, len(views)):
-        if _evidence(views[index], views[index - 1], parsed, resolutions[index]):
+    for index in range(len(views) - 1, 0, -1):
+        if _evidence(views[index], views[index - 1], parsed, resolve(views[index], parsed)):
             floor = index
+            break
+    chosen = [resolve(view, parsed) for view in views[floor:]]
+    if not any(resolution.found() for resolution in chosen) and not any(
+        resolve(view, parsed).found() for view in views[:floor]
+    ):
+        return chosen[-1]  # nothing to tell the outline by: the current one
     rows = _metadata_row_names(parsed)
     scores = [
         resolution.found() - resolution.missing_required() - _missing_rows(view, rows)
-        for view, resolution in zip(views, resolutions, strict=True)
+        for view, resolution in zip(views[floor:], chosen, strict=True)
     ]
-    if not any(resolution.found() for resolution in resolutions):
-        return resolutions[-1]  # nothing to tell the outline by: the current one
-    best = max(range(floor, len(views)), key=lambda index: (scores[index], index))
-    return resolutions[best]
+    best = max(range(len(chosen)), key=lambda index: (scores[index], index))
+    return chosen[best]
