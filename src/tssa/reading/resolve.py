@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import count, pairwise
 
 from tssa.reading.markdown import Block, DocumentSection, Heading, Lead, MarkdownDocument, Table
@@ -414,41 +414,75 @@ class _DocumentFacts:
         self.lines = [head.heading.line for head in self.heads]
         self.ends = [head.end_line for head in self.heads]
         self.whole = [normalize(head.heading.text) for head in self.heads]
-        self.singular_whole = [_singular(whole) for whole in self.whole]
-        # without a qualifier in parentheses: `Critical (Non-Configurable)` is Critical
-        self.unqualified = [normalize(_PARENTHESES.sub(" ", head.heading.text)) for head in self.heads]
-        self.guides = [
-            next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
-        ]
-        self.empty_tables = {table.line for table in parsed.tables if _is_empty(table)}
         self.tables = parsed.tables
-        self.table_names = [_TableNames(table) for table in parsed.tables]
-        # Each lead cleaned for matching; a table of contents entry names a section without writing it.
-        self.cleaned_leads = [
-            (lead.line, _clean_lead(lead.text)) for lead in parsed.leads if not _TOC_ENTRY.match(lead.text)
-        ]
-        self.combined_leads = [
-            (lead.line, label) for lead in parsed.leads if (label := _combined_label(lead.text)) is not None
-        ]
-        self.normalized_leads = [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
-        self.lead_starts = [lead.line for lead in parsed.leads]
-        self.leads_in_order = all(one <= other for one, other in pairwise(self.lead_starts))
         self.leads = parsed.leads
         self._short_labels: dict[int, str | None] = {}
-        # Each heading by the names it is with filler words around it, or without its qualifier, and by its
-        # singular: the headings `_heading_with_more_words` may take for an outline name, found by lookup.
-        self.more_words: dict[str, list[int]] = {}
-        self.by_singular: dict[str, list[int]] = {}
-        for index, (whole, unqualified) in enumerate(zip(self.whole, self.unqualified, strict=True)):
-            for name in {unqualified, *_filler_names(whole), *_filler_names(unqualified)}:
-                self.more_words.setdefault(name, []).append(index)
-            self.by_singular.setdefault(self.singular_whole[index], []).append(index)
         self._has_text: dict[int, bool] = {}
         self._statuses: dict[tuple[int, bool], Status] = {}
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._metadata_tables: dict[frozenset[str], int | None] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
         self.resolutions: dict[int, tuple[Document, Resolution]] = {}
+
+    # The rest is worked out when first asked for: the head of a document (its metadata) needs little of it.
+
+    @cached_property
+    def guides(self) -> list[str | None]:
+        return [
+            next((block.guide_key for block in head.blocks if block.guide_key is not None), None) for head in self.heads
+        ]
+
+    @cached_property
+    def empty_tables(self) -> set[int]:
+        return {table.line for table in self.tables if _is_empty(table)}
+
+    @cached_property
+    def table_names(self) -> list[_TableNames]:
+        return [_TableNames(table) for table in self.tables]
+
+    @cached_property
+    def cleaned_leads(self) -> list[tuple[int, str]]:
+        """Each lead cleaned for matching; a table of contents entry names a section without writing it."""
+        return [(lead.line, _clean_lead(lead.text)) for lead in self.leads if not _TOC_ENTRY.match(lead.text)]
+
+    @cached_property
+    def combined_leads(self) -> list[tuple[int, str]]:
+        return [(lead.line, label) for lead in self.leads if (label := _combined_label(lead.text)) is not None]
+
+    @cached_property
+    def normalized_leads(self) -> list[tuple[int, str]]:
+        return [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
+
+    @cached_property
+    def lead_starts(self) -> list[int]:
+        return [lead.line for lead in self.leads]
+
+    @cached_property
+    def leads_in_order(self) -> bool:
+        return all(one <= other for one, other in pairwise(self.lead_starts))
+
+    @cached_property
+    def singular_whole(self) -> list[str]:
+        return [_singular(whole) for whole in self.whole]
+
+    @cached_property
+    def more_words(self) -> dict[str, list[int]]:
+        """Each heading by the names it is with filler words around it, or without its qualifier in parentheses
+        (`Critical (Non-Configurable)` is Critical): the headings `_heading_with_more_words` may take, by name."""
+        found: dict[str, list[int]] = {}
+        for index, (head, whole) in enumerate(zip(self.heads, self.whole, strict=True)):
+            unqualified = normalize(_PARENTHESES.sub(" ", head.heading.text))
+            for name in {unqualified, *_filler_names(whole), *_filler_names(unqualified)}:
+                found.setdefault(name, []).append(index)
+        return found
+
+    @cached_property
+    def by_singular(self) -> dict[str, list[int]]:
+        """Each heading by its title without plural endings."""
+        found: dict[str, list[int]] = {}
+        for index, singular in enumerate(self.singular_whole):
+            found.setdefault(singular, []).append(index)
+        return found
 
     def lead_lines(self, names: tuple[str, ...]) -> tuple[int, ...]:
         """The lines, in order, of the leads that start with one of `names`."""
@@ -535,8 +569,7 @@ class _Resolver:
         self.metadata_names = facts.metadata_names
         names = self.names = facts.names
         self.whole = document.whole
-        self.singular_whole = document.singular_whole
-        self.unqualified = document.unqualified
+        self.renames = facts.renames
         self.by_name: dict[str, list[tuple[int, int]]] = {}
         self.named_heads: set[int] = set()  # headings that stand for outline names
         for index, head in enumerate(self.heads):
@@ -544,22 +577,29 @@ class _Resolver:
                 self.by_name.setdefault(name, []).append((index, part))
                 if name in names:
                     self.named_heads.add(index)
-        renames = facts.renames
-        self.guide_of: dict[str, int] = {}
-        for index, key in enumerate(document.guides):
-            if key is not None:
-                self.guide_of.setdefault(renames.get(key, key), index)
-        # The lead-ins that name several outline names at once, by name.
-        self.lead_claims: dict[str, list[int]] = {}
-        for line, label in document.combined_leads:
-            for name in _claims(label, names):
-                if name in names:
-                    self.lead_claims.setdefault(name, []).append(line)
         self.used: set[tuple[int, int]] = set()
         self.claimed: set[int] = set()
         self.found: dict[str, int] = {}
         self.lead_found: dict[str, int] = {}  # sections and topics found as a lead-in, by key: its line
-        self.empty_tables = document.empty_tables
+
+    @cached_property
+    def guide_of(self) -> dict[str, int]:
+        """The first heading that holds each section's guide comment, by the section's key."""
+        found: dict[str, int] = {}
+        for index, key in enumerate(self.document.guides):
+            if key is not None:
+                found.setdefault(self.renames.get(key, key), index)
+        return found
+
+    @cached_property
+    def lead_claims(self) -> dict[str, list[int]]:
+        """The lead-ins that name several outline names at once, by name."""
+        found: dict[str, list[int]] = {}
+        for line, label in self.document.combined_leads:
+            for name in _claims(label, self.names):
+                if name in self.names:
+                    found.setdefault(name, []).append(line)
+        return found
 
     def _inside(self, index: int, parent: int) -> bool:
         """Whether the heading at `index` is below the one at `parent`."""
@@ -871,7 +911,7 @@ class _Resolver:
         title = self.whole[parent]
         if not any(title == name or title.endswith(" " + name) for name in map(normalize, item.section.names)):
             return None
-        texts = [block for block in head.blocks if _counts_as_text(block, self.empty_tables)]
+        texts = [block for block in head.blocks if _counts_as_text(block, self.document.empty_tables)]
         return texts[0].line if texts else None
 
 
