@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,16 @@ _BAR_WIDTH = 20
 
 def _shown(path: Path, base: Path | None = None) -> str:
     """`path` relative to `base` (the working folder by default) when it lies below it."""
+    try:
+        working: str | None = os.getcwd()
+    except OSError:
+        working = None
+    return _shown_from(path, base, working)
+
+
+@lru_cache(maxsize=1024)  # a document's findings all name its path: worked out once for all of them
+def _shown_from(path: Path, base: Path | None, working: str | None) -> str:
+    # `working`, the working folder, is only part of the key: `abspath` and `Path.cwd` read it.
     try:
         return str(Path(os.path.abspath(path)).relative_to(base or Path.cwd()))
     except (ValueError, OSError):
