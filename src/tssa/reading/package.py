@@ -68,9 +68,37 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
         found.extend(files)
     # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
     unique: dict[str, PackageFile] = {}
+    real = _RealPaths()
     for file in found:
-        unique.setdefault(os.path.realpath(file.path) if file.refusal is None else str(file.path), file)
+        unique.setdefault(real(file.path) if file.refusal is None else str(file.path), file)
     return list(unique.values())
+
+
+class _RealPaths:
+    """`os.path.realpath` of many paths, each folder above them resolved once, not once for each path below it."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if ".." in path.parts:
+            return os.path.realpath(path)  # `..` after a link is the link's parent: realpath reads it so
+        absolute = os.path.abspath(path)  # of the working folder, which is real
+        # Up to the nearest path resolved already (or a link, or the top), then down again: no recursion.
+        below: list[str] = []
+        current = absolute
+        while current not in self._found:
+            parent, name = os.path.split(current)
+            if not name or parent == current or os.path.islink(current):
+                self._found[current] = os.path.realpath(current)
+                break
+            below.append(name)
+            current = parent
+        found = self._found[current]
+        for name in reversed(below):
+            current = os.path.join(current, name)
+            found = self._found[current] = os.path.join(found, name)
+        return found
 
 
 def _document_of_leftover(path: Path) -> Path:
