@@ -107,10 +107,10 @@ def render_json(index: dict[str, Any]) -> str:
     parts: list[str] = []
     try:
         _indented(index, "", parts)
-        text = "".join(parts)
+        return "".join(parts) + "\n"  # each string escaped already: the layout's newlines are no string's
     except _NotPlain:
         text = json.dumps(index, indent=2, ensure_ascii=False)
-    # Both escape the C0 controls themselves; not the layout's newlines.
+    # json escapes the C0 controls itself; not the layout's newlines.
     return UNSAFE.sub(_json_escape, text) + "\n"
 
 
@@ -122,7 +122,7 @@ def _indented(value: Any, indent: str, parts: list[str]) -> None:
     """`json.dumps(value, indent=2, ensure_ascii=False)`, appended to `parts`, for what an index holds: its
     pure-Python encoder (the one that indents) takes several times as long."""
     if isinstance(value, str):
-        parts.append(_encode_string(value))
+        parts.append(_escaped_string(value))
     elif value is None:
         parts.append("null")
     elif value is True:
@@ -143,7 +143,7 @@ def _indented(value: Any, indent: str, parts: list[str]) -> None:
             if type(key) is not str:
                 raise _NotPlain
             parts.append(separator)
-            parts.append(_encode_string(key))
+            parts.append(_escaped_string(key))
             parts.append(": ")
             _indented(item, inner, parts)
             separator = ",\n" + inner
@@ -164,6 +164,12 @@ def _indented(value: Any, indent: str, parts: list[str]) -> None:
 
 
 _encode_string = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
+
+
+def _escaped_string(text: str) -> str:
+    """A string as JSON, then with what `render_json` escapes in the whole text escaped (json.dumps has written
+    every C0 control as an escape: what is left is what the whole text would have there)."""
+    return UNSAFE.sub(_json_escape, _encode_string(text))
 
 
 def _json_escape(match: re.Match[str]) -> str:
