@@ -16,6 +16,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -215,9 +216,14 @@ def _project(parsed: dict[str, tuple[PackageFile, MarkdownDocument]], folder: Pa
 # --- the metadata table ---------------------------------------------------------------------------------------
 
 
+_KEY_NUMBERING = re.compile(r"^\s*[\d.]+\s+")
+_KEY_NOT_WORDS = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=4096)  # the same row and line names, package after package
 def normalize_key(text: str) -> str:
     """A heading or row name for comparison: lowercase words, numbering and punctuation left out."""
-    return " ".join(re.sub(r"[^\w]+", " ", re.sub(r"^\s*[\d.]+\s+", "", text.casefold())).split())
+    return " ".join(_KEY_NOT_WORDS.sub(" ", _KEY_NUMBERING.sub("", text.casefold())).split())
 
 
 _ROW_KEYS = {normalize_key(name): row.name for row in METADATA_ROWS for name in (row.name, *row.aliases)}

@@ -246,6 +246,25 @@ def _lead_pattern(name: str) -> str:
     return r"[\W_]*".join(words) + r"[\s*_]*(?:[.:(\-\u2013\u2014?]|$)"
 
 
+# The letters that ignoring case matches to an ASCII letter other than its own capital (dotted and dotless i,
+# the long s), made plain before `str.lower` (which folds the Kelvin sign to k itself).
+_PLAIN_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+@lru_cache(maxsize=1024)
+def _first_letters(names: tuple[str, ...]) -> frozenset[str] | None:
+    """The first letter (lower case) of each name's first word, which a lead matching `_names_pattern(names)`
+    starts with, ignoring case; None when a name has no word, or one that does not start with an ASCII letter or
+    digit."""
+    firsts: set[str] = set()
+    for name in names:
+        words = re.findall(r"[^\W_]+", name)
+        if not words or not (words[0][0].isascii() and words[0][0].isalnum()):
+            return None
+        firsts.add(words[0][0].lower())
+    return frozenset(firsts)
+
+
 @lru_cache(maxsize=1024)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """What a cleaned lead starts with when it names one of `names` (one pattern: one match per lead)."""
@@ -489,8 +508,23 @@ class _DocumentFacts:
         lines = self._lead_lines.get(names)
         if lines is None:
             match = _names_pattern(names).match
-            lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
+            leads: Sequence[tuple[int, str]] = self.cleaned_leads
+            firsts = _first_letters(names)
+            if firsts is not None:  # only the leads whose first letter is one a name starts with can match
+                leads = [
+                    leads[at] for at in sorted(at for first in firsts for at in self.leads_by_first.get(first, ()))
+                ]
+            lines = self._lead_lines[names] = tuple(line for line, cleaned in leads if match(cleaned))
         return lines
+
+    @cached_property
+    def leads_by_first(self) -> dict[str, list[int]]:
+        """The place of each cleaned lead in `cleaned_leads`, by its first letter as `_first_letters` folds it."""
+        found: dict[str, list[int]] = {}
+        for at, (_, cleaned) in enumerate(self.cleaned_leads):
+            if cleaned:
+                found.setdefault(cleaned[0].translate(_PLAIN_LETTERS).lower(), []).append(at)
+        return found
 
     def short_label(self, position: int) -> str | None:
         """`_short_label` of the lead at `position`."""
