@@ -641,12 +641,16 @@ class _Resolver:
 
     def run(self) -> Resolution:
         entries = [self._resolve(item) for item in self.outline.walk()]
+        # The place of each entry among the entries, by its parent's key: the siblings of each, and its parts.
+        self.children_at: dict[str, list[int]] = {}
+        for position, entry in enumerate(entries):
+            self.children_at.setdefault(entry.outline.parent_key, []).append(position)
         for index, entry in enumerate(entries):
             if entry.status is Status.EMPTY and entry.heading is not None and self._written_below(entry.heading):
                 entries[index] = replace(entry, status=Status.WRITTEN)
         for index, entry in enumerate(entries):
             if entry.status is Status.MISSING and entry.outline.section.children:
-                line = self._named_by_child(entry.outline, entries)
+                line = self._named_by_child(entry.outline, [entries[at] for at in self.children_at.get(entry.key, ())])
                 if line is None:
                     line = self._child_in_place(index, entries)
                 if line is not None:
@@ -675,9 +679,9 @@ class _Resolver:
         siblings the document has (or its parent's start and end), that stands for no outline entry."""
         item = entries[index].outline
         siblings = [
-            (position, entry.heading)
-            for position, entry in enumerate(entries)
-            if entry.outline.parent_key == item.parent_key and entry.heading is not None
+            (position, heading)
+            for position in self.children_at[item.parent_key]
+            if (heading := entries[position].heading) is not None
         ]
         before = [head for position, head in siblings if position < index]
         after = [head for position, head in siblings if position > index]
@@ -710,12 +714,12 @@ class _Resolver:
         return unknown[0].heading if len(unknown) == 1 else None
 
     @staticmethod
-    def _named_by_child(item: WalkedSection, entries: list[Resolved]) -> int | None:
+    def _named_by_child(item: WalkedSection, parts: list[Resolved]) -> int | None:
         """A section with no heading of its own whose parts' headings carry its name: `## Recommendations to
         CNCF` and `## Recommendations to the project` stand for Recommendations too."""
         names = [f" {normalize(name)} " for name in item.section.names]
-        for entry in entries:
-            if entry.outline.parent_key == item.key and entry.heading is not None:
+        for entry in parts:
+            if entry.heading is not None:
                 title = f" {normalize(entry.heading.heading.text)} "
                 if any(name in title for name in names):
                     return entry.heading.heading.line
@@ -729,9 +733,9 @@ class _Resolver:
         """
         item = entries[index].outline
         siblings = [
-            (position, entry.heading.heading)
-            for position, entry in enumerate(entries)
-            if entry.outline.parent_key == item.parent_key and position != index and entry.heading is not None
+            (position, section.heading)
+            for position in self.children_at[item.parent_key]
+            if position != index and (section := entries[position].heading) is not None
         ]
         before = [heading for position, heading in siblings if position < index]
         after = [heading for position, heading in siblings if position > index]
@@ -741,8 +745,9 @@ class _Resolver:
         level = min(heading.level for heading in nearest)
         start = before[-1].line if before else 0
         end = after[0].line if after else None
-        for entry in entries:
-            if entry.outline.parent_key != item.key or entry.heading is None:
+        for position in self.children_at.get(item.key, ()):
+            entry = entries[position]
+            if entry.heading is None:
                 continue
             heading = entry.heading.heading
             if heading.level > level:
