@@ -107,7 +107,8 @@ def render_json(index: dict[str, Any]) -> str:
     parts: list[str] = []
     try:
         _indented(index, "", parts)
-        return "".join(parts) + "\n"  # each string escaped already: the layout's newlines are no string's
+        parts.append("\n")  # joined with the rest: the whole text is copied once
+        return "".join(parts)  # each string escaped already: the layout's newlines are no string's
     except _NotPlain:
         text = json.dumps(index, indent=2, ensure_ascii=False)
     # json escapes the C0 controls itself; not the layout's newlines.
@@ -138,7 +139,7 @@ def _indented(value: Any, indent: str, parts: list[str]) -> None:
             parts.append("{}")
             return
         inner = indent + "  "
-        separator = "{\n" + inner
+        separator, following = "{\n" + inner, ",\n" + inner  # one string each, however many items share it
         for key, item in value.items():
             if type(key) is not str:
                 raise _NotPlain
@@ -146,18 +147,18 @@ def _indented(value: Any, indent: str, parts: list[str]) -> None:
             parts.append(_escaped_string(key))
             parts.append(": ")
             _indented(item, inner, parts)
-            separator = ",\n" + inner
+            separator = following
         parts.append("\n" + indent + "}")
     elif type(value) is list or type(value) is tuple:
         if not value:
             parts.append("[]")
             return
         inner = indent + "  "
-        separator = "[\n" + inner
+        separator, following = "[\n" + inner, ",\n" + inner
         for item in value:
             parts.append(separator)
             _indented(item, inner, parts)
-            separator = ",\n" + inner
+            separator = following
         parts.append("\n" + indent + "]")
     else:
         raise _NotPlain
