@@ -69,6 +69,12 @@ class LineIndex:
         """The UTF-8 byte offset where each line starts: a byte's line is `bisect_right(byte_starts, offset)`."""
         return self._byte_starts
 
+    def byte_offset(self, start: int) -> int:
+        """The UTF-8 byte offset of character `start`, which starts a line."""
+        if self.ascii:
+            return start
+        return self._byte_starts[bisect_right(self._char_starts, start) - 1]
+
     def line_at(self, offset: int) -> int:
         """The line (1-based) that holds UTF-8 byte `offset`."""
         return bisect_right(self._byte_starts, offset)

@@ -509,6 +509,65 @@ def _tabs_out_of_delimiter_rows(text: str) -> str:
     return _DELIMITER_ROW.sub(spaces, text) if "\t" in text else text
 
 
+# A document larger than this (in characters) is handed to the parser in pieces, each cut before a top-level
+# heading: the parser holds every event of what it is given at once, some eight times the text.
+PIECE = 1 << 18
+# A blank line, then an ATX heading at the start of the next line: where a piece may end.
+_PIECE_END = re.compile(r"\n[ \t]*\r?\n(?=#{1,6}(?:[ \t\r\n]|\Z))")
+# Blocks that run on over a blank line and a heading when nothing closes them.
+_OPEN_ENDED = frozenset({"CodeBlock", "HtmlBlock"})
+
+
+def _parser_text(text: str) -> str:
+    return _tabs_out_of_delimiter_rows(parseable(text))
+
+
+def _pieces(index: LineIndex, size: int) -> Iterator[tuple[int, str]]:
+    """The text to parse, as (UTF-8 byte offset, piece): read one after the other, they give the same events.
+
+    A piece ends past `size` characters, before a blank line and an ATX heading at the start of a line,
+    which closes every block but a fenced code block or an HTML block left open; a piece whose last block
+    is one of those and runs to its end is not cut there, nor anywhere after. Link reference definitions reach across
+    the whole document, so a document that may hold one (`]:`) is parsed whole.
+    """
+    text = index.text
+    if len(text) <= size or "]:" in text:
+        yield 0, _parser_text(text)
+        return
+    start = 0
+    while True:
+        found = _PIECE_END.search(text, start + size) if len(text) - start > size else None
+        if found is None:
+            break
+        cut = found.end()
+        piece = _parser_text(text[start:cut])
+        if _ends_open(piece):
+            break
+        yield index.byte_offset(start), piece
+        start = cut
+    yield index.byte_offset(start), _parser_text(text[start:])
+
+
+def _ends_open(piece: str) -> bool:
+    """Whether the last top-level block of `piece` is a code or HTML block that runs to its end."""
+    size = len(piece.encode("utf-8"))
+    depth = 0
+    last_end = -1
+    for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
+        if event.__class__ is str:
+            continue
+        key = next(iter(event))
+        if key == "Start":
+            depth += 1
+        elif key == "End":
+            depth -= 1
+            if depth == 0:
+                value = event[key]
+                tag = value if value.__class__ is str else next(iter(value))
+                last_end = span["end"] if tag in _OPEN_ENDED else -1
+    return last_end >= size
+
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -543,7 +602,6 @@ class _Reader:
             text = text[1:]
         self.index = LineIndex(text)
         self.document_text = _DocumentText(self.index)
-        self.parse_text = _tabs_out_of_delimiter_rows(parseable(text))
         self.headings: list[Heading] = []
         self.tables: list[Table] = []
         self.links: list[Link] = []
@@ -581,157 +639,160 @@ class _Reader:
         row_lines: list[int] = []
         row: list[str] = []
 
-        for event, span in _untyped(_PARSER.events_with_range(self.parse_text, merge_text=True)):
-            end = span["end"]
-            if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-                if end > content_end:
-                    content_end = end
-                if skipping:
-                    continue
-                if event == "Rule":
-                    if not stack:
-                        self._block("rule", bisect_right(starts, span["start"]), bisect_right(starts, end - 1))
-                else:
-                    if text_parts is not None:
-                        text_parts.append("\n")
-                    if in_item and not loose_text:
-                        loose_text = True
-                        add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
-                after_item = item_empty = False
-                continue
-            ((key, value),) = event.items()
-            if skipping:
-                skipping += _link_depth(key, value)
-                if end > content_end:
-                    content_end = end
-                continue
-            if key == "Text" or key == "Code":
-                if end > content_end:
-                    content_end = end
-                if text_parts is not None:
-                    text_parts.append(value)
-                if open_links:
-                    for *_, parts in open_links:
-                        parts.append(value)
-                if in_item and not loose_text:
-                    loose_text = True
-                    add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
-                after_item = item_empty = False
-                continue
-            if key == "Start":
-                start = span["start"]
-                tag = value if value.__class__ is str else next(iter(value))
-                if tag not in _CONTAINERS and end > content_end:
-                    content_end = end
-                if tag in _INLINE_TAGS:
-                    if in_item and not loose_text:
-                        loose_text = True
-                        add_lead(start, bisect_right(starts, start), after_item)
-                    if tag == "Link" or tag == "Image":
-                        data = value[tag]
-                        if data["link_type"] in _REFERENCE_LINKS:
-                            self.has_references = True
-                            self.document_text.references.add(_label(data["id"]))
-                        href = normalize_href(data["dest_url"], data["link_type"] == "Email")
-                        if is_safe_href(href):
-                            open_links.append((len(links), href, start, []))
-                            links.append(_NO_LINK)  # in the order links open: a link before the image it holds
-                        else:
-                            source = index.between(start, end)
-                            if text_parts is not None:
-                                text_parts.append(source)
-                            for *_, parts in open_links:
-                                parts.append(source)
-                            skipping = 1
+        for base, piece in _pieces(index, PIECE):
+            for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
+                end = span["end"] + base
+                if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+                    if end > content_end:
+                        content_end = end
+                    if skipping:
+                        continue
+                    if event == "Rule":
+                        if not stack:
+                            self._block(
+                                "rule", bisect_right(starts, (span["start"] + base)), bisect_right(starts, end - 1)
+                            )
+                    else:
+                        if text_parts is not None:
+                            text_parts.append("\n")
+                        if in_item and not loose_text:
+                            loose_text = True
+                            add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
                     after_item = item_empty = False
                     continue
-                if not stack:
-                    top_kind, top_start, content_end, list_items = tag, start, start + 1, 0
-                elif in_item:
-                    loose_text = False  # a block inside the item: text after it is a paragraph of its own
-                if tag == "Paragraph":
-                    add_lead(start, bisect_right(starts, start), after_item)
-                elif tag == "Item":
-                    loose_text = False
-                    if start >= content_end:
-                        content_end = start + 1  # an empty item is its marker's line
-                    if len(stack) == 1 and top_kind == "List":
-                        item_empty = True
-                elif tag == "Heading":
-                    text_parts, heading_start = [], start
-                    heading_level = int(value[tag]["level"][1])
-                elif tag == "TableCell":
-                    text_parts = []
-                elif tag == "TableRow":
-                    row = []
-                    row_lines.append(bisect_right(starts, start))
-                elif tag == "TableHead":
-                    row = []
-                elif tag == "Table":
-                    table_line, header, rows, row_lines = bisect_right(starts, start), (), [], []
-                elif tag == "HtmlBlock":
-                    html_parts = []
-                if tag != "Item":
-                    item_empty = False
-                after_item = in_item = tag == "Item"
-                stack.append(tag)
-                continue
-            if key == "End":
-                tag = value if value.__class__ is str else next(iter(value))
-                if tag not in _CONTAINERS and end > content_end:
-                    content_end = end
-                if tag in _INLINE_TAGS:
-                    if tag == "Link" or tag == "Image":
-                        place, href, start, parts = open_links.pop()
-                        links[place] = Link(href, "".join(parts), bisect_right(starts, start))
+                ((key, value),) = event.items()
+                if skipping:
+                    skipping += _link_depth(key, value)
+                    if end > content_end:
+                        content_end = end
                     continue
-                stack.pop()
-                in_item = bool(stack) and stack[-1] == "Item"
-                if tag == "Heading":
-                    title = "".join(text_parts or ())
-                    text_parts = None
-                    line = bisect_right(starts, heading_start)
-                    heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
-                    self.headings.append(heading)
-                    # inside a quote or a list item, a reader sees a heading all the same
-                    (self.nested if stack else self.items).append(heading)
-                elif tag == "TableCell":
-                    row.append("".join(text_parts or ()))
-                    text_parts = None
-                elif tag == "TableHead":
-                    header = tuple(row)
-                elif tag == "TableRow":
-                    rows.append(tuple(row))
-                elif tag == "Table":
-                    self.tables.append(Table(table_line, header, tuple(rows), tuple(row_lines)))
-                elif tag == "HtmlBlock":
-                    html.read("".join(html_parts or ()))
-                    html_parts = None
-                elif tag == "CodeBlock":
-                    first = bisect_right(starts, span["start"])
-                    self.code_lines.add(first, bisect_right(starts, max(span["start"], end - 1)))
-                elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
-                    list_items += 1
-                if not stack:
-                    # a list's own span runs on over blank lines and link references: it ends with its content
-                    self._top_block(top_kind, top_start, content_end if tag == "List" else end, list_items)
-                after_item = False
-                continue
-            if end > content_end:
-                content_end = end
-            if key == "Html":
-                if html_parts is not None:
-                    html_parts.append(value)
-            elif key == "InlineHtml":
-                if text_parts is not None and _BREAK_TAG.match(value):
-                    text_parts.append("\n")
-                for *_, parts in open_links:
-                    parts.append(value)
-                html.read(value)
-                if in_item and not loose_text:
-                    loose_text = True
-                    add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
-            after_item = item_empty = False
+                if key == "Text" or key == "Code":
+                    if end > content_end:
+                        content_end = end
+                    if text_parts is not None:
+                        text_parts.append(value)
+                    if open_links:
+                        for *_, parts in open_links:
+                            parts.append(value)
+                    if in_item and not loose_text:
+                        loose_text = True
+                        add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
+                    after_item = item_empty = False
+                    continue
+                if key == "Start":
+                    start = span["start"] + base
+                    tag = value if value.__class__ is str else next(iter(value))
+                    if tag not in _CONTAINERS and end > content_end:
+                        content_end = end
+                    if tag in _INLINE_TAGS:
+                        if in_item and not loose_text:
+                            loose_text = True
+                            add_lead(start, bisect_right(starts, start), after_item)
+                        if tag == "Link" or tag == "Image":
+                            data = value[tag]
+                            if data["link_type"] in _REFERENCE_LINKS:
+                                self.has_references = True
+                                self.document_text.references.add(_label(data["id"]))
+                            href = normalize_href(data["dest_url"], data["link_type"] == "Email")
+                            if is_safe_href(href):
+                                open_links.append((len(links), href, start, []))
+                                links.append(_NO_LINK)  # in the order links open: a link before the image it holds
+                            else:
+                                source = index.between(start, end)
+                                if text_parts is not None:
+                                    text_parts.append(source)
+                                for *_, parts in open_links:
+                                    parts.append(source)
+                                skipping = 1
+                        after_item = item_empty = False
+                        continue
+                    if not stack:
+                        top_kind, top_start, content_end, list_items = tag, start, start + 1, 0
+                    elif in_item:
+                        loose_text = False  # a block inside the item: text after it is a paragraph of its own
+                    if tag == "Paragraph":
+                        add_lead(start, bisect_right(starts, start), after_item)
+                    elif tag == "Item":
+                        loose_text = False
+                        if start >= content_end:
+                            content_end = start + 1  # an empty item is its marker's line
+                        if len(stack) == 1 and top_kind == "List":
+                            item_empty = True
+                    elif tag == "Heading":
+                        text_parts, heading_start = [], start
+                        heading_level = int(value[tag]["level"][1])
+                    elif tag == "TableCell":
+                        text_parts = []
+                    elif tag == "TableRow":
+                        row = []
+                        row_lines.append(bisect_right(starts, start))
+                    elif tag == "TableHead":
+                        row = []
+                    elif tag == "Table":
+                        table_line, header, rows, row_lines = bisect_right(starts, start), (), [], []
+                    elif tag == "HtmlBlock":
+                        html_parts = []
+                    if tag != "Item":
+                        item_empty = False
+                    after_item = in_item = tag == "Item"
+                    stack.append(tag)
+                    continue
+                if key == "End":
+                    tag = value if value.__class__ is str else next(iter(value))
+                    if tag not in _CONTAINERS and end > content_end:
+                        content_end = end
+                    if tag in _INLINE_TAGS:
+                        if tag == "Link" or tag == "Image":
+                            place, href, start, parts = open_links.pop()
+                            links[place] = Link(href, "".join(parts), bisect_right(starts, start))
+                        continue
+                    stack.pop()
+                    in_item = bool(stack) and stack[-1] == "Item"
+                    if tag == "Heading":
+                        title = "".join(text_parts or ())
+                        text_parts = None
+                        line = bisect_right(starts, heading_start)
+                        heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
+                        self.headings.append(heading)
+                        # inside a quote or a list item, a reader sees a heading all the same
+                        (self.nested if stack else self.items).append(heading)
+                    elif tag == "TableCell":
+                        row.append("".join(text_parts or ()))
+                        text_parts = None
+                    elif tag == "TableHead":
+                        header = tuple(row)
+                    elif tag == "TableRow":
+                        rows.append(tuple(row))
+                    elif tag == "Table":
+                        self.tables.append(Table(table_line, header, tuple(rows), tuple(row_lines)))
+                    elif tag == "HtmlBlock":
+                        html.read("".join(html_parts or ()))
+                        html_parts = None
+                    elif tag == "CodeBlock":
+                        first = bisect_right(starts, (span["start"] + base))
+                        self.code_lines.add(first, bisect_right(starts, max((span["start"] + base), end - 1)))
+                    elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
+                        list_items += 1
+                    if not stack:
+                        # a list's own span runs on over blank lines and link references: it ends with its content
+                        self._top_block(top_kind, top_start, content_end if tag == "List" else end, list_items)
+                    after_item = False
+                    continue
+                if end > content_end:
+                    content_end = end
+                if key == "Html":
+                    if html_parts is not None:
+                        html_parts.append(value)
+                elif key == "InlineHtml":
+                    if text_parts is not None and _BREAK_TAG.match(value):
+                        text_parts.append("\n")
+                    for *_, parts in open_links:
+                        parts.append(value)
+                    html.read(value)
+                    if in_item and not loose_text:
+                        loose_text = True
+                        add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
+                after_item = item_empty = False
 
         roots, preamble = _section_tree(_opened_at(self.items, self.nested))
         return MarkdownDocument(
