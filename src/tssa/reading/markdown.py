@@ -40,11 +40,12 @@ class Heading:
 
     __slots__ = ("_anchor", "level", "line", "nested", "text")
 
-    def __init__(self, level: int, text: str, line: int, anchor: str | None = None, nested: bool = False) -> None:
+    def __init__(self, level: int, text: str, line: int, anchor: str | int | None = None, nested: bool = False) -> None:
         self.level = level
         self.text = text
         self.line = line
-        self._anchor = anchor  # the reader gives it only when it is not the one the text gives
+        # Given only when it is not the one the text gives; a number: the one GitHub adds to a repeated heading's.
+        self._anchor = anchor
         self.nested = nested
         """Inside a block quote or a list item: it opens a section as a reader sees it, though the quote or
         list goes on around it."""
@@ -52,7 +53,10 @@ class Heading:
     @property
     def anchor(self) -> str:
         """The anchor GitHub gives it (a repeated heading's ends in `-1`, `-2`, ...)."""
-        return self._anchor if self._anchor is not None else _anchor_base(self.text)
+        anchor = self._anchor
+        if anchor is None:
+            return _anchor_base(self.text)
+        return f"{_anchor_base(self.text)}-{anchor}" if anchor.__class__ is int else str(anchor)
 
     def _key(self) -> tuple[int, str, int, str, bool]:
         return (self.level, self.text, self.line, self.anchor, self.nested)
@@ -152,8 +156,8 @@ class DocumentSection:
     """A heading of a document and the blocks up to the next heading of any level."""
 
     heading: Heading
-    blocks: list[Block] = field(default_factory=list)
-    children: list[DocumentSection] = field(default_factory=list)
+    blocks: tuple[Block, ...] = ()  # tuples: a big document has tens of thousands of sections, most with none
+    children: tuple[DocumentSection, ...] = ()
 
     @property
     def end_line(self) -> int:
@@ -181,8 +185,9 @@ class Leads(Sequence[Lead]):
 
     def __init__(self, index: LineIndex) -> None:
         self._index = index
-        self._starts = array("q")  # UTF-8 byte offsets
-        self._lines = array("q")
+        kind = "i" if len(index.text) < 1 << 29 else "q"
+        self._starts = array(kind)  # UTF-8 byte offsets
+        self._lines = array(kind)
         self._in_list = bytearray()
         self._read: tuple[Lead, ...] | None = None
 
@@ -288,7 +293,7 @@ class MarkdownDocument:
         """Every section in document order."""
         found: list[DocumentSection] = []
 
-        def visit(sections: list[DocumentSection]) -> None:
+        def visit(sections: Sequence[DocumentSection]) -> None:
             for section in sections:
                 found.append(section)
                 visit(section.children)
@@ -809,12 +814,12 @@ class _Reader:
             self.has_references,
         )
 
-    def _anchor(self, title: str) -> str | None:
-        """The anchor of a top-level heading when it is not the one its text gives (a repeated one's)."""
+    def _anchor(self, title: str) -> int | None:
+        """For a repeated heading, the number its anchor ends in (kept as a number: it takes less room)."""
         base = _anchor_base(title)
         count = self.seen.get(base, 0)
         self.seen[base] = count + 1
-        return f"{base}-{count}" if count else None
+        return count or None
 
     def _last_line(self, first: int, end: int) -> int:
         """The last line that is not blank, from `first` to the line holding byte `end - 1`."""
@@ -822,7 +827,7 @@ class _Reader:
         last = index.line_at(max(end - 1, 0))
         while last > first and index.is_blank(last):
             last -= 1
-        return last
+        return first if last == first else last  # one number kept for both: a big document has many
 
     def _top_block(self, tag: str, start: int, content_end: int, list_items: int) -> None:
         first = self.index.line_at(start)
@@ -893,19 +898,26 @@ def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSectio
     """The sections made by top-level headings and blocks in document order, and the blocks before any heading."""
     preamble: list[Block] = []
     roots: list[DocumentSection] = []
-    stack: list[DocumentSection] = []
+    stack: list[tuple[DocumentSection, list[Block], list[DocumentSection]]] = []  # open sections, what they hold
     for item in items:
         if isinstance(item, Heading):
             section = DocumentSection(item)
-            while stack and stack[-1].heading.level >= item.level:
-                stack.pop()
-            (stack[-1].children if stack else roots).append(section)
-            stack.append(section)
+            while stack and stack[-1][0].heading.level >= item.level:
+                _close(stack.pop())
+            (stack[-1][2] if stack else roots).append(section)
+            stack.append((section, [], []))
         elif stack:
-            stack[-1].blocks.append(item)
+            stack[-1][1].append(item)
         else:
             preamble.append(item)
+    while stack:
+        _close(stack.pop())
     return roots, preamble
+
+
+def _close(opened: tuple[DocumentSection, list[Block], list[DocumentSection]]) -> None:
+    section, blocks, children = opened
+    section.blocks, section.children = tuple(blocks), tuple(children)
 
 
 def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | None:
