@@ -643,6 +643,13 @@ class _Reader:
         rows: list[tuple[str, ...]] = []
         row_lines: list[int] = []
         row: list[str] = []
+        # One copy of each text kept (a title, a cell, a link's target and text): a big document repeats many.
+        kept_strings: dict[str, str] = {}
+        kept = kept_strings.setdefault
+
+        def kept_text(parts: Sequence[str]) -> str:
+            text = "".join(parts)
+            return kept(text, text)
 
         for base, piece in _pieces(index, PIECE):
             for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
@@ -749,12 +756,12 @@ class _Reader:
                     if tag in _INLINE_TAGS:
                         if tag == "Link" or tag == "Image":
                             place, href, start, parts = open_links.pop()
-                            links[place] = Link(href, "".join(parts), bisect_right(starts, start))
+                            links[place] = Link(kept(href, href), kept_text(parts), bisect_right(starts, start))
                         continue
                     stack.pop()
                     in_item = bool(stack) and stack[-1] == "Item"
                     if tag == "Heading":
-                        title = "".join(text_parts or ())
+                        title = kept_text(text_parts or ())
                         text_parts = None
                         line = bisect_right(starts, heading_start)
                         heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
@@ -762,7 +769,7 @@ class _Reader:
                         # inside a quote or a list item, a reader sees a heading all the same
                         (self.nested if stack else self.items).append(heading)
                     elif tag == "TableCell":
-                        row.append("".join(text_parts or ()))
+                        row.append(kept_text(text_parts or ()))
                         text_parts = None
                     elif tag == "TableHead":
                         header = tuple(row)
