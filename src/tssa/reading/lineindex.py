@@ -23,6 +23,8 @@ def parseable(text: str) -> str:
 
     Each such character stays one character, so character offsets do not move.
     """
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -125,4 +127,6 @@ class LineIndex:
         return self.text[self.char_offset(offset) : self._char_end(self.line_at(offset))]
 
     def is_blank(self, number: int) -> bool:
-        return not self.line(number).strip()
+        starts = self._char_starts
+        end = starts[number] if number < len(starts) else len(self.text)
+        return not self.text[starts[number - 1] : end].strip()  # its line break is white space too

@@ -102,13 +102,9 @@ class Block:
         self.line = line
         self.end_line = end_line
         self._lines = lines
-        # What else is known of it, by kind: a list's items, an HTML block's (is a comment, guide key),
-        # a paragraph's plain text once read.
+        # What else is known of it, by kind: a list's items; once read, an HTML block's (is a comment,
+        # guide key), a paragraph's plain text.
         self._about: Any = items if kind == "list" else None
-        if kind == "html":
-            text = self.source.strip()
-            first = text.split("\n", 1)[0].strip()
-            self._about = (text.startswith("<!--") and text.endswith("-->"), guide_key(first))
 
     def __repr__(self) -> str:
         return f"Block({self.kind!r}, {self.line}, {self.end_line})"
@@ -132,9 +128,16 @@ class Block:
             self._about = sum(block.items for block in parse(self.source).blocks if block.kind == "list")
         return int(self._about)
 
+    def _html(self) -> tuple[bool, str | None]:
+        if self._about is None:
+            text = self.source.strip()
+            first = text.split("\n", 1)[0].strip()
+            self._about = (text.startswith("<!--") and text.endswith("-->"), guide_key(first))
+        return self._about  # type: ignore[no-any-return]
+
     @property
     def is_comment(self) -> bool:
-        return self.kind == "html" and bool(self._about[0])
+        return self.kind == "html" and self._html()[0]
 
     @property
     def text(self) -> str:
@@ -148,7 +151,7 @@ class Block:
     @property
     def guide_key(self) -> str | None:
         """The section key of our guidance comment, when the block is one."""
-        return self._about[1] if self.kind == "html" else None
+        return self._html()[1] if self.kind == "html" else None
 
 
 @dataclass(slots=True)
@@ -323,6 +326,7 @@ class _LinkLines(Sequence[int]):
 _NOT_IN_ASCII_ANCHOR = re.compile(r"[^a-z0-9 _-]+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same titles come again and again, in a document and across documents
 def _anchor_base(text: str) -> str:
     """The anchor GitHub gives a heading with this text, before it numbers repeated ones."""
     folded = text.strip().lower()
@@ -453,7 +457,7 @@ class _AnchorCollector(HTMLParser):
 
     def read(self, source: str) -> None:
         """Read one piece of HTML on its own, so an unclosed tag does not swallow the next."""
-        if not _MAY_ANCHOR.search(source):
+        if "=" not in source or not _MAY_ANCHOR.search(source):
             return  # most HTML here is our guide comments: no need to parse them
         self.feed(source)
         self.close()
@@ -647,10 +651,6 @@ class _Reader:
         kept_strings: dict[str, str] = {}
         kept = kept_strings.setdefault
 
-        def kept_text(parts: Sequence[str]) -> str:
-            text = "".join(parts)
-            return kept(text, text)
-
         for base, piece in _pieces(index, PIECE):
             for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
                 end = span["end"] + base
@@ -756,12 +756,14 @@ class _Reader:
                     if tag in _INLINE_TAGS:
                         if tag == "Link" or tag == "Image":
                             place, href, start, parts = open_links.pop()
-                            links[place] = Link(kept(href, href), kept_text(parts), bisect_right(starts, start))
+                            text = "".join(parts)
+                            links[place] = Link(kept(href, href), kept(text, text), bisect_right(starts, start))
                         continue
                     stack.pop()
                     in_item = bool(stack) and stack[-1] == "Item"
                     if tag == "Heading":
-                        title = kept_text(text_parts or ())
+                        title = "".join(text_parts or ())
+                        title = kept(title, title)
                         text_parts = None
                         line = bisect_right(starts, heading_start)
                         heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
@@ -769,7 +771,8 @@ class _Reader:
                         # inside a quote or a list item, a reader sees a heading all the same
                         (self.nested if stack else self.items).append(heading)
                     elif tag == "TableCell":
-                        row.append(kept_text(text_parts or ()))
+                        text = "".join(text_parts or ())
+                        row.append(kept(text, text))
                         text_parts = None
                     elif tag == "TableHead":
                         header = tuple(row)
@@ -837,12 +840,13 @@ class _Reader:
         return first if last == first else last  # one number kept for both: a big document has many
 
     def _top_block(self, tag: str, start: int, content_end: int, list_items: int) -> None:
-        first = self.index.line_at(start)
         if tag == "Heading":
             return
+        index = self.index
+        first = index.line_at(start)
         last = self._last_line(first, content_end)
-        if tag == "HtmlBlock":
-            found = html_heading(self.index.lines(first, last))
+        if tag == "HtmlBlock" and index.line(first).lstrip()[:2].lower() == "<h":  # it may be an HTML heading
+            found = html_heading(index.lines(first, last))
             if found is not None:
                 # an HTML heading on its own opens a section as a Markdown one does
                 heading = Heading(found[0], found[1], first, self._anchor(found[1]))
