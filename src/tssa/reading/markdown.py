@@ -628,6 +628,8 @@ class _Reader:
         starts = index.byte_starts  # a span's line: bisect_right(starts, offset)
         links, html = self.links, self.html
         add_lead = self.leads.add
+        headings, blocks, items, seen = self.headings, self.blocks, self.items, self.seen
+        document_text, is_blank = self.document_text, index.is_blank
         stack: list[str] = []  # the open blocks, outermost first
         in_item = False  # the innermost open block is a list item
         top_kind = ""  # the top-level block being read
@@ -766,8 +768,11 @@ class _Reader:
                         title = kept(title, title)
                         text_parts = None
                         line = bisect_right(starts, heading_start)
-                        heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
-                        self.headings.append(heading)
+                        bare = _anchor_base(title)  # the anchor before repeated ones are numbered
+                        count = seen.get(bare, 0)
+                        seen[bare] = count + 1
+                        heading = Heading(heading_level, title, line, count or None, bool(stack))
+                        headings.append(heading)
                         # inside a quote or a list item, a reader sees a heading all the same
                         (self.nested if stack else self.items).append(heading)
                     elif tag == "TableCell":
@@ -788,9 +793,21 @@ class _Reader:
                         self.code_lines.add(first, bisect_right(starts, max((span["start"] + base), end - 1)))
                     elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
                         list_items += 1
-                    if not stack:
+                    if not stack and top_kind != "Heading":
                         # a list's own span runs on over blank lines and link references: it ends with its content
-                        self._top_block(top_kind, top_start, content_end if tag == "List" else end, list_items)
+                        first = bisect_right(starts, top_start)
+                        last = bisect_right(starts, (content_end if tag == "List" else end) - 1)
+                        while last > first and is_blank(last):
+                            last -= 1
+                        if last == first:
+                            last = first  # one number kept for both: a big document has many
+                        if top_kind == "HtmlBlock":
+                            self._html_block(first, last)
+                        else:
+                            kind = _BLOCK_KINDS.get(top_kind) or top_kind.lower()
+                            block = Block(kind, first, last, document_text, list_items)
+                            blocks.append(block)
+                            items.append(block)
                     after_item = False
                     continue
                 if end > content_end:
@@ -831,29 +848,17 @@ class _Reader:
         self.seen[base] = count + 1
         return count or None
 
-    def _last_line(self, first: int, end: int) -> int:
-        """The last line that is not blank, from `first` to the line holding byte `end - 1`."""
+    def _html_block(self, first: int, last: int) -> None:
+        """A top-level HTML block: an HTML heading on its own opens a section as a Markdown one does."""
         index = self.index
-        last = index.line_at(max(end - 1, 0))
-        while last > first and index.is_blank(last):
-            last -= 1
-        return first if last == first else last  # one number kept for both: a big document has many
-
-    def _top_block(self, tag: str, start: int, content_end: int, list_items: int) -> None:
-        if tag == "Heading":
-            return
-        index = self.index
-        first = index.line_at(start)
-        last = self._last_line(first, content_end)
-        if tag == "HtmlBlock" and index.line(first).lstrip()[:2].lower() == "<h":  # it may be an HTML heading
+        if index.line(first).lstrip()[:2].lower() == "<h":  # it may be an HTML heading
             found = html_heading(index.lines(first, last))
             if found is not None:
-                # an HTML heading on its own opens a section as a Markdown one does
                 heading = Heading(found[0], found[1], first, self._anchor(found[1]))
                 self.headings.append(heading)
                 self.items.append(heading)
                 return
-        self._block(_BLOCK_KINDS.get(tag, tag.lower()), first, last, list_items)
+        self._block("html", first, last)
 
     def _block(self, kind: str, first: int, last: int, items: int = 0) -> None:
         block = Block(kind, first, last, self.document_text, items)
