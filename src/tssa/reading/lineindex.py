@@ -126,6 +126,11 @@ class LineIndex:
             return text[offset : end if carriage == -1 else carriage]
         return self.text[self.char_offset(offset) : self._char_end(self.line_at(offset))]
 
+    def line_head(self, number: int) -> str:
+        """The first few characters of a line (up to 8, its line break included): enough to tell how it starts."""
+        start = self._char_starts[number - 1]
+        return self.text[start : start + 8]
+
     def is_blank(self, number: int) -> bool:
         starts = self._char_starts
         end = starts[number] if number < len(starts) else len(self.text)

@@ -674,7 +674,8 @@ class _Reader:
                             add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
                     after_item = item_empty = False
                     continue
-                ((key, value),) = event.items()
+                (key,) = event  # an event is a dict of one key
+                value = event[key]
                 if skipping:
                     skipping += _link_depth(key, value)
                     if end > content_end:
@@ -851,7 +852,7 @@ class _Reader:
     def _html_block(self, first: int, last: int) -> None:
         """A top-level HTML block: an HTML heading on its own opens a section as a Markdown one does."""
         index = self.index
-        if index.line(first).lstrip()[:2].lower() == "<h":  # it may be an HTML heading
+        if index.line_head(first).lstrip()[:2].lower() == "<h":  # it may be an HTML heading
             found = html_heading(index.lines(first, last))
             if found is not None:
                 heading = Heading(found[0], found[1], first, self._anchor(found[1]))
@@ -914,26 +915,27 @@ def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSectio
     """The sections made by top-level headings and blocks in document order, and the blocks before any heading."""
     preamble: list[Block] = []
     roots: list[DocumentSection] = []
-    stack: list[tuple[DocumentSection, list[Block], list[DocumentSection]]] = []  # open sections, what they hold
+    stack: list[tuple[DocumentSection, list[DocumentSection]]] = []  # the open sections and their children
+    section: DocumentSection | None = None  # the last opened: blocks go to it until the next heading
+    blocks = preamble
     for item in items:
-        if isinstance(item, Heading):
-            section = DocumentSection(item)
-            while stack and stack[-1][0].heading.level >= item.level:
-                _close(stack.pop())
-            (stack[-1][2] if stack else roots).append(section)
-            stack.append((section, [], []))
-        elif stack:
-            stack[-1][1].append(item)
-        else:
-            preamble.append(item)
-    while stack:
-        _close(stack.pop())
+        if not isinstance(item, Heading):
+            blocks.append(item)
+            continue
+        if section is not None:
+            section.blocks = tuple(blocks)
+        blocks = []
+        while stack and stack[-1][0].heading.level >= item.level:
+            done, children = stack.pop()
+            done.children = tuple(children)
+        section = DocumentSection(item)
+        (stack[-1][1] if stack else roots).append(section)
+        stack.append((section, []))
+    if section is not None:
+        section.blocks = tuple(blocks)
+    for done, children in stack:
+        done.children = tuple(children)
     return roots, preamble
-
-
-def _close(opened: tuple[DocumentSection, list[Block], list[DocumentSection]]) -> None:
-    section, blocks, children = opened
-    section.blocks, section.children = tuple(blocks), tuple(children)
 
 
 def lines_before(document: MarkdownDocument, line: int) -> MarkdownDocument | None:
