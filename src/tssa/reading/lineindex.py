@@ -32,15 +32,26 @@ def parseable(text: str) -> str:
     return text
 
 
-def _line_starts(text: str | bytes, kind: str) -> array[int]:
+# Up to this many characters, line starts are kept in a list, quicker to make; past it, in a compact array.
+_LISTED = 1 << 16
+
+
+def _line_starts(text: str | bytes, kind: str) -> list[int] | array[int]:
     """Where each line starts, the first at 0 (and one past a break that ends the text)."""
     if isinstance(text, str):
-        if "\r" not in text:  # the common case, counted without a step of Python per line
-            return array(kind, accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))[:-1]
-        return array(kind, [0, *(match.end() for match in _BREAK.finditer(text))])
-    if b"\r" not in text:
-        return array(kind, accumulate(map((1).__add__, map(len, text.split(b"\n"))), initial=0))[:-1]
-    return array(kind, [0, *(match.end() for match in _BREAK_BYTES.finditer(text))])
+        lines: list[str] | list[bytes] | None = None if "\r" in text else text.split("\n")
+    else:
+        lines = None if b"\r" in text else text.split(b"\n")
+    if lines is not None:  # the common case, counted without a step of Python per line
+        counted = accumulate(map((1).__add__, map(len, lines)), initial=0)
+        starts = list(counted) if len(text) < _LISTED else array(kind, counted)
+        starts.pop()
+        return starts
+    if isinstance(text, str):
+        found = [0, *(match.end() for match in _BREAK.finditer(text))]
+    else:
+        found = [0, *(match.end() for match in _BREAK_BYTES.finditer(text))]
+    return found if len(text) < _LISTED else array(kind, found)
 
 
 class LineIndex:
@@ -67,7 +78,7 @@ class LineIndex:
         self.line_count = len(starts) if text else 0
 
     @property
-    def byte_starts(self) -> array[int]:
+    def byte_starts(self) -> list[int] | array[int]:
         """The UTF-8 byte offset where each line starts: a byte's line is `bisect_right(byte_starts, offset)`."""
         return self._byte_starts
 
