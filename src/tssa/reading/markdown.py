@@ -577,6 +577,8 @@ def _ends_open(piece: str) -> bool:
     return last_end >= size
 
 
+_KNOWN_TEXTS = 4096
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -649,9 +651,17 @@ class _Reader:
         rows: list[tuple[str, ...]] = []
         row_lines: list[int] = []
         row: list[str] = []
-        # One copy of each text kept (a title, a cell, a link's target and text): a big document repeats many.
-        kept_strings: dict[str, str] = {}
-        kept = kept_strings.setdefault
+        # One copy kept of each text (a title, a cell, a link's target and text) a big document repeats; the
+        # first few thousand met are looked for, so texts that never repeat cost little room.
+        known: dict[str, str] = {}
+
+        def kept(text: str) -> str:
+            found = known.get(text)
+            if found is not None:
+                return found
+            if len(known) < _KNOWN_TEXTS:
+                known[text] = text
+            return text
 
         for base, piece in _pieces(index, PIECE):
             for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
@@ -760,13 +770,13 @@ class _Reader:
                         if tag == "Link" or tag == "Image":
                             place, href, start, parts = open_links.pop()
                             text = "".join(parts)
-                            links[place] = Link(kept(href, href), kept(text, text), bisect_right(starts, start))
+                            links[place] = Link(kept(href), kept(text), bisect_right(starts, start))
                         continue
                     stack.pop()
                     in_item = bool(stack) and stack[-1] == "Item"
                     if tag == "Heading":
                         title = "".join(text_parts or ())
-                        title = kept(title, title)
+                        title = kept(title)
                         text_parts = None
                         line = bisect_right(starts, heading_start)
                         bare = _anchor_base(title)  # the anchor before repeated ones are numbered
@@ -778,7 +788,7 @@ class _Reader:
                         (self.nested if stack else self.items).append(heading)
                     elif tag == "TableCell":
                         text = "".join(text_parts or ())
-                        row.append(kept(text, text))
+                        row.append(kept(text))
                         text_parts = None
                     elif tag == "TableHead":
                         header = tuple(row)
