@@ -674,14 +674,15 @@ class _Reader:
                     if event == "Rule":
                         if not stack:
                             self._block(
-                                "rule", bisect_right(starts, (span["start"] + base)), bisect_right(starts, end - 1)
+                                "rule", bisect_right(starts, span["start"] + base), bisect_right(starts, end - 1)
                             )
                     else:
                         if text_parts is not None:
                             text_parts.append("\n")
                         if in_item and not loose_text:
                             loose_text = True
-                            add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
+                            start = span["start"] + base
+                            add_lead(start, bisect_right(starts, start), after_item)
                     after_item = item_empty = False
                     continue
                 (key,) = event  # an event is a dict of one key
@@ -701,7 +702,8 @@ class _Reader:
                             parts.append(value)
                     if in_item and not loose_text:
                         loose_text = True
-                        add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
+                        start = span["start"] + base
+                        add_lead(start, bisect_right(starts, start), after_item)
                     after_item = item_empty = False
                     continue
                 if key == "Start":
@@ -800,8 +802,8 @@ class _Reader:
                         html.read("".join(html_parts or ()))
                         html_parts = None
                     elif tag == "CodeBlock":
-                        first = bisect_right(starts, (span["start"] + base))
-                        self.code_lines.add(first, bisect_right(starts, max((span["start"] + base), end - 1)))
+                        first = bisect_right(starts, span["start"] + base)
+                        self.code_lines.add(first, bisect_right(starts, max(span["start"] + base, end - 1)))
                     elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
                         list_items += 1
                     if not stack and top_kind != "Heading":
@@ -834,7 +836,8 @@ class _Reader:
                     html.read(value)
                     if in_item and not loose_text:
                         loose_text = True
-                        add_lead((span["start"] + base), bisect_right(starts, (span["start"] + base)), after_item)
+                        start = span["start"] + base
+                        add_lead(start, bisect_right(starts, start), after_item)
                 after_item = item_empty = False
 
         roots, preamble = _section_tree(_opened_at(self.items, self.nested))
