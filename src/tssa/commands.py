@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from dataclasses import dataclass
 
 Commands = argparse._SubParsersAction
 """The CLI's subcommands, as `argparse` hands them to each `register`."""
 
 
-@dataclass(frozen=True)
 class _Handler:
-    target: str
+    __slots__ = ("target",)
+
+    def __init__(self, target: str) -> None:
+        self.target = target
 
     def __call__(self, args: argparse.Namespace) -> int:
         module, _, function = self.target.partition(":")

@@ -11,7 +11,6 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,6 +40,7 @@ from tssa.reading.resolve import (
 )
 from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
+from tssa.records import Record, replace
 from tssa.regularfiles import Problem
 from tssa.workers import run_in_workers
 
@@ -48,16 +48,29 @@ from tssa.workers import run_in_workers
 _PROBLEM_CODES = {problem: next(rule.code for rule in RULES if rule.name == problem.value) for problem in Problem}
 
 
-@dataclass
-class DocumentReport:
+class DocumentReport(Record, mutable=True):
     """What the check found in one file."""
 
     file: PackageFile
-    findings: list[Finding] = field(default_factory=list)
-    sections_written: int = 0
-    sections_total: int = 0
-    outline: str = "current"
+    findings: list[Finding]
+    sections_written: int
+    sections_total: int
+    outline: str
     """The guide outline version the document was judged against ("2019", ..., "current")."""
+
+    def __init__(
+        self,
+        file: PackageFile,
+        findings: list[Finding] | None = None,
+        sections_written: int = 0,
+        sections_total: int = 0,
+        outline: str = "current",
+    ) -> None:
+        self.file = file
+        self.findings = [] if findings is None else findings
+        self.sections_written = sections_written
+        self.sections_total = sections_total
+        self.outline = outline
 
 
 _DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)

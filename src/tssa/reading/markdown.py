@@ -19,15 +19,21 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any, ParamSpec, TypeVar
 
 import pyromark
 
 from tssa.reading.guides import guide_key
 from tssa.reading.hrefs import is_safe_href, normalize_href
 from tssa.reading.lineindex import BOM, LineIndex, parseable
+from tssa.records import Record
+
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
+if TYPE_CHECKING:
+    from typing import Any, ParamSpec, TypeVar
+
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _PARSER = pyromark.Markdown(options=_OPTIONS)
@@ -68,21 +74,34 @@ class Heading:
         return f"Heading(level={self.level}, text={self.text!r}, line={self.line}, anchor={self.anchor!r}{nested})"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Record):
     """A link or image: its target, its text (an image's: its alt text), and the line it starts on."""
 
+    __slots__ = ("href", "line", "text")
     href: str
     text: str
     line: int
 
+    def __init__(self, href: str, text: str, line: int) -> None:
+        self.href = href
+        self.text = text
+        self.line = line
 
-@dataclass(frozen=True, slots=True)
-class Table:
+
+class Table(Record):
+    __slots__ = ("header", "line", "row_lines", "rows")
     line: int
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     row_lines: tuple[int, ...]
+
+    def __init__(
+        self, line: int, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], row_lines: tuple[int, ...]
+    ) -> None:
+        self.line = line
+        self.header = header
+        self.rows = rows
+        self.row_lines = row_lines
 
 
 class Block:
@@ -147,13 +166,20 @@ class Block:
         return self._about[1] if self.kind == "html" else None
 
 
-@dataclass(slots=True)
-class DocumentSection:
+class DocumentSection(Record, mutable=True):
     """A heading of a document and the blocks up to the next heading of any level."""
 
+    __slots__ = ("blocks", "children", "heading")
     heading: Heading
-    blocks: list[Block] = field(default_factory=list)
-    children: list[DocumentSection] = field(default_factory=list)
+    blocks: list[Block]
+    children: list[DocumentSection]
+
+    def __init__(
+        self, heading: Heading, blocks: list[Block] | None = None, children: list[DocumentSection] | None = None
+    ) -> None:
+        self.heading = heading
+        self.blocks = [] if blocks is None else blocks
+        self.children = [] if children is None else children
 
     @property
     def end_line(self) -> int:
@@ -162,13 +188,18 @@ class DocumentSection:
         return max(last, self.blocks[-1].end_line if self.blocks else self.heading.line)
 
 
-@dataclass(frozen=True, slots=True)
-class Lead:
+class Lead(Record):
     """The first line of a paragraph or list item, at any depth: where a topic may be named."""
 
+    __slots__ = ("in_list", "line", "text")
     text: str
     line: int
     in_list: bool
+
+    def __init__(self, text: str, line: int, in_list: bool) -> None:
+        self.text = text
+        self.line = line
+        self.in_list = in_list
 
 
 class Leads(Sequence[Lead]):
@@ -262,8 +293,7 @@ class LineSpans:
         return zip(self._firsts, self._lasts, strict=True)
 
 
-@dataclass
-class MarkdownDocument:
+class MarkdownDocument(Record, mutable=True):
     headings: list[Heading]
     tables: list[Table]
     links: list[Link]
@@ -271,14 +301,43 @@ class MarkdownDocument:
     sections: list[DocumentSection]
     preamble: list[Block]
     line_count: int
-    leads: Sequence[Lead] = ()
-    code_lines: LineSpans = field(default_factory=LineSpans)  # lines inside code blocks, at any depth
+    leads: Sequence[Lead]
+    code_lines: LineSpans  # lines inside code blocks, at any depth
     # Link targets besides the headings: HTML id and name attributes.
-    other_anchors: frozenset[str] = frozenset()
+    other_anchors: frozenset[str]
     # Whether a link uses a link reference (`[name]: url`), which may be defined anywhere in the document.
-    has_references: bool = False
+    has_references: bool
     # What a reader of the document works out from it once (the resolver's facts): kept, and freed, with it.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[str, Any]
+    _hidden = ("derived",)
+
+    def __init__(
+        self,
+        headings: list[Heading],
+        tables: list[Table],
+        links: list[Link],
+        blocks: list[Block],
+        sections: list[DocumentSection],
+        preamble: list[Block],
+        line_count: int,
+        leads: Sequence[Lead] = (),
+        code_lines: LineSpans | None = None,
+        other_anchors: frozenset[str] = frozenset(),
+        has_references: bool = False,
+        derived: dict[str, Any] | None = None,
+    ) -> None:
+        self.headings = headings
+        self.tables = tables
+        self.links = links
+        self.blocks = blocks
+        self.sections = sections
+        self.preamble = preamble
+        self.line_count = line_count
+        self.leads = leads
+        self.code_lines = LineSpans() if code_lines is None else code_lines
+        self.other_anchors = other_anchors
+        self.has_references = has_references
+        self.derived = {} if derived is None else derived
 
     @property
     def anchors(self) -> set[str]:
@@ -507,10 +566,6 @@ def _tabs_out_of_delimiter_rows(text: str) -> str:
         return row[:indent] + row[indent:].replace("\t", " ") if "|" in row else row
 
     return _DELIMITER_ROW.sub(spaces, text) if "\t" in text else text
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
 
 def without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:

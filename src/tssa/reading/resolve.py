@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -46,6 +45,7 @@ from tssa.reading.outline import (
 )
 from tssa.reading.renames import former_section_keys
 from tssa.reading.tables import html_tables, metadata_lines
+from tssa.records import Record, replace
 
 
 class Status(Enum):
@@ -55,8 +55,7 @@ class Status(Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(Record):
     """An outline section or topic and what the document has for it."""
 
     outline: WalkedSection
@@ -64,8 +63,24 @@ class Resolved:
     lead_line: int | None
     by_alias: bool
     status: Status
-    stand_in: Heading | None = None
+    stand_in: Heading | None
     """For a missing section: the one heading the document has in its place, that stands for nothing else."""
+
+    def __init__(
+        self,
+        outline: WalkedSection,
+        heading: DocumentSection | None,
+        lead_line: int | None,
+        by_alias: bool,
+        status: Status,
+        stand_in: Heading | None = None,
+    ) -> None:
+        self.outline = outline
+        self.heading = heading
+        self.lead_line = lead_line
+        self.by_alias = by_alias
+        self.status = status
+        self.stand_in = stand_in
 
     @property
     def key(self) -> str:
@@ -82,14 +97,20 @@ class Resolved:
         return not self.outline.section.children and self.outline.section.required
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Record):
     """Every section and topic of an outline, in outline order, as one document has them."""
 
     outline: Document
     entries: tuple[Resolved, ...]
-    not_asked: frozenset[str] = frozenset()
+    not_asked: frozenset[str]
     """Sections the document says were not done (no hands-on assessment): their parts are not asked for."""
+
+    def __init__(
+        self, outline: Document, entries: tuple[Resolved, ...], not_asked: frozenset[str] = frozenset()
+    ) -> None:
+        self.outline = outline
+        self.entries = entries
+        self.not_asked = not_asked
 
     def heading_keys(self) -> dict[int, str]:
         """The outline key of each heading (by line) that stands for a section or topic."""
@@ -313,8 +334,7 @@ def _status(item: WalkedSection, section: DocumentSection, empty_tables: set[int
     return Status.EMPTY
 
 
-@dataclass(frozen=True)
-class _ItemNames:
+class _ItemNames(Record):
     """The names of one outline section or topic, as the resolver compares them."""
 
     names: tuple[str, ...]  # as written: the title, the aliases, the variants
@@ -322,6 +342,20 @@ class _ItemNames:
     distinct: tuple[str, ...]  # the normalized names without repeats, in order
     by_alias: tuple[bool, ...]  # for each distinct name: whether it is an older name, not the title
     singular: tuple[str, ...]  # each normalized name without plural endings
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        normalized: tuple[str, ...],
+        distinct: tuple[str, ...],
+        by_alias: tuple[bool, ...],
+        singular: tuple[str, ...],
+    ) -> None:
+        self.names = names
+        self.normalized = normalized
+        self.distinct = distinct
+        self.by_alias = by_alias
+        self.singular = singular
 
 
 def _item_names(section: OutlineSection) -> _ItemNames:
@@ -333,14 +367,21 @@ def _item_names(section: OutlineSection) -> _ItemNames:
     return _ItemNames(names, normalized, distinct, by_alias, tuple(_singular(name) for name in normalized))
 
 
-@dataclass(frozen=True)
-class _OutlineFacts:
+class _OutlineFacts(Record):
     """What the resolver needs of an outline, worked out once per outline."""
 
     outline: Document
     names: frozenset[str]
     renames: dict[str, str]
     items: dict[str, _ItemNames]  # by key
+
+    def __init__(
+        self, outline: Document, names: frozenset[str], renames: dict[str, str], items: dict[str, _ItemNames]
+    ) -> None:
+        self.outline = outline
+        self.names = names
+        self.renames = renames
+        self.items = items
 
 
 _FACTS: dict[int, _OutlineFacts] = {}
@@ -802,14 +843,17 @@ def current_outline(document: Document) -> Document:
 _SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
 
 
-@dataclass(frozen=True)
-class Additions:
+class Additions(Record):
     """What a newer outline adds over an older one."""
 
     sections: tuple[WalkedSection, ...]
     """Its sections and topics the older outline has under none of their names, in outline order."""
     rows: tuple[MetadataRow, ...]
     """Its metadata rows the older outline lacks."""
+
+    def __init__(self, sections: tuple[WalkedSection, ...], rows: tuple[MetadataRow, ...]) -> None:
+        self.sections = sections
+        self.rows = rows
 
     def named(self) -> list[str]:
         """The required sections (the outermost of each added part, topics left to their section) and rows, by name."""
