@@ -8,8 +8,11 @@ imported (half a millisecond a class on a shared machine) and imports
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 TYPE_CHECKING = False  # `typing` itself takes a millisecond to import; mypy reads this name as True
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, TypeVar
 
     _R = TypeVar("_R", bound="Record")
@@ -26,6 +29,8 @@ class Record:
     _fields: tuple[str, ...] = ()
     _compared: tuple[str, ...] = ()
     _hidden: tuple[str, ...] = ()
+    _key_of: Callable[[Any], tuple[Any, ...]] = staticmethod(lambda record: ())
+    """The compared fields' values of a record of the class, in order (read in C, by `attrgetter`)."""
 
     def __init_subclass__(cls, mutable: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -33,19 +38,21 @@ class Record:
         own = tuple(name for name in cls.__dict__.get("__annotations__", {}) if not name.startswith("_"))  # noqa: RUF063
         cls._fields = (*cls._fields, *own)
         cls._compared = tuple(name for name in cls._fields if name not in cls._hidden)
+        if len(cls._compared) > 1:
+            cls._key_of = staticmethod(attrgetter(*cls._compared))
+        elif cls._compared:
+            only = attrgetter(cls._compared[0])
+            cls._key_of = staticmethod(lambda record: (only(record),))
         if mutable:
             cls.__hash__ = None  # type: ignore[assignment]
 
-    def _values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in self._compared])
-
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__ and isinstance(other, Record):
-            return self._values() == other._values()
+        if other.__class__ is self.__class__:
+            return self._key_of(self) == self._key_of(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._values())
+        return hash(self._key_of(self))
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)

@@ -13,11 +13,11 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tssa.reading.rules import RULES, Finding, Rule, Selection, Severity
 from tssa.terminal import printable
 
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
 if TYPE_CHECKING:
     from tssa.reading.findings import DocumentReport
 
