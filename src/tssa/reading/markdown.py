@@ -19,7 +19,6 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from html.parser import HTMLParser
 
 import pyromark
 
@@ -31,6 +30,8 @@ from tssa.records import Record
 TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
 if TYPE_CHECKING:
     from typing import Any, ParamSpec, TypeVar
+
+    from tssa.reading.htmlparts import AnchorParser
 
     _P = ParamSpec("_P")
     _R = TypeVar("_R")
@@ -495,37 +496,27 @@ def inline_text(source: str) -> str:
     return "".join(parts)
 
 
-class _AnchorCollector(HTMLParser):
+class _AnchorCollector:
     """Collects the `id` and `name` attributes of HTML tags: both are link targets on GitHub."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.anchors: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.anchors.update(value.lower() for name, value in attrs if name in ("id", "name") and value)
+        self._parser: AnchorParser | None = None
 
     def read(self, source: str) -> None:
         """Read one piece of HTML on its own, so an unclosed tag does not swallow the next."""
         if not _MAY_ANCHOR.search(source):
             return  # most HTML here is our guide comments: no need to parse them
-        self.feed(source)
-        self.close()
-        self.reset()
+        if self._parser is None:
+            from tssa.reading.htmlparts import AnchorParser  # `html.parser` only for a document that needs it
+
+            self._parser = AnchorParser(self.anchors)
+        self._parser.feed(source)
+        self._parser.close()
+        self._parser.reset()
 
 
 _HTML_HEADING = re.compile(r"^<(h[1-6])(?:\s[^>]*)?>(?P<inner>.*)</\1\s*>$", re.IGNORECASE | re.DOTALL)
-
-
-class _HeadingReader(HTMLParser):
-    """The text of one HTML heading element, with its tags left out and its entities decoded."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 def html_heading(source: str) -> tuple[int, str] | None:
@@ -534,7 +525,9 @@ def html_heading(source: str) -> tuple[int, str] | None:
     match = _HTML_HEADING.match(text)
     if match is None or re.search(r"</?h[1-6]\b", match.group("inner"), re.IGNORECASE):
         return None
-    reader = _HeadingReader()
+    from tssa.reading.htmlparts import HeadingReader
+
+    reader = HeadingReader()
     reader.feed(text)
     reader.close()
     title = " ".join("".join(reader.parts).split())
