@@ -249,6 +249,14 @@ def _lead_pattern(name: str) -> str:
 
 
 @lru_cache(maxsize=1024)
+def _first_words(names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The first word of each name, lowercase, that a lead must start with to match `_names_pattern`
+    (None when a name has no word, or one that is not ASCII: then any lead may)."""
+    firsts = [words[0].lower() if words else "" for words in (re.findall(r"[^\W_]+", name) for name in names)]
+    return tuple(firsts) if all(first and first.isascii() for first in firsts) else None
+
+
+@lru_cache(maxsize=1024)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """What a cleaned lead starts with when it names one of `names` (one pattern: one match per lead)."""
     return re.compile("|".join(f"(?:{_lead_pattern(name)})" for name in names), re.IGNORECASE)
@@ -424,6 +432,7 @@ class _DocumentFacts:
         ]
         self.normalized_leads = [(line, normalize(cleaned)) for line, cleaned in self.cleaned_leads]
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self._lead_starts: dict[int, tuple[set[str], bool]] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
         self.resolutions: dict[int, tuple[Document, Resolution]] = {}
 
@@ -431,9 +440,32 @@ class _DocumentFacts:
         """The lines, in order, of the leads that start with one of `names`."""
         lines = self._lead_lines.get(names)
         if lines is None:
+            if not self._may_start_with(_first_words(names)):
+                lines = self._lead_lines[names] = ()  # no lead could match: the pattern need not be compiled
+                return lines
             match = _names_pattern(names).match
             lines = self._lead_lines[names] = tuple(line for line, cleaned in self.cleaned_leads if match(cleaned))
         return lines
+
+    def _may_start_with(self, firsts: tuple[str, ...] | None) -> bool:
+        """Whether a lead may start with one of `firsts` (ASCII, lowercase), as `_names_pattern` reads it.
+
+        Each character of a word matches one of the lead, so only the lead's first characters count; ASCII
+        ones match ASCII ones only by their case, the others are left to the pattern. None: unknown, yes.
+        """
+        if firsts is None:
+            return True
+        for first in firsts:
+            starts = self._lead_starts.get(len(first))
+            if starts is None:
+                heads = [cleaned[: len(first)] for _, cleaned in self.cleaned_leads]
+                starts = self._lead_starts[len(first)] = (
+                    {head.lower() for head in heads if head.isascii()},
+                    not all(head.isascii() for head in heads),
+                )
+            if first in starts[0] or starts[1]:
+                return True
+        return False
 
 
 class _TableNames:
