@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tssa import __version__
-from tssa.commands import Commands
+from tssa.commands import Commands, HelpFormatter
 from tssa.errors import ExitCode, TssaError
 from tssa.terminal import printable
 
@@ -34,7 +34,9 @@ def _register(name: str) -> Callable[[Commands[argparse.ArgumentParser]], None]:
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every subcommand's arguments (or of subcommand `only`'s); each handler is imported when it runs."""
     parser = argparse.ArgumentParser(
-        prog="tssa", description="Check and maintain CNCF TSSA security assessment packages."
+        prog="tssa",
+        description="Check and maintain CNCF TSSA security assessment packages.",
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tssa {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

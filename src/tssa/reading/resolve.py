@@ -367,10 +367,15 @@ class _ItemNames(Record):
 
 
 def _item_names(section: OutlineSection) -> _ItemNames:
-    names = section.names
+    return _names_of(section.names, len(section.aliases))
+
+
+@lru_cache(maxsize=4096)  # each outline version repeats most sections of the others: worked out once
+def _names_of(names: tuple[str, ...], aliases: int) -> _ItemNames:
+    """The names of a section whose `names` are its title, then `aliases` older names, then its variants."""
     normalized = tuple(normalize(name) for name in names)
     distinct = tuple(dict.fromkeys(normalized))
-    title, *older = (normalize(name) for name in (section.title, *section.aliases))
+    title, *older = normalized[: 1 + aliases]
     by_alias = tuple(name != title and name in older for name in distinct)
     return _ItemNames(names, normalized, distinct, by_alias, tuple(_singular(name) for name in normalized))
 
