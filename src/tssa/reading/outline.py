@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from tssa.records import Record, replace
 
@@ -228,6 +228,7 @@ class Document(Record):
         return replace(self, sections=prune(self.sections), metadata_rows=rows, outline=label)
 
 
+@lru_cache(maxsize=4096)  # each outline version names the same sections again
 def slug(text: str) -> str:
     """A stable, readable key for a section title: lowercase words joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
