@@ -42,7 +42,6 @@ from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
 from tssa.records import Record, replace
 from tssa.regularfiles import Problem
-from tssa.workers import run_in_workers
 
 # The code of each reason `tssa.reading.files` gives for not reading a file or folder.
 _PROBLEM_CODES = {problem: next(rule.code for rule in RULES if rule.name == problem.value) for problem in Problem}
@@ -73,15 +72,13 @@ class DocumentReport(Record, mutable=True):
         self.outline = outline
 
 
-_DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
+# The patterns kept as text are compiled when first used (`re` keeps them): most documents never need them.
+_DRAFT_LINE = r"(?i)^\s*(?:[-*]\s+)?(reference:|todo\b)"
 _URL = re.compile(r"^https?://\S+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where `lines_of` splits
 # What the guide and our template show as examples: the guide's sample project (whose name is
 # also in the template's sample channels), reserved example domains and the guide's sample links.
-_EXAMPLE = re.compile(
-    r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
-    re.IGNORECASE,
-)
+_EXAMPLE = r"(?i)flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b"
 # What every example value holds: found far faster than an example value, which has no first letter to look for.
 _EXAMPLE_HINT = re.compile(r"[fem](?:libble|xample\.|y\.security\.)", re.IGNORECASE)
 
@@ -245,7 +242,7 @@ def _example_matches(text: str, starts: array[int]) -> list[re.Match[str]]:
             continue  # its line is read already
         line = bisect_right(starts, hint.start())
         line_end = starts[line] if line < len(starts) else len(text)
-        matches.extend(_EXAMPLE.finditer(text, starts[line - 1] if line else 0, line_end))
+        matches.extend(re.compile(_EXAMPLE).finditer(text, starts[line - 1] if line else 0, line_end))
     return matches
 
 
@@ -287,6 +284,8 @@ def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[Do
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < _PARALLEL_FROM or workers < 2:
         return [check_file(file, lint) for file in files]
+    from tssa.workers import run_in_workers  # here: a check of a few files starts without it
+
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
@@ -533,6 +532,6 @@ def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Find
     for number, line in enumerate(iter_lines(text), start=1):
         if is_conflict_marker(line):
             findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
-        elif number not in parsed.code_lines and _DRAFT_LINE.match(line):
+        elif number not in parsed.code_lines and re.match(_DRAFT_LINE, line):
             findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
     return findings

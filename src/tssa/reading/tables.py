@@ -29,9 +29,8 @@ def html_tables(document: MarkdownDocument) -> list[Table]:
     return tables
 
 
-_NAME_VALUE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
-)
+# Compiled when first used (`re` keeps it): only a Metadata section of lines needs it.
+_NAME_VALUE = r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
 # `^\W*(?:[\d.]+\s+)?\W*metadata\W*$`, written so that a title of punctuation is read once, not once per split.
 _METADATA_HEADING = re.compile(r"^\W*+(?:[\d.]+\s+\W*+)?metadata\W*$", re.IGNORECASE)
 
@@ -46,7 +45,7 @@ def metadata_lines(document: MarkdownDocument) -> list[Table]:
         if block.kind not in ("list", "paragraph"):
             continue
         for offset, line in enumerate(lines_of(block.source)):
-            match = _NAME_VALUE.match(line)
+            match = re.match(_NAME_VALUE, line)
             if match:
                 rows.append((block.line + offset, (match.group("name"), match.group("value").strip())))
     if not rows:
