@@ -14,7 +14,6 @@ took about 14 s and 3,000 levels more than two minutes).
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -22,37 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from deeptree import make_deep, remove_deep  # the tests' own helper, one copy
+
 TSSA = Path(sys.executable).with_name("tssa")
 RUNS = 3
 DOCUMENT = "# Rocket self-assessment\n\n## Metadata\n\n| | |\n| --- | --- |\n| Assessment Stage | Complete |\n"
-
-
-def make_chain(top: Path, levels: int) -> None:
-    descriptor = os.open(top, os.O_RDONLY)
-    try:
-        for _ in range(levels):
-            os.mkdir("d", dir_fd=descriptor)
-            inner = os.open("d", os.O_RDONLY, dir_fd=descriptor)
-            os.close(descriptor)
-            descriptor = inner
-    finally:
-        os.close(descriptor)
-
-
-def remove_chain(top: Path) -> None:
-    descriptors = [os.open(top, os.O_RDONLY)]
-    try:
-        while True:
-            try:
-                descriptors.append(os.open("d", os.O_RDONLY, dir_fd=descriptors[-1]))
-            except FileNotFoundError:
-                break
-        while len(descriptors) > 1:
-            os.close(descriptors.pop())
-            os.rmdir("d", dir_fd=descriptors[-1])
-    finally:
-        for descriptor in descriptors:
-            os.close(descriptor)
 
 
 def tree(base: Path, levels: int) -> Path:
@@ -60,7 +34,7 @@ def tree(base: Path, levels: int) -> Path:
     package = root / "projects" / "rocket" / "security-assessment"
     package.mkdir(parents=True)
     (package / "self-assessment.md").write_text(DOCUMENT, encoding="utf-8")
-    make_chain(root, levels)
+    make_deep(root, levels)
     return root
 
 
@@ -96,7 +70,7 @@ def main() -> None:
                     print(f"  {depth:>5} levels: {median:.2f} s, {median / floor:.2f} x the floor")
         finally:
             for root in roots.values():
-                remove_chain(root)
+                remove_deep(root)
 
 
 if __name__ == "__main__":
