@@ -2,8 +2,9 @@
 
 `dataclasses` writes and compiles each class's methods when its module is
 imported (half a millisecond a class on a shared machine) and imports
-`inspect`: most of what `tssa check` spent starting. A `Record` writes its own
-`__init__`, whose parameters are its fields in order; the rest is shared here.
+`inspect`: a large part of what `tssa check` spent starting. A `Record`
+writes its own `__init__`, whose parameters are its fields in order; the rest
+is shared here.
 """
 
 from __future__ import annotations
