@@ -220,8 +220,17 @@ class Document(Record):
             old, *others = section.aliases
             return replace(section, title=old, aliases=(section.title, *others), slug=section.key_part)
 
+        def pruned(section: OutlineSection) -> OutlineSection:
+            kept, children = named(section), prune(section.children)
+            unchanged = len(children) == len(section.children) and all(
+                new is old for new, old in zip(children, section.children, strict=True)
+            )
+            if kept is section and unchanged:
+                return section  # nothing of it or below it renamed or left out: the same section serves
+            return replace(kept, children=children)
+
         def prune(sections: tuple[OutlineSection, ...]) -> tuple[OutlineSection, ...]:
-            return tuple(replace(named(s), children=prune(s.children)) for s in sections if keep(s))
+            return tuple(pruned(s) for s in sections if keep(s))
 
         rows = tuple(row for row in self.metadata_rows if guide is None or guide_order(row.since) <= guide_order(guide))
         label = guide if guide is not None and guide != CURRENT_GUIDE else self.outline
