@@ -14,7 +14,7 @@ from itertools import accumulate
 
 _BREAK = re.compile(r"\r\n?|\n")
 _BREAK_BYTES = re.compile(rb"\r\n?|\n")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"  # compiled when first used (`re` keeps it): most texts have none
 BOM = "\ufeff"
 
 
@@ -28,7 +28,7 @@ def parseable(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
+        return re.sub(_SURROGATE, "\ufffd", text)
     return text
 
 

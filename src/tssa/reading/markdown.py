@@ -19,15 +19,22 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from typing import Any, ParamSpec, TypeVar
 
 import pyromark
 
 from tssa.reading.guides import guide_key
 from tssa.reading.hrefs import is_safe_href, normalize_href
 from tssa.reading.lineindex import BOM, LineIndex, parseable
+from tssa.records import Record
+
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
+if TYPE_CHECKING:
+    from typing import Any, ParamSpec, TypeVar
+
+    from tssa.reading.htmlparts import AnchorParser
+
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _PARSER = pyromark.Markdown(options=_OPTIONS)
@@ -72,21 +79,34 @@ class Heading:
         return f"Heading(level={self.level}, text={self.text!r}, line={self.line}, anchor={self.anchor!r}{nested})"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Record):
     """A link or image: its target, its text (an image's: its alt text), and the line it starts on."""
 
+    __slots__ = ("href", "line", "text")
     href: str
     text: str
     line: int
 
+    def __init__(self, href: str, text: str, line: int) -> None:
+        self.href = href
+        self.text = text
+        self.line = line
 
-@dataclass(frozen=True, slots=True)
-class Table:
+
+class Table(Record):
+    __slots__ = ("header", "line", "row_lines", "rows")
     line: int
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     row_lines: tuple[int, ...]
+
+    def __init__(
+        self, line: int, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], row_lines: tuple[int, ...]
+    ) -> None:
+        self.line = line
+        self.header = header
+        self.rows = rows
+        self.row_lines = row_lines
 
 
 class Block:
@@ -154,13 +174,21 @@ class Block:
         return self._html()[1] if self.kind == "html" else None
 
 
-@dataclass(slots=True)
-class DocumentSection:
+class DocumentSection(Record, mutable=True):
     """A heading of a document and the blocks up to the next heading of any level."""
 
+    __slots__ = ("blocks", "children", "heading")
     heading: Heading
-    blocks: tuple[Block, ...] = ()  # tuples: a big document has tens of thousands of sections, most with none
-    children: tuple[DocumentSection, ...] = ()
+    # Tuples: a big document has tens of thousands of sections, most with no subsection.
+    blocks: tuple[Block, ...]
+    children: tuple[DocumentSection, ...]
+
+    def __init__(
+        self, heading: Heading, blocks: tuple[Block, ...] = (), children: tuple[DocumentSection, ...] = ()
+    ) -> None:
+        self.heading = heading
+        self.blocks = blocks
+        self.children = children
 
     @property
     def end_line(self) -> int:
@@ -169,13 +197,18 @@ class DocumentSection:
         return max(last, self.blocks[-1].end_line if self.blocks else self.heading.line)
 
 
-@dataclass(frozen=True, slots=True)
-class Lead:
+class Lead(Record):
     """The first line of a paragraph or list item, at any depth: where a topic may be named."""
 
+    __slots__ = ("in_list", "line", "text")
     text: str
     line: int
     in_list: bool
+
+    def __init__(self, text: str, line: int, in_list: bool) -> None:
+        self.text = text
+        self.line = line
+        self.in_list = in_list
 
 
 class Leads(Sequence[Lead]):
@@ -270,8 +303,7 @@ class LineSpans:
         return zip(self._firsts, self._lasts, strict=True)
 
 
-@dataclass
-class MarkdownDocument:
+class MarkdownDocument(Record, mutable=True):
     headings: list[Heading]
     tables: list[Table]
     links: list[Link]
@@ -279,14 +311,43 @@ class MarkdownDocument:
     sections: list[DocumentSection]
     preamble: list[Block]
     line_count: int
-    leads: Sequence[Lead] = ()
-    code_lines: LineSpans = field(default_factory=LineSpans)  # lines inside code blocks, at any depth
+    leads: Sequence[Lead]
+    code_lines: LineSpans  # lines inside code blocks, at any depth
     # Link targets besides the headings: HTML id and name attributes.
-    other_anchors: frozenset[str] = frozenset()
+    other_anchors: frozenset[str]
     # Whether a link uses a link reference (`[name]: url`), which may be defined anywhere in the document.
-    has_references: bool = False
+    has_references: bool
     # What a reader of the document works out from it once (the resolver's facts): kept, and freed, with it.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[str, Any]
+    _hidden = ("derived",)
+
+    def __init__(
+        self,
+        headings: list[Heading],
+        tables: list[Table],
+        links: list[Link],
+        blocks: list[Block],
+        sections: list[DocumentSection],
+        preamble: list[Block],
+        line_count: int,
+        leads: Sequence[Lead] = (),
+        code_lines: LineSpans | None = None,
+        other_anchors: frozenset[str] = frozenset(),
+        has_references: bool = False,
+        derived: dict[str, Any] | None = None,
+    ) -> None:
+        self.headings = headings
+        self.tables = tables
+        self.links = links
+        self.blocks = blocks
+        self.sections = sections
+        self.preamble = preamble
+        self.line_count = line_count
+        self.leads = leads
+        self.code_lines = LineSpans() if code_lines is None else code_lines
+        self.other_anchors = other_anchors
+        self.has_references = has_references
+        self.derived = {} if derived is None else derived
 
     @property
     def anchors(self) -> set[str]:
@@ -445,37 +506,27 @@ def inline_text(source: str) -> str:
     return "".join(parts)
 
 
-class _AnchorCollector(HTMLParser):
+class _AnchorCollector:
     """Collects the `id` and `name` attributes of HTML tags: both are link targets on GitHub."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.anchors: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.anchors.update(value.lower() for name, value in attrs if name in ("id", "name") and value)
+        self._parser: AnchorParser | None = None
 
     def read(self, source: str) -> None:
         """Read one piece of HTML on its own, so an unclosed tag does not swallow the next."""
         if "=" not in source or not _MAY_ANCHOR.search(source):
             return  # most HTML here is our guide comments: no need to parse them
-        self.feed(source)
-        self.close()
-        self.reset()
+        if self._parser is None:
+            from tssa.reading.htmlparts import AnchorParser  # `html.parser` only for a document that needs it
+
+            self._parser = AnchorParser(self.anchors)
+        self._parser.feed(source)
+        self._parser.close()
+        self._parser.reset()
 
 
 _HTML_HEADING = re.compile(r"^<(h[1-6])(?:\s[^>]*)?>(?P<inner>.*)</\1\s*>$", re.IGNORECASE | re.DOTALL)
-
-
-class _HeadingReader(HTMLParser):
-    """The text of one HTML heading element, with its tags left out and its entities decoded."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 def html_heading(source: str) -> tuple[int, str] | None:
@@ -484,7 +535,9 @@ def html_heading(source: str) -> tuple[int, str] | None:
     match = _HTML_HEADING.match(text)
     if match is None or re.search(r"</?h[1-6]\b", match.group("inner"), re.IGNORECASE):
         return None
-    reader = _HeadingReader()
+    from tssa.reading.htmlparts import HeadingReader
+
+    reader = HeadingReader()
     reader.feed(text)
     reader.close()
     title = " ".join("".join(reader.parts).split())
@@ -578,9 +631,6 @@ def _ends_open(piece: str) -> bool:
 
 
 _KNOWN_TEXTS = 4096
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
 
 def without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
