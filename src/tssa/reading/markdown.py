@@ -1,7 +1,8 @@
 """Read a Markdown file into headings, sections, tables, links and comments.
 
 Built on pulldown-cmark (through `pyromark`: CommonMark plus GitHub tables),
-whose events are read as they come, one pass, never all held at once. Lines are
+whose events are read in one pass; a big document is given to it in pieces cut
+before top-level headings, so its events are never all held at once. Lines are
 1-based, as an editor shows them. Text taken from the document is plain text:
 escapes are resolved and entities decoded, so a value reads back as it was
 written. A block keeps its place in the document, not a copy of its text.
