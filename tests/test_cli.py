@@ -25,20 +25,29 @@ WRITTEN = FIXTURES / "written"
 HEAVY = {"copier", "questionary", "prompt_toolkit", "jinja2", "pymarkdown"}
 
 
-def imported_modules(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    """Run `python -X importtime -m tssa.cli ARGS`; the top-level names of every module it imported."""
+def imported_modules(*args: str, whole: bool = False) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `python -X importtime -m tssa.cli ARGS`; the top-level names of every module it imported (`whole`:
+    the full names)."""
+    return _imported(["-m", "tssa.cli", *args], whole)
+
+
+def _imported(arguments: list[str], whole: bool) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     finished = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "tssa.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-X", "importtime", *arguments], capture_output=True, text=True, timeout=120
     )
-    modules = {
-        line.rsplit("|", 1)[-1].strip().split(".")[0]
-        for line in finished.stderr.splitlines()
-        if line.startswith("import time:")
-    }
-    return finished, modules
+    names = [
+        line.rsplit("|", 1)[-1].strip() for line in finished.stderr.splitlines() if line.startswith("import time:")
+    ]
+    return finished, {name if whole else name.split(".")[0] for name in names}
+
+
+# What `tssa check` of a package starts without, as it does not use them (each took a few milliseconds of
+# its start, docs/performance.md): the other commands, the lint, the workers, dataclasses and typing.
+NOT_FOR_A_CHECK = {
+    *(f"tssa.{command}" for command in ("adopt", "update", "index", "prefill", "insights")),
+    *("tssa.check.lint", "tssa.workers", "tssa.reading.htmlparts"),
+    *("dataclasses", "inspect", "typing", "json", "shutil", "subprocess", "html.parser", "concurrent.futures"),
+}
 
 
 def test_check_imports_neither_copier_nor_prompt_libraries() -> None:
@@ -48,6 +57,16 @@ def test_check_imports_neither_copier_nor_prompt_libraries() -> None:
     assert "pyromark" in modules  # the measurement sees what check does import
     assert "markdown_it" not in modules  # one Markdown reader: pulldown-cmark
     assert modules & HEAVY == set()
+
+
+def test_check_of_a_package_loads_only_what_it_uses() -> None:
+    _, floor = _imported(["-c", "import pyromark"], whole=True)  # the interpreter, its site, the parser
+    finished, modules = imported_modules("check", str(WRITTEN), whole=True)
+    assert finished.returncode == ExitCode.OK
+    assert "tssa.reading.resolve" in modules  # the measurement sees tssa's own modules
+    assert (modules - floor) & NOT_FOR_A_CHECK == set()
+    _, as_json = imported_modules("check", "--format", "json", str(WRITTEN), whole=True)
+    assert "json" in as_json  # loaded where it is used
 
 
 def test_lint_is_a_runtime_dependency_loaded_only_for_lint() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "tssa"
 COMMANDS = ("check", "update", "adopt", "index", "insights", "prefill")
 # The core: what every layer may use, and which itself uses no layer above it.
-CORE = ("commands", "errors", "git", "interrupts", "regularfiles", "terminal", "workers")
+CORE = ("commands", "errors", "git", "interrupts", "records", "regularfiles", "terminal", "workers")
 # Beside reading/ and below the commands: writing a file whole, a package all at once. It uses the core only.
 WRITING = "writing"
 

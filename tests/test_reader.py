@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 
 from tssa.cli import main
+from tssa.reading import markdown
 from tssa.reading.hrefs import is_safe_href, normalize_href
+from tssa.reading.lineindex import LineIndex
 from tssa.reading.markdown import inline_text, lines_before, parse
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def check(capsys: pytest.CaptureFixture[str], folder: Path) -> list[dict[str, Any]]:
@@ -205,3 +209,68 @@ def test_html_ids_names_and_nested_headings_are_anchors() -> None:
         ("Quoted heading", 4, True)
     ]
     assert document.anchors == {"top", "x", "quoted-heading"}
+
+
+# ------------------------------------------------------------------ a big document read in pieces
+
+_BEFORE_A_HEADING = [
+    "```\ncode\n\n# Inside the fence\n\ntext\n",
+    "~~~\ncode\n\n# Inside\n",
+    "<!--\nc\n\n# Inside the comment\n-->\n",
+    "<div>\n\n# After a closed HTML block\n</div>\n",
+    "<div>\nx\n\n# H\n",
+    "<pre>\nx\n\n# Inside the pre\n</pre>\n",
+    "<script>\n\n# H\n",
+    "    code\n\n\n# H\n",
+    "- a\n\n\n# H\n",
+    "- a\n  - b\n\n  \n# H\n",
+    "> q\n\n# H\n",
+    "> ```\n> x\n\n# H\n",
+    "- ```\n  x\n\n# H\n",
+    "|a|b|\n|-|-|\n|c|d|\n\n# H\n",
+    "|a|b|\n|\t-|-|\n|c|d|\n\n# H x\n",
+    "para\n\n#H\n\n####### H\n",
+    "para\r\n\r\n# H\r\nx\r\n",
+    "é\n\n# Ḧ 😀\n\nü [l](x)\n",
+    "[x]\n\n# H\n\n[x]: http://a\n",
+    "# A\n\n# A\n\n## A\n",
+    "* * *\n\n# H\n\n1. a\n\n# H\n",
+    "<!-- a -->\n\n# H\n\n#\n\n#\ttab\n",
+]
+
+
+def _everything(text: str) -> str:
+    document = parse(text)
+    blocks = [
+        (block, block.items, block.is_comment, block.text, block.guide_key, block.source) for block in document.blocks
+    ]
+    sections = [(section.heading, section.blocks, section.end_line) for section in document.walk()]
+    found = (document.headings, document.tables, document.links, blocks, sections, document.preamble)
+    lines = (document.line_count, list(document.leads), list(document.code_lines))
+    return repr((*found, *lines, sorted(document.anchors), document.has_references))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *_BEFORE_A_HEADING,
+        "\n\n".join(_BEFORE_A_HEADING),
+        "".join(_BEFORE_A_HEADING),
+        "".join(path.read_text(encoding="utf-8") + "\n" for path in sorted(FIXTURES.rglob("*.md"))),
+    ],
+)
+def test_a_big_document_read_in_pieces_reads_as_it_does_whole(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    whole = _everything(text)
+    for size in (1, 40):  # a piece ends at the first heading it may end at past this many characters
+        monkeypatch.setattr(markdown, "PIECE", size)
+        assert _everything(text) == whole
+
+
+def test_a_big_document_is_cut_before_headings_only_where_nothing_runs_on() -> None:
+    text = "# A\n\n<!--\nopen\n\n# B\n\n-->\n\n# C\n"
+    cuts = [offset for offset, _ in markdown._pieces(LineIndex(text), 1)]
+    assert cuts == [0]  # the comment is open where B starts: nothing is cut from there on
+    text = "# A\n\n```\ncode\n```\n\n# B ü\n\n- item\n\n\n# C\n"
+    pieces = list(markdown._pieces(LineIndex(text), 1))
+    assert [piece for _, piece in pieces] == ["# A\n\n```\ncode\n```\n\n", "# B ü\n\n- item\n\n\n", "# C\n"]
+    assert [offset for offset, _ in pieces] == [0, 19, 36]  # bytes: ü is two

@@ -4,47 +4,52 @@ Every subcommand's handler returns an `ExitCode` or raises a `TssaError`; both
 are mapped here, the same way for every subcommand, and nothing else ever
 reaches the user as a traceback. Each command folder's `register` holds only
 its arguments; its work is imported when it runs, so `tssa check` never
-imports copier.
+imports copier. A command line that names its subcommand first (`tssa check
+...`) imports and builds only that subcommand's arguments: the others could
+not change how it is parsed.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tssa import __version__
-from tssa.adopt import register as register_adopt
-from tssa.check import register as register_check
+from tssa.commands import Commands, HelpFormatter
 from tssa.errors import ExitCode, TssaError
-from tssa.index import register as register_index
-from tssa.insights import register as register_insights
-from tssa.prefill import register as register_prefill
 from tssa.terminal import printable
-from tssa.update import register as register_update
+
+# The subcommands, in the order `tssa --help` lists them; each is the folder `tssa.NAME`, whose `register` adds it.
+COMMANDS = ("check", "update", "index", "prefill", "insights", "adopt")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of every subcommand's arguments; each handler is imported only when it runs."""
+def _register(name: str) -> Callable[[Commands[argparse.ArgumentParser]], None]:
+    register: Callable[[Commands[argparse.ArgumentParser]], None] = importlib.import_module(f"tssa.{name}").register
+    return register
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand's arguments (or of subcommand `only`'s); each handler is imported when it runs."""
     parser = argparse.ArgumentParser(
-        prog="tssa", description="Check and maintain CNCF TSSA security assessment packages."
+        prog="tssa",
+        description="Check and maintain CNCF TSSA security assessment packages.",
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tssa {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    register_check(commands)
-    register_update(commands)
-    register_index(commands)
-    register_prefill(commands)
-    register_insights(commands)
-    register_adopt(commands)
+    for name in COMMANDS if only is None else (only,):
+        _register(name)(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        parser = build_parser()
+        # `tssa` takes no option with a value, so a first argument that names a subcommand is that subcommand.
+        parser = build_parser(arguments[0] if arguments and arguments[0] in COMMANDS else None)
         args = parser.parse_args(arguments)
         handler = getattr(args, "handler", None)
         if handler is None:

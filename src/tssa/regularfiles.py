@@ -11,9 +11,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+from tssa.records import Record
 
 # The biggest real assessment is about 100 KB; 4 MiB leaves room and bounds time and memory.
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -30,12 +31,15 @@ class Problem(Enum):
     UNREADABLE_FOLDER = "unreadable-folder"
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Record):
     """A path that was not read, and the one line that says why (the path's name is left to the caller)."""
 
     problem: Problem
     message: str
+
+    def __init__(self, problem: Problem, message: str) -> None:
+        self.problem = problem
+        self.message = message
 
 
 class FileRefusedError(OSError):

@@ -10,10 +10,13 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
 
-Item = TypeVar("Item")
-Result = TypeVar("Result")
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    Item = TypeVar("Item")
+    Result = TypeVar("Result")
 
 # Small chunks, so that after Ctrl-C the run waits for one chunk per worker at most.
 _MAX_CHUNK = 32

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tssa.check.report import FORMATS
 from tssa.commands import Commands, add_command
+
+FORMATS = ("text", "json", "github", "markdown")
+"""The forms `tssa check` presents its findings in (`tssa.check.report` writes each)."""
 
 
 def register(commands: Commands[argparse.ArgumentParser]) -> None:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
 from pathlib import Path
 
-from tssa.check.lint import lint_findings
 from tssa.check.report import as_markdown, present, rules_listing
 from tssa.errors import ExitCode, RefusedError, UsageError
-from tssa.reading.findings import DocumentReport, check_files
+from tssa.reading.findings import DocumentReport, Linter, check_files
 from tssa.reading.outline import GUIDE_VERSIONS, guide_order
 from tssa.reading.package import find_package_files
 from tssa.reading.rules import Finding, Selection
+from tssa.records import replace
 
 
 def run(args: argparse.Namespace) -> ExitCode:
@@ -28,12 +27,11 @@ def run(args: argparse.Namespace) -> ExitCode:
         return ExitCode.OK
     if not args.paths:
         raise UsageError("check: give at least one PATH: a document, a package folder or a folder of packages")
-    if args.lint:
-        _require_linter()
+    linter = _linter() if args.lint else None
     oldest = _oldest_outline(args.outline)
     if args.summary is not None:
         _check_summary(args.summary)
-    checked = check_files(find_package_files(args.paths), lint=lint_findings if args.lint else None)
+    checked = check_files(find_package_files(args.paths), lint=linter)
     reports = [
         replace(
             report,
@@ -70,11 +68,15 @@ class LinterMissingError(RefusedError):
     """`--lint` was given, but the lint library is not installed."""
 
 
-def _require_linter() -> None:
+def _linter() -> Linter:
+    """The TAG's lint, imported only for `--lint` (a plain check never loads it)."""
     try:
         import pymarkdown.api  # noqa: F401  (tssa.check.lint imports it in each worker; fail once, here)
     except ImportError:
         raise LinterMissingError("--lint needs PyMarkdown, which is not installed: pip install pymarkdownlnt") from None
+    from tssa.check.lint import lint_findings
+
+    return lint_findings
 
 
 class SummaryFileError(RefusedError):

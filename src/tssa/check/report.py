@@ -9,21 +9,19 @@ the workflow-command escaping, Markdown escapes what would change the table.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tssa.reading.rules import RULES, Finding, Rule, Selection, Severity
 from tssa.terminal import printable
 
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
 if TYPE_CHECKING:
     from tssa.reading.findings import DocumentReport
 
-FORMATS = ("text", "json", "github", "markdown")
 
 _BAR_WIDTH = 20
 
@@ -67,7 +65,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def present(output: str, reports: Sequence[DocumentReport], selection: Selection) -> str:
-    """The check results in one of `FORMATS`."""
+    """The check results in one of `tssa.check.FORMATS`."""
     presenters = {"text": as_text, "json": as_json, "github": as_github, "markdown": as_markdown}
     return presenters[output](reports, selection)
 
@@ -113,6 +111,8 @@ def as_json(reports: Sequence[DocumentReport], selection: Selection) -> str:
         for report in reports
     ]
     ok = not selection.fails(finding for report in reports for finding in report.findings)
+    import json  # only here: the text a plain check prints needs none
+
     return json.dumps({"ok": ok, "documents": documents}, indent=2)
 
 
@@ -188,9 +188,11 @@ def as_markdown(reports: Sequence[DocumentReport], selection: Selection) -> str:
 
 
 def rules_listing(output: str, selection: Selection) -> str:
-    """`tssa check --list-rules`: the selected rules, in one of `FORMATS` (github lists as text)."""
+    """`tssa check --list-rules`: the selected rules, in one of `tssa.check.FORMATS` (github lists as text)."""
     rules = [rule for rule in RULES if rule.code in selection.codes]
     if output == "json":
+        import json
+
         return json.dumps(
             [
                 {

@@ -11,11 +11,14 @@ index and insights, and says why when it cannot (`tssa.reading.yamldata`);
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from tssa.records import Record
 from tssa.regularfiles import FileRefusedError, read_regular
+
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing it
+if TYPE_CHECKING:
+    from typing import Any
 
 ANSWERS_FILE = ".copier-answers.yml"
 ANSWERS_LIMIT = 256 * 1024
@@ -28,14 +31,18 @@ MATURITY_KEY = "cncf_maturity"
 _VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)")
 
 
-@dataclass(frozen=True)
-class RecordedTemplate:
+class RecordedTemplate(Record):
     """The template version and project a package's answers file records, where it says."""
 
-    template: str | None = None
+    template: str | None
     """The template version (`0.1.0`), when `_commit` names a release (`v0.1.0`, `0.1.0.post3`)."""
-    commit: str | None = None
-    project: str | None = None
+    commit: str | None
+    project: str | None
+
+    def __init__(self, template: str | None = None, commit: str | None = None, project: str | None = None) -> None:
+        self.template = template
+        self.commit = commit
+        self.project = project
 
 
 def _answer(text: str, key: str) -> str | None:
@@ -66,14 +73,17 @@ def read_answers(folder: Path) -> RecordedTemplate:
     return RecordedTemplate(template_version(commit) if commit else None, commit, _answer(text, PROJECT_KEY))
 
 
-@dataclass(frozen=True)
-class AnswerValues:
+class AnswerValues(Record):
     """Every answer of a package's answers file, or none and the one line that says why it was not read."""
 
     values: dict[str, Any]
-    problem: str | None = None
+    problem: str | None
     """Why an answers file that is there was not read (not YAML, a refused value, ...), to follow its name and
     a colon; None when it was read or is missing."""
+
+    def __init__(self, values: dict[str, Any], problem: str | None = None) -> None:
+        self.values = values
+        self.problem = problem
 
 
 def read_answer_file(folder: Path) -> AnswerValues:

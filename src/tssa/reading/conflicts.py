@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import TssaError
 from tssa.reading.markdown import lines_of
 from tssa.reading.textfiles import decode, read_bytes
+from tssa.records import Record
 
 # The labels copier gives its own conflict markers; our section merge uses the same, so both read alike.
 LABELS = ("before updating", "last update", "after updating")
@@ -27,25 +27,33 @@ _ENDS = re.compile(r"^(?:<{7}|>{7})(?: |$)")
 _SKIPPED_FOLDERS = frozenset({".git"})
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(Record):
     """One block of conflict markers: the file (relative to the package folder) and its line."""
 
     path: Path
     line: int
 
+    def __init__(self, path: Path, line: int) -> None:
+        self.path = path
+        self.line = line
+
     def __str__(self) -> str:
         return f"{self.path.as_posix()}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Markers:
+class Markers(Record):
     """The four marker lines of a diff3-style conflict block, `size` characters wide."""
 
     opening: str
     base: str
     separator: str
     closing: str
+
+    def __init__(self, opening: str, base: str, separator: str, closing: str) -> None:
+        self.opening = opening
+        self.base = base
+        self.separator = separator
+        self.closing = closing
 
 
 def markers(size: int = MARKER_SIZE) -> Markers:

@@ -488,7 +488,7 @@ def _recommendations(document: MarkdownDocument) -> dict[str, int]:
     return counts
 
 
-def _paragraphs(blocks: list[Block]) -> list[Block]:
+def _paragraphs(blocks: Sequence[Block]) -> list[Block]:
     return [block for block in blocks if block.kind == "paragraph" and block.text.strip()]
 
 

@@ -11,10 +11,10 @@ import codecs
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tssa.reading.markdown import lines_of
+from tssa.records import Record
 from tssa.regularfiles import (
     MAX_DOCUMENT_BYTES,
     FileRefusedError,
@@ -29,8 +29,7 @@ from tssa.regularfiles import (
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True)
-class ReadResult:
+class ReadResult(Record):
     """A file's text, or why it could not be read as UTF-8 text (and on which line).
 
     `text` is None when nothing could be read; `problem` is set with a message
@@ -38,9 +37,17 @@ class ReadResult:
     """
 
     text: str | None
-    problem: str | None = None
-    line: int = 1
-    kind: Problem | None = None
+    problem: str | None
+    line: int
+    kind: Problem | None
+
+    def __init__(
+        self, text: str | None, problem: str | None = None, line: int = 1, kind: Problem | None = None
+    ) -> None:
+        self.text = text
+        self.problem = problem
+        self.line = line
+        self.kind = kind
 
 
 def decode(data: bytes) -> ReadResult:
@@ -70,12 +77,15 @@ def read_document(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> ReadResult:
     return decode(data)
 
 
-@dataclass(frozen=True)
-class Roots:
+class Roots(Record):
     """The paths given on the command line: links are followed only while they stay inside these."""
 
     folders: tuple[Path, ...]
-    files: frozenset[Path] = field(default_factory=frozenset)
+    files: frozenset[Path]
+
+    def __init__(self, folders: tuple[Path, ...], files: frozenset[Path] = frozenset()) -> None:
+        self.folders = folders
+        self.files = files
 
     @classmethod
     def of(cls, paths: Iterable[Path]) -> Roots:
@@ -126,13 +136,17 @@ def file_refusal(path: Path, roots: Roots) -> Refusal | None:
     return None
 
 
-@dataclass(frozen=True)
-class Folder:
+class Folder(Record):
     """One folder met by `walk`: the names of the files in it, or why it could not be listed."""
 
     path: Path
-    files: tuple[str, ...] = ()
-    refusal: Refusal | None = None
+    files: tuple[str, ...]
+    refusal: Refusal | None
+
+    def __init__(self, path: Path, files: tuple[str, ...] = (), refusal: Refusal | None = None) -> None:
+        self.path = path
+        self.files = files
+        self.refusal = refusal
 
 
 def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset(), max_depth: int = MAX_DEPTH) -> Iterator[Folder]:

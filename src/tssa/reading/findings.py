@@ -11,7 +11,6 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,34 +40,45 @@ from tssa.reading.resolve import (
 )
 from tssa.reading.rules import RULES, Finding
 from tssa.reading.tables import all_tables
+from tssa.records import Record, replace
 from tssa.regularfiles import Problem
-from tssa.workers import run_in_workers
 
 # The code of each reason `tssa.reading.files` gives for not reading a file or folder.
 _PROBLEM_CODES = {problem: next(rule.code for rule in RULES if rule.name == problem.value) for problem in Problem}
 
 
-@dataclass
-class DocumentReport:
+class DocumentReport(Record, mutable=True):
     """What the check found in one file."""
 
     file: PackageFile
-    findings: list[Finding] = field(default_factory=list)
-    sections_written: int = 0
-    sections_total: int = 0
-    outline: str = "current"
+    findings: list[Finding]
+    sections_written: int
+    sections_total: int
+    outline: str
     """The guide outline version the document was judged against ("2019", ..., "current")."""
 
+    def __init__(
+        self,
+        file: PackageFile,
+        findings: list[Finding] | None = None,
+        sections_written: int = 0,
+        sections_total: int = 0,
+        outline: str = "current",
+    ) -> None:
+        self.file = file
+        self.findings = [] if findings is None else findings
+        self.sections_written = sections_written
+        self.sections_total = sections_total
+        self.outline = outline
 
-_DRAFT_LINE = re.compile(r"^\s*(?:[-*]\s+)?(reference:|todo\b)", re.IGNORECASE)
+
+# The patterns kept as text are compiled when first used (`re` keeps them): most documents never need them.
+_DRAFT_LINE = r"(?i)^\s*(?:[-*]\s+)?(reference:|todo\b)"
 _URL = re.compile(r"^https?://\S+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where `lines_of` splits
 # What the guide and our template show as examples: the guide's sample project (whose name is
 # also in the template's sample channels), reserved example domains and the guide's sample links.
-_EXAMPLE = re.compile(
-    r"flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b",
-    re.IGNORECASE,
-)
+_EXAMPLE = r"(?i)flibble|(?<![\w.+@-])[\w.+@-]*\bexample\.(?:org|com)\b|\bmy\.security\.(?:file|config)\b"
 # What every example value holds (ignoring case), found far faster than an example value, which has no first letter
 # to look for: by `str.find` in the text in lower case, the letters that ignoring case also matches (dotted and
 # dotless i, the long s) made plain first, one for one, so that offsets stay those of the text.
@@ -275,7 +285,7 @@ def _example_matches(text: str, hints: list[int], lines: _LineNumbers) -> list[r
         if hint < line_end:
             continue  # its line is read already
         line_start, line_end = lines.span(hint)
-        matches.extend(_EXAMPLE.finditer(text, line_start, line_end))
+        matches.extend(re.compile(_EXAMPLE).finditer(text, line_start, line_end))
     return matches
 
 
@@ -318,6 +328,8 @@ def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[Do
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < _PARALLEL_FROM or workers < 2:
         return [check_file(file, lint) for file in files]
+    from tssa.workers import run_in_workers  # here: a check of a few files starts without it
+
     return run_in_workers(partial(check_file, lint=lint), files, workers)
 
 
@@ -572,6 +584,6 @@ def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Find
     for number, line in enumerate(iter_lines(text), start=1):
         if is_conflict_marker(line):
             findings.append(Finding(path, number, "TSSA402", "a conflict marker from an update is left in the file"))
-        elif number not in parsed.code_lines and _DRAFT_LINE.match(line):
+        elif number not in parsed.code_lines and re.match(_DRAFT_LINE, line):
             findings.append(Finding(path, number, "TSSA401", f"draft line left over: {line.strip()[:60]}"))
     return findings

@@ -11,13 +11,12 @@ link at all: the reader keeps it as the text it is.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from urllib.parse import quote
 
 # Everything but letters, digits, the characters a URL holds as they are, and `%` opening an escape.
 _TO_ENCODE = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9;/?:@&=+$,\-_.!~*'()#%]")
-_WEB_HOST = re.compile(r"^(?:https?:)?//(?:[^/?#@]*@)?(?P<host>[^/?#:]*)", re.IGNORECASE)
+_WEB_HOST = r"(?i)^(?:https?:)?//(?:[^/?#@]*@)?(?P<host>[^/?#:]*)"  # compiled when first used: few targets need it
 _UNSAFE = re.compile(r"^(?:vbscript|javascript|file|data):")
 _IMAGE_DATA = re.compile(r"^data:image/(?:gif|png|jpeg|webp);")
 
@@ -33,8 +32,10 @@ def normalize_href(target: str, email: bool = False) -> str:
         target = f"mailto:{target}"
     if target.isascii() and _TO_ENCODE.search(target) is None:
         return target
-    host = _WEB_HOST.match(target)
+    host = re.match(_WEB_HOST, target)
     if host is not None and not host.group("host").isascii():
+        import contextlib  # here, not above: the start of `tssa check` does without it
+
         with contextlib.suppress(UnicodeError):  # a name punycode cannot write is encoded as the rest is
             target = target[: host.start("host")] + _punycode(host.group("host")) + target[host.end("host") :]
     return _TO_ENCODE.sub(lambda match: quote(match.group(0), safe=""), target)

@@ -14,7 +14,7 @@ from itertools import accumulate
 
 _BREAK = re.compile(r"\r\n?|\n")
 _BREAK_BYTES = re.compile(rb"\r\n?|\n")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"  # compiled when first used (`re` keeps it): most texts have none
 BOM = "\ufeff"
 
 
@@ -23,22 +23,35 @@ def parseable(text: str) -> str:
 
     Each such character stays one character, so character offsets do not move.
     """
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
+        return re.sub(_SURROGATE, "\ufffd", text)
     return text
 
 
-def _line_starts(text: str | bytes, kind: str) -> array[int]:
+# Up to this many characters, line starts are kept in a list, quicker to make; past it, in a compact array.
+_LISTED = 1 << 16
+
+
+def _line_starts(text: str | bytes, kind: str) -> list[int] | array[int]:
     """Where each line starts, the first at 0 (and one past a break that ends the text)."""
     if isinstance(text, str):
-        if "\r" not in text:  # the common case, counted without a step of Python per line
-            return array(kind, accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))[:-1]
-        return array(kind, [0, *(match.end() for match in _BREAK.finditer(text))])
-    if b"\r" not in text:
-        return array(kind, accumulate(map((1).__add__, map(len, text.split(b"\n"))), initial=0))[:-1]
-    return array(kind, [0, *(match.end() for match in _BREAK_BYTES.finditer(text))])
+        lines: list[str] | list[bytes] | None = None if "\r" in text else text.split("\n")
+    else:
+        lines = None if b"\r" in text else text.split(b"\n")
+    if lines is not None:  # the common case, counted without a step of Python per line
+        counted = accumulate(map((1).__add__, map(len, lines)), initial=0)
+        starts = list(counted) if len(text) < _LISTED else array(kind, counted)
+        starts.pop()
+        return starts
+    if isinstance(text, str):
+        found = [0, *(match.end() for match in _BREAK.finditer(text))]
+    else:
+        found = [0, *(match.end() for match in _BREAK_BYTES.finditer(text))]
+    return found if len(text) < _LISTED else array(kind, found)
 
 
 class LineIndex:
@@ -65,9 +78,15 @@ class LineIndex:
         self.line_count = len(starts) if text else 0
 
     @property
-    def byte_starts(self) -> array[int]:
+    def byte_starts(self) -> list[int] | array[int]:
         """The UTF-8 byte offset where each line starts: a byte's line is `bisect_right(byte_starts, offset)`."""
         return self._byte_starts
+
+    def byte_offset(self, start: int) -> int:
+        """The UTF-8 byte offset of character `start`, which starts a line."""
+        if self.ascii:
+            return start
+        return self._byte_starts[bisect_right(self._char_starts, start) - 1]
 
     def line_at(self, offset: int) -> int:
         """The line (1-based) that holds UTF-8 byte `offset`."""
@@ -118,5 +137,12 @@ class LineIndex:
             return text[offset : end if carriage == -1 else carriage]
         return self.text[self.char_offset(offset) : self._char_end(self.line_at(offset))]
 
+    def line_head(self, number: int) -> str:
+        """The first few characters of a line (up to 8, its line break included): enough to tell how it starts."""
+        start = self._char_starts[number - 1]
+        return self.text[start : start + 8]
+
     def is_blank(self, number: int) -> bool:
-        return not self.line(number).strip()
+        starts = self._char_starts
+        end = starts[number] if number < len(starts) else len(self.text)
+        return not self.text[starts[number - 1] : end].strip()  # its line break is white space too

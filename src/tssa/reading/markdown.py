@@ -1,7 +1,8 @@
 """Read a Markdown file into headings, sections, tables, links and comments.
 
 Built on pulldown-cmark (through `pyromark`: CommonMark plus GitHub tables),
-whose events are read as they come, one pass, never all held at once. Lines are
+whose events are read in one pass; a big document is given to it in pieces cut
+before top-level headings, so its events are never all held at once. Lines are
 1-based, as an editor shows them. Text taken from the document is plain text:
 escapes are resolved and entities decoded, so a value reads back as it was
 written. A block keeps its place in the document, not a copy of its text.
@@ -19,15 +20,22 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from typing import Any, ParamSpec, TypeVar
 
 import pyromark
 
 from tssa.reading.guides import guide_key
 from tssa.reading.hrefs import is_safe_href, normalize_href
 from tssa.reading.lineindex import BOM, LineIndex, parseable
+from tssa.records import Record
+
+TYPE_CHECKING = False  # as `typing.TYPE_CHECKING`, without importing `typing` (for start-up)
+if TYPE_CHECKING:
+    from typing import Any, ParamSpec, TypeVar
+
+    from tssa.reading.htmlparts import AnchorParser
+
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _PARSER = pyromark.Markdown(options=_OPTIONS)
@@ -40,11 +48,12 @@ class Heading:
 
     __slots__ = ("_anchor", "level", "line", "nested", "text")
 
-    def __init__(self, level: int, text: str, line: int, anchor: str | None = None, nested: bool = False) -> None:
+    def __init__(self, level: int, text: str, line: int, anchor: str | int | None = None, nested: bool = False) -> None:
         self.level = level
         self.text = text
         self.line = line
-        self._anchor = anchor  # the reader gives it only when it is not the one the text gives
+        # Given only when it is not the one the text gives; a number: the one GitHub adds to a repeated heading's.
+        self._anchor = anchor
         self.nested = nested
         """Inside a block quote or a list item: it opens a section as a reader sees it, though the quote or
         list goes on around it."""
@@ -52,7 +61,10 @@ class Heading:
     @property
     def anchor(self) -> str:
         """The anchor GitHub gives it (a repeated heading's ends in `-1`, `-2`, ...)."""
-        return self._anchor if self._anchor is not None else _anchor_base(self.text)
+        anchor = self._anchor
+        if anchor is None:
+            return _anchor_base(self.text)
+        return f"{_anchor_base(self.text)}-{anchor}" if anchor.__class__ is int else str(anchor)
 
     def _key(self) -> tuple[int, str, int, str, bool]:
         return (self.level, self.text, self.line, self.anchor, self.nested)
@@ -68,21 +80,34 @@ class Heading:
         return f"Heading(level={self.level}, text={self.text!r}, line={self.line}, anchor={self.anchor!r}{nested})"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Record):
     """A link or image: its target, its text (an image's: its alt text), and the line it starts on."""
 
+    __slots__ = ("href", "line", "text")
     href: str
     text: str
     line: int
 
+    def __init__(self, href: str, text: str, line: int) -> None:
+        self.href = href
+        self.text = text
+        self.line = line
 
-@dataclass(frozen=True, slots=True)
-class Table:
+
+class Table(Record):
+    __slots__ = ("header", "line", "row_lines", "rows")
     line: int
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     row_lines: tuple[int, ...]
+
+    def __init__(
+        self, line: int, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], row_lines: tuple[int, ...]
+    ) -> None:
+        self.line = line
+        self.header = header
+        self.rows = rows
+        self.row_lines = row_lines
 
 
 class Block:
@@ -98,13 +123,9 @@ class Block:
         self.line = line
         self.end_line = end_line
         self._lines = lines
-        # What else is known of it, by kind: a list's items, an HTML block's (is a comment, guide key),
-        # a paragraph's plain text once read.
+        # What else is known of it, by kind: a list's items; once read, an HTML block's (is a comment,
+        # guide key), a paragraph's plain text.
         self._about: Any = items if kind == "list" else None
-        if kind == "html":
-            text = self.source.strip()
-            first = text.split("\n", 1)[0].strip()
-            self._about = (text.startswith("<!--") and text.endswith("-->"), guide_key(first))
 
     def __repr__(self) -> str:
         return f"Block({self.kind!r}, {self.line}, {self.end_line})"
@@ -128,9 +149,16 @@ class Block:
             self._about = sum(block.items for block in parse(self.source).blocks if block.kind == "list")
         return int(self._about)
 
+    def _html(self) -> tuple[bool, str | None]:
+        if self._about is None:
+            text = self.source.strip()
+            first = text.split("\n", 1)[0].strip()
+            self._about = (text.startswith("<!--") and text.endswith("-->"), guide_key(first))
+        return self._about  # type: ignore[no-any-return]
+
     @property
     def is_comment(self) -> bool:
-        return self.kind == "html" and bool(self._about[0])
+        return self.kind == "html" and self._html()[0]
 
     @property
     def text(self) -> str:
@@ -144,16 +172,24 @@ class Block:
     @property
     def guide_key(self) -> str | None:
         """The section key of our guidance comment, when the block is one."""
-        return self._about[1] if self.kind == "html" else None
+        return self._html()[1] if self.kind == "html" else None
 
 
-@dataclass(slots=True)
-class DocumentSection:
+class DocumentSection(Record, mutable=True):
     """A heading of a document and the blocks up to the next heading of any level."""
 
+    __slots__ = ("blocks", "children", "heading")
     heading: Heading
-    blocks: list[Block] = field(default_factory=list)
-    children: list[DocumentSection] = field(default_factory=list)
+    # Tuples: a big document has tens of thousands of sections, most with no subsection.
+    blocks: tuple[Block, ...]
+    children: tuple[DocumentSection, ...]
+
+    def __init__(
+        self, heading: Heading, blocks: tuple[Block, ...] = (), children: tuple[DocumentSection, ...] = ()
+    ) -> None:
+        self.heading = heading
+        self.blocks = blocks
+        self.children = children
 
     @property
     def end_line(self) -> int:
@@ -162,13 +198,18 @@ class DocumentSection:
         return max(last, self.blocks[-1].end_line if self.blocks else self.heading.line)
 
 
-@dataclass(frozen=True, slots=True)
-class Lead:
+class Lead(Record):
     """The first line of a paragraph or list item, at any depth: where a topic may be named."""
 
+    __slots__ = ("in_list", "line", "text")
     text: str
     line: int
     in_list: bool
+
+    def __init__(self, text: str, line: int, in_list: bool) -> None:
+        self.text = text
+        self.line = line
+        self.in_list = in_list
 
 
 class Leads(Sequence[Lead]):
@@ -181,8 +222,9 @@ class Leads(Sequence[Lead]):
 
     def __init__(self, index: LineIndex) -> None:
         self._index = index
-        self._starts = array("q")  # UTF-8 byte offsets
-        self._lines = array("q")
+        kind = "i" if len(index.text) < 1 << 29 else "q"
+        self._starts = array(kind)  # UTF-8 byte offsets
+        self._lines = array(kind)
         self._in_list = bytearray()
         self._read: tuple[Lead, ...] | None = None
 
@@ -262,8 +304,7 @@ class LineSpans:
         return zip(self._firsts, self._lasts, strict=True)
 
 
-@dataclass
-class MarkdownDocument:
+class MarkdownDocument(Record, mutable=True):
     headings: list[Heading]
     tables: list[Table]
     links: list[Link]
@@ -271,14 +312,43 @@ class MarkdownDocument:
     sections: list[DocumentSection]
     preamble: list[Block]
     line_count: int
-    leads: Sequence[Lead] = ()
-    code_lines: LineSpans = field(default_factory=LineSpans)  # lines inside code blocks, at any depth
+    leads: Sequence[Lead]
+    code_lines: LineSpans  # lines inside code blocks, at any depth
     # Link targets besides the headings: HTML id and name attributes.
-    other_anchors: frozenset[str] = frozenset()
+    other_anchors: frozenset[str]
     # Whether a link uses a link reference (`[name]: url`), which may be defined anywhere in the document.
-    has_references: bool = False
+    has_references: bool
     # What a reader of the document works out from it once (the resolver's facts): kept, and freed, with it.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[str, Any]
+    _hidden = ("derived",)
+
+    def __init__(
+        self,
+        headings: list[Heading],
+        tables: list[Table],
+        links: list[Link],
+        blocks: list[Block],
+        sections: list[DocumentSection],
+        preamble: list[Block],
+        line_count: int,
+        leads: Sequence[Lead] = (),
+        code_lines: LineSpans | None = None,
+        other_anchors: frozenset[str] = frozenset(),
+        has_references: bool = False,
+        derived: dict[str, Any] | None = None,
+    ) -> None:
+        self.headings = headings
+        self.tables = tables
+        self.links = links
+        self.blocks = blocks
+        self.sections = sections
+        self.preamble = preamble
+        self.line_count = line_count
+        self.leads = leads
+        self.code_lines = LineSpans() if code_lines is None else code_lines
+        self.other_anchors = other_anchors
+        self.has_references = has_references
+        self.derived = {} if derived is None else derived
 
     @property
     def anchors(self) -> set[str]:
@@ -288,7 +358,7 @@ class MarkdownDocument:
         """Every section in document order."""
         found: list[DocumentSection] = []
 
-        def visit(sections: list[DocumentSection]) -> None:
+        def visit(sections: Sequence[DocumentSection]) -> None:
             for section in sections:
                 found.append(section)
                 visit(section.children)
@@ -318,6 +388,7 @@ class _LinkLines(Sequence[int]):
 _NOT_IN_ASCII_ANCHOR = re.compile(r"[^a-z0-9 _-]+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same titles come again and again, in a document and across documents
 def _anchor_base(text: str) -> str:
     """The anchor GitHub gives a heading with this text, before it numbers repeated ones."""
     folded = text.strip().lower()
@@ -436,37 +507,27 @@ def inline_text(source: str) -> str:
     return "".join(parts)
 
 
-class _AnchorCollector(HTMLParser):
+class _AnchorCollector:
     """Collects the `id` and `name` attributes of HTML tags: both are link targets on GitHub."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.anchors: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.anchors.update(value.lower() for name, value in attrs if name in ("id", "name") and value)
+        self._parser: AnchorParser | None = None
 
     def read(self, source: str) -> None:
         """Read one piece of HTML on its own, so an unclosed tag does not swallow the next."""
-        if not _MAY_ANCHOR.search(source):
+        if "=" not in source or not _MAY_ANCHOR.search(source):
             return  # most HTML here is our guide comments: no need to parse them
-        self.feed(source)
-        self.close()
-        self.reset()
+        if self._parser is None:
+            from tssa.reading.htmlparts import AnchorParser  # `html.parser` only for a document that needs it
+
+            self._parser = AnchorParser(self.anchors)
+        self._parser.feed(source)
+        self._parser.close()
+        self._parser.reset()
 
 
 _HTML_HEADING = re.compile(r"^<(h[1-6])(?:\s[^>]*)?>(?P<inner>.*)</\1\s*>$", re.IGNORECASE | re.DOTALL)
-
-
-class _HeadingReader(HTMLParser):
-    """The text of one HTML heading element, with its tags left out and its entities decoded."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 def html_heading(source: str) -> tuple[int, str] | None:
@@ -475,7 +536,9 @@ def html_heading(source: str) -> tuple[int, str] | None:
     match = _HTML_HEADING.match(text)
     if match is None or re.search(r"</?h[1-6]\b", match.group("inner"), re.IGNORECASE):
         return None
-    reader = _HeadingReader()
+    from tssa.reading.htmlparts import HeadingReader
+
+    reader = HeadingReader()
     reader.feed(text)
     reader.close()
     title = " ".join("".join(reader.parts).split())
@@ -509,8 +572,66 @@ def _tabs_out_of_delimiter_rows(text: str) -> str:
     return _DELIMITER_ROW.sub(spaces, text) if "\t" in text else text
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
+# A document larger than this (in characters) is handed to the parser in pieces, each cut before a top-level
+# heading: the parser holds every event of what it is given at once, some eight times the text.
+PIECE = 1 << 18
+# A blank line, then an ATX heading at the start of the next line: where a piece may end.
+_PIECE_END = re.compile(r"\n[ \t]*\r?\n(?=#{1,6}(?:[ \t\r\n]|\Z))")
+# Blocks that run on over a blank line and a heading when nothing closes them.
+_OPEN_ENDED = frozenset({"CodeBlock", "HtmlBlock"})
+
+
+def _parser_text(text: str) -> str:
+    return _tabs_out_of_delimiter_rows(parseable(text))
+
+
+def _pieces(index: LineIndex, size: int) -> Iterator[tuple[int, str]]:
+    """The text to parse, as (UTF-8 byte offset, piece): read one after the other, they give the same events.
+
+    A piece ends past `size` characters, before a blank line and an ATX heading at the start of a line,
+    which closes every block but a fenced code block or an HTML block left open; a piece whose last block
+    is one of those and runs to its end is not cut there, nor anywhere after. Link reference definitions reach across
+    the whole document, so a document that may hold one (`]:`) is parsed whole.
+    """
+    text = index.text
+    if len(text) <= size or "]:" in text:
+        yield 0, _parser_text(text)
+        return
+    start = 0
+    while True:
+        found = _PIECE_END.search(text, start + size) if len(text) - start > size else None
+        if found is None:
+            break
+        cut = found.end()
+        piece = _parser_text(text[start:cut])
+        if _ends_open(piece):
+            break
+        yield index.byte_offset(start), piece
+        start = cut
+    yield index.byte_offset(start), _parser_text(text[start:])
+
+
+def _ends_open(piece: str) -> bool:
+    """Whether the last top-level block of `piece` is a code or HTML block that runs to its end."""
+    size = len(piece.encode("utf-8"))
+    depth = 0
+    last_end = -1
+    for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
+        if event.__class__ is str:
+            continue
+        key = next(iter(event))
+        if key == "Start":
+            depth += 1
+        elif key == "End":
+            depth -= 1
+            if depth == 0:
+                value = event[key]
+                tag = value if value.__class__ is str else next(iter(value))
+                last_end = span["end"] if tag in _OPEN_ENDED else -1
+    return last_end >= size
+
+
+_KNOWN_TEXTS = 4096
 
 
 def without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -543,7 +664,6 @@ class _Reader:
             text = text[1:]
         self.index = LineIndex(text)
         self.document_text = _DocumentText(self.index)
-        self.parse_text = _tabs_out_of_delimiter_rows(parseable(text))
         self.headings: list[Heading] = []
         self.tables: list[Table] = []
         self.links: list[Link] = []
@@ -561,6 +681,8 @@ class _Reader:
         starts = index.byte_starts  # a span's line: bisect_right(starts, offset)
         links, html = self.links, self.html
         add_lead = self.leads.add
+        headings, blocks, items, seen = self.headings, self.blocks, self.items, self.seen
+        document_text, is_blank = self.document_text, index.is_blank
         stack: list[str] = []  # the open blocks, outermost first
         in_item = False  # the innermost open block is a list item
         top_kind = ""  # the top-level block being read
@@ -580,158 +702,194 @@ class _Reader:
         rows: list[tuple[str, ...]] = []
         row_lines: list[int] = []
         row: list[str] = []
+        # One copy kept of each text (a title, a cell, a link's target and text) a big document repeats; the
+        # first few thousand met are looked for, so texts that never repeat cost little room.
+        known: dict[str, str] = {}
 
-        for event, span in _untyped(_PARSER.events_with_range(self.parse_text, merge_text=True)):
-            end = span["end"]
-            if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-                if end > content_end:
-                    content_end = end
-                if skipping:
-                    continue
-                if event == "Rule":
-                    if not stack:
-                        self._block("rule", bisect_right(starts, span["start"]), bisect_right(starts, end - 1))
-                else:
-                    if text_parts is not None:
-                        text_parts.append("\n")
-                    if in_item and not loose_text:
-                        loose_text = True
-                        add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
-                after_item = item_empty = False
-                continue
-            ((key, value),) = event.items()
-            if skipping:
-                skipping += _link_depth(key, value)
-                if end > content_end:
-                    content_end = end
-                continue
-            if key == "Text" or key == "Code":
-                if end > content_end:
-                    content_end = end
-                if text_parts is not None:
-                    text_parts.append(value)
-                if open_links:
-                    for *_, parts in open_links:
-                        parts.append(value)
-                if in_item and not loose_text:
-                    loose_text = True
-                    add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
-                after_item = item_empty = False
-                continue
-            if key == "Start":
-                start = span["start"]
-                tag = value if value.__class__ is str else next(iter(value))
-                if tag not in _CONTAINERS and end > content_end:
-                    content_end = end
-                if tag in _INLINE_TAGS:
-                    if in_item and not loose_text:
-                        loose_text = True
-                        add_lead(start, bisect_right(starts, start), after_item)
-                    if tag == "Link" or tag == "Image":
-                        data = value[tag]
-                        if data["link_type"] in _REFERENCE_LINKS:
-                            self.has_references = True
-                            self.document_text.references.add(_label(data["id"]))
-                        href = normalize_href(data["dest_url"], data["link_type"] == "Email")
-                        if is_safe_href(href):
-                            open_links.append((len(links), href, start, []))
-                            links.append(_NO_LINK)  # in the order links open: a link before the image it holds
-                        else:
-                            source = index.between(start, end)
-                            if text_parts is not None:
-                                text_parts.append(source)
-                            for *_, parts in open_links:
-                                parts.append(source)
-                            skipping = 1
+        def kept(text: str) -> str:
+            found = known.get(text)
+            if found is not None:
+                return found
+            if len(known) < _KNOWN_TEXTS:
+                known[text] = text
+            return text
+
+        for base, piece in _pieces(index, PIECE):
+            for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
+                end = span["end"] + base
+                if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+                    if end > content_end:
+                        content_end = end
+                    if skipping:
+                        continue
+                    if event == "Rule":
+                        if not stack:
+                            self._block(
+                                "rule", bisect_right(starts, span["start"] + base), bisect_right(starts, end - 1)
+                            )
+                    else:
+                        if text_parts is not None:
+                            text_parts.append("\n")
+                        if in_item and not loose_text:
+                            loose_text = True
+                            start = span["start"] + base
+                            add_lead(start, bisect_right(starts, start), after_item)
                     after_item = item_empty = False
                     continue
-                if not stack:
-                    top_kind, top_start, content_end, list_items = tag, start, start + 1, 0
-                elif in_item:
-                    loose_text = False  # a block inside the item: text after it is a paragraph of its own
-                if tag == "Paragraph":
-                    add_lead(start, bisect_right(starts, start), after_item)
-                elif tag == "Item":
-                    loose_text = False
-                    if start >= content_end:
-                        content_end = start + 1  # an empty item is its marker's line
-                    if len(stack) == 1 and top_kind == "List":
-                        item_empty = True
-                elif tag == "Heading":
-                    text_parts, heading_start = [], start
-                    heading_level = int(value[tag]["level"][1])
-                elif tag == "TableCell":
-                    text_parts = []
-                elif tag == "TableRow":
-                    row = []
-                    row_lines.append(bisect_right(starts, start))
-                elif tag == "TableHead":
-                    row = []
-                elif tag == "Table":
-                    table_line, header, rows, row_lines = bisect_right(starts, start), (), [], []
-                elif tag == "HtmlBlock":
-                    html_parts = []
-                if tag != "Item":
-                    item_empty = False
-                after_item = in_item = tag == "Item"
-                stack.append(tag)
-                continue
-            if key == "End":
-                tag = value if value.__class__ is str else next(iter(value))
-                if tag not in _CONTAINERS and end > content_end:
-                    content_end = end
-                if tag in _INLINE_TAGS:
-                    if tag == "Link" or tag == "Image":
-                        place, href, start, parts = open_links.pop()
-                        links[place] = Link(href, "".join(parts), bisect_right(starts, start))
+                (key,) = event  # an event is a dict of one key
+                value = event[key]
+                if skipping:
+                    skipping += _link_depth(key, value)
+                    if end > content_end:
+                        content_end = end
                     continue
-                stack.pop()
-                in_item = bool(stack) and stack[-1] == "Item"
-                if tag == "Heading":
-                    title = "".join(text_parts or ())
-                    text_parts = None
-                    line = bisect_right(starts, heading_start)
-                    heading = Heading(heading_level, title, line, self._anchor(title), nested=bool(stack))
-                    self.headings.append(heading)
-                    # inside a quote or a list item, a reader sees a heading all the same
-                    (self.nested if stack else self.items).append(heading)
-                elif tag == "TableCell":
-                    row.append("".join(text_parts or ()))
-                    text_parts = None
-                elif tag == "TableHead":
-                    header = tuple(row)
-                elif tag == "TableRow":
-                    rows.append(tuple(row))
-                elif tag == "Table":
-                    self.tables.append(Table(table_line, header, tuple(rows), tuple(row_lines)))
-                elif tag == "HtmlBlock":
-                    html.read("".join(html_parts or ()))
-                    html_parts = None
-                elif tag == "CodeBlock":
-                    first = bisect_right(starts, span["start"])
-                    self.code_lines.add(first, bisect_right(starts, max(span["start"], end - 1)))
-                elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
-                    list_items += 1
-                if not stack:
-                    # a list's own span runs on over blank lines and link references: it ends with its content
-                    self._top_block(top_kind, top_start, content_end if tag == "List" else end, list_items)
-                after_item = False
-                continue
-            if end > content_end:
-                content_end = end
-            if key == "Html":
-                if html_parts is not None:
-                    html_parts.append(value)
-            elif key == "InlineHtml":
-                if text_parts is not None and _BREAK_TAG.match(value):
-                    text_parts.append("\n")
-                for *_, parts in open_links:
-                    parts.append(value)
-                html.read(value)
-                if in_item and not loose_text:
-                    loose_text = True
-                    add_lead(span["start"], bisect_right(starts, span["start"]), after_item)
-            after_item = item_empty = False
+                if key == "Text" or key == "Code":
+                    if end > content_end:
+                        content_end = end
+                    if text_parts is not None:
+                        text_parts.append(value)
+                    if open_links:
+                        for *_, parts in open_links:
+                            parts.append(value)
+                    if in_item and not loose_text:
+                        loose_text = True
+                        start = span["start"] + base
+                        add_lead(start, bisect_right(starts, start), after_item)
+                    after_item = item_empty = False
+                    continue
+                if key == "Start":
+                    start = span["start"] + base
+                    tag = value if value.__class__ is str else next(iter(value))
+                    if tag not in _CONTAINERS and end > content_end:
+                        content_end = end
+                    if tag in _INLINE_TAGS:
+                        if in_item and not loose_text:
+                            loose_text = True
+                            add_lead(start, bisect_right(starts, start), after_item)
+                        if tag == "Link" or tag == "Image":
+                            data = value[tag]
+                            if data["link_type"] in _REFERENCE_LINKS:
+                                self.has_references = True
+                                self.document_text.references.add(_label(data["id"]))
+                            href = normalize_href(data["dest_url"], data["link_type"] == "Email")
+                            if is_safe_href(href):
+                                open_links.append((len(links), href, start, []))
+                                links.append(_NO_LINK)  # in the order links open: a link before the image it holds
+                            else:
+                                source = index.between(start, end)
+                                if text_parts is not None:
+                                    text_parts.append(source)
+                                for *_, parts in open_links:
+                                    parts.append(source)
+                                skipping = 1
+                        after_item = item_empty = False
+                        continue
+                    if not stack:
+                        top_kind, top_start, content_end, list_items = tag, start, start + 1, 0
+                    elif in_item:
+                        loose_text = False  # a block inside the item: text after it is a paragraph of its own
+                    if tag == "Paragraph":
+                        add_lead(start, bisect_right(starts, start), after_item)
+                    elif tag == "Item":
+                        loose_text = False
+                        if start >= content_end:
+                            content_end = start + 1  # an empty item is its marker's line
+                        if len(stack) == 1 and top_kind == "List":
+                            item_empty = True
+                    elif tag == "Heading":
+                        text_parts, heading_start = [], start
+                        heading_level = int(value[tag]["level"][1])
+                    elif tag == "TableCell":
+                        text_parts = []
+                    elif tag == "TableRow":
+                        row = []
+                        row_lines.append(bisect_right(starts, start))
+                    elif tag == "TableHead":
+                        row = []
+                    elif tag == "Table":
+                        table_line, header, rows, row_lines = bisect_right(starts, start), (), [], []
+                    elif tag == "HtmlBlock":
+                        html_parts = []
+                    if tag != "Item":
+                        item_empty = False
+                    after_item = in_item = tag == "Item"
+                    stack.append(tag)
+                    continue
+                if key == "End":
+                    tag = value if value.__class__ is str else next(iter(value))
+                    if tag not in _CONTAINERS and end > content_end:
+                        content_end = end
+                    if tag in _INLINE_TAGS:
+                        if tag == "Link" or tag == "Image":
+                            place, href, start, parts = open_links.pop()
+                            text = "".join(parts)
+                            links[place] = Link(kept(href), kept(text), bisect_right(starts, start))
+                        continue
+                    stack.pop()
+                    in_item = bool(stack) and stack[-1] == "Item"
+                    if tag == "Heading":
+                        title = "".join(text_parts or ())
+                        title = kept(title)
+                        text_parts = None
+                        line = bisect_right(starts, heading_start)
+                        bare = _anchor_base(title)  # the anchor before repeated ones are numbered
+                        count = seen.get(bare, 0)
+                        seen[bare] = count + 1
+                        heading = Heading(heading_level, title, line, count or None, bool(stack))
+                        headings.append(heading)
+                        # inside a quote or a list item, a reader sees a heading all the same
+                        (self.nested if stack else self.items).append(heading)
+                    elif tag == "TableCell":
+                        text = "".join(text_parts or ())
+                        row.append(kept(text))
+                        text_parts = None
+                    elif tag == "TableHead":
+                        header = tuple(row)
+                    elif tag == "TableRow":
+                        rows.append(tuple(row))
+                    elif tag == "Table":
+                        self.tables.append(Table(table_line, header, tuple(rows), tuple(row_lines)))
+                    elif tag == "HtmlBlock":
+                        html.read("".join(html_parts or ()))
+                        html_parts = None
+                    elif tag == "CodeBlock":
+                        first = bisect_right(starts, span["start"] + base)
+                        self.code_lines.add(first, bisect_right(starts, max(span["start"] + base, end - 1)))
+                    elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
+                        list_items += 1
+                    if not stack and top_kind != "Heading":
+                        # a list's own span runs on over blank lines and link references: it ends with its content
+                        first = bisect_right(starts, top_start)
+                        last = bisect_right(starts, (content_end if tag == "List" else end) - 1)
+                        while last > first and is_blank(last):
+                            last -= 1
+                        if last == first:
+                            last = first  # one number kept for both: a big document has many
+                        if top_kind == "HtmlBlock":
+                            self._html_block(first, last)
+                        else:
+                            kind = _BLOCK_KINDS.get(top_kind) or top_kind.lower()
+                            block = Block(kind, first, last, document_text, list_items)
+                            blocks.append(block)
+                            items.append(block)
+                    after_item = False
+                    continue
+                if end > content_end:
+                    content_end = end
+                if key == "Html":
+                    if html_parts is not None:
+                        html_parts.append(value)
+                elif key == "InlineHtml":
+                    if text_parts is not None and _BREAK_TAG.match(value):
+                        text_parts.append("\n")
+                    for *_, parts in open_links:
+                        parts.append(value)
+                    html.read(value)
+                    if in_item and not loose_text:
+                        loose_text = True
+                        start = span["start"] + base
+                        add_lead(start, bisect_right(starts, start), after_item)
+                after_item = item_empty = False
 
         roots, preamble = _section_tree(_opened_at(self.items, self.nested))
         return MarkdownDocument(
@@ -748,35 +906,24 @@ class _Reader:
             self.has_references,
         )
 
-    def _anchor(self, title: str) -> str | None:
-        """The anchor of a top-level heading when it is not the one its text gives (a repeated one's)."""
+    def _anchor(self, title: str) -> int | None:
+        """For a repeated heading, the number its anchor ends in (kept as a number: it takes less room)."""
         base = _anchor_base(title)
         count = self.seen.get(base, 0)
         self.seen[base] = count + 1
-        return f"{base}-{count}" if count else None
+        return count or None
 
-    def _last_line(self, first: int, end: int) -> int:
-        """The last line that is not blank, from `first` to the line holding byte `end - 1`."""
+    def _html_block(self, first: int, last: int) -> None:
+        """A top-level HTML block: an HTML heading on its own opens a section as a Markdown one does."""
         index = self.index
-        last = index.line_at(max(end - 1, 0))
-        while last > first and index.is_blank(last):
-            last -= 1
-        return last
-
-    def _top_block(self, tag: str, start: int, content_end: int, list_items: int) -> None:
-        first = self.index.line_at(start)
-        if tag == "Heading":
-            return
-        last = self._last_line(first, content_end)
-        if tag == "HtmlBlock":
-            found = html_heading(self.index.lines(first, last))
+        if index.line_head(first).lstrip()[:2].lower() == "<h":  # it may be an HTML heading
+            found = html_heading(index.lines(first, last))
             if found is not None:
-                # an HTML heading on its own opens a section as a Markdown one does
                 heading = Heading(found[0], found[1], first, self._anchor(found[1]))
                 self.headings.append(heading)
                 self.items.append(heading)
                 return
-        self._block(_BLOCK_KINDS.get(tag, tag.lower()), first, last, list_items)
+        self._block("html", first, last)
 
     def _block(self, kind: str, first: int, last: int, items: int = 0) -> None:
         block = Block(kind, first, last, self.document_text, items)
@@ -832,18 +979,26 @@ def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSectio
     """The sections made by top-level headings and blocks in document order, and the blocks before any heading."""
     preamble: list[Block] = []
     roots: list[DocumentSection] = []
-    stack: list[DocumentSection] = []
+    stack: list[tuple[DocumentSection, list[DocumentSection]]] = []  # the open sections and their children
+    section: DocumentSection | None = None  # the last opened: blocks go to it until the next heading
+    blocks = preamble
     for item in items:
-        if isinstance(item, Heading):
-            section = DocumentSection(item)
-            while stack and stack[-1].heading.level >= item.level:
-                stack.pop()
-            (stack[-1].children if stack else roots).append(section)
-            stack.append(section)
-        elif stack:
-            stack[-1].blocks.append(item)
-        else:
-            preamble.append(item)
+        if not isinstance(item, Heading):
+            blocks.append(item)
+            continue
+        if section is not None:
+            section.blocks = tuple(blocks)
+        blocks = []
+        while stack and stack[-1][0].heading.level >= item.level:
+            done, children = stack.pop()
+            done.children = tuple(children)
+        section = DocumentSection(item)
+        (stack[-1][1] if stack else roots).append(section)
+        stack.append((section, []))
+    if section is not None:
+        section.blocks = tuple(blocks)
+    for done, children in stack:
+        done.children = tuple(children)
     return roots, preamble
 
 

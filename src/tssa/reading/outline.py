@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from functools import cached_property
-from typing import Any, SupportsIndex
+from functools import cached_property, lru_cache
+
+from tssa.records import Record, replace
+
+TYPE_CHECKING = False  # `typing` is not imported when tssa starts; mypy reads this name as True
+if TYPE_CHECKING:
+    from typing import Any, SupportsIndex
 
 # The guide's outline versions, oldest first; the last is the current one.
 GUIDE_VERSIONS = ("2019", "2021", "2023", "2024")
@@ -38,34 +42,65 @@ def template_order(version: str) -> int:
     return TEMPLATE_VERSIONS.index(version) if version in TEMPLATE_VERSIONS else len(TEMPLATE_VERSIONS) - 1
 
 
-@dataclass(frozen=True)
-class OutlineSection:
+class OutlineSection(Record):
     """A section (a heading in the guide) or a topic (a bullet or lead-in), with what is below it."""
 
     title: str
-    children: tuple[OutlineSection, ...] = ()
-    aliases: tuple[str, ...] = ()
+    children: tuple[OutlineSection, ...]
+    aliases: tuple[str, ...]
     """Older names: accepted, with a warning to use the current one."""
-    required: bool = True
-    topic: bool = False
-    since: str = "2021"
+    required: bool
+    topic: bool
+    since: str
     """The guide outline version that added it."""
-    template_since: str = TEMPLATE_VERSIONS[0]
+    template_since: str
     """The template version that added it."""
-    slug: str = ""
+    slug: str
     """Its part of the key, when it is not the slug of the title."""
-    former_keys: tuple[str, ...] = ()
+    former_keys: tuple[str, ...]
     """Full keys older template versions gave it (for `tssa update`)."""
-    renamed_in: str | None = None
+    renamed_in: str | None
     """The template version that renamed it; before it, its first alias was its title."""
-    variants: tuple[str, ...] = ()
+    variants: tuple[str, ...]
     """Other names in use that mean the same (`Case Study`, `Related Projects and Vendors`): accepted silently."""
-    example: bool = False
+    example: bool
     """One of the guide's examples (a threat model area): the template writes it, nobody must."""
-    toc: bool = False
+    toc: bool
     """It is a table of contents: a list of links to the document's own headings also stands for it."""
-    rendered: bool = False
+    rendered: bool
     """The template renders one block next to its guide (an answer, a table); that alone is not the author's text."""
+
+    def __init__(
+        self,
+        title: str,
+        children: tuple[OutlineSection, ...] = (),
+        aliases: tuple[str, ...] = (),
+        required: bool = True,
+        topic: bool = False,
+        since: str = "2021",
+        template_since: str = TEMPLATE_VERSIONS[0],
+        slug: str = "",
+        former_keys: tuple[str, ...] = (),
+        renamed_in: str | None = None,
+        variants: tuple[str, ...] = (),
+        example: bool = False,
+        toc: bool = False,
+        rendered: bool = False,
+    ) -> None:
+        self.title = title
+        self.children = children
+        self.aliases = aliases
+        self.required = required
+        self.topic = topic
+        self.since = since
+        self.template_since = template_since
+        self.slug = slug
+        self.former_keys = former_keys
+        self.renamed_in = renamed_in
+        self.variants = variants
+        self.example = example
+        self.toc = toc
+        self.rendered = rendered
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -77,20 +112,34 @@ class OutlineSection:
         return self.slug or slug(self.title)
 
 
-@dataclass(frozen=True)
-class MetadataRow:
+class MetadataRow(Record):
     """A row of the metadata table; `allowed` lists the only valid values."""
 
     name: str
-    allowed: tuple[str, ...] = ()
-    is_url: bool = False
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-    since: str = "2019"
+    allowed: tuple[str, ...]
+    is_url: bool
+    aliases: tuple[str, ...]
+    required: bool
+    since: str
+
+    def __init__(
+        self,
+        name: str,
+        allowed: tuple[str, ...] = (),
+        is_url: bool = False,
+        aliases: tuple[str, ...] = (),
+        required: bool = True,
+        since: str = "2019",
+    ) -> None:
+        self.name = name
+        self.allowed = allowed
+        self.is_url = is_url
+        self.aliases = aliases
+        self.required = required
+        self.since = since
 
 
-@dataclass(frozen=True)
-class WalkedSection:
+class WalkedSection(Record):
     """A section met while walking an outline, with its place in the tree."""
 
     section: OutlineSection
@@ -98,20 +147,45 @@ class WalkedSection:
     key: str
     parent_key: str
 
+    def __init__(self, section: OutlineSection, level: int, key: str, parent_key: str) -> None:
+        self.section = section
+        self.level = level
+        self.key = key
+        self.parent_key = parent_key
 
-@dataclass(frozen=True)
-class Document:
+
+class Document(Record):
     """One file of the package, as one outline version describes it."""
 
     key: str
     filename: str
     title_template: str
     sections: tuple[OutlineSection, ...]
-    old_filenames: tuple[str, ...] = ()
-    has_toc: bool = False
-    metadata_rows: tuple[MetadataRow, ...] = ()
-    outline: str = "current"
+    old_filenames: tuple[str, ...]
+    has_toc: bool
+    metadata_rows: tuple[MetadataRow, ...]
+    outline: str
     """Which outline this is: "current", or the older one it stands for ("2019", "2021", ...)."""
+
+    def __init__(
+        self,
+        key: str,
+        filename: str,
+        title_template: str,
+        sections: tuple[OutlineSection, ...],
+        old_filenames: tuple[str, ...] = (),
+        has_toc: bool = False,
+        metadata_rows: tuple[MetadataRow, ...] = (),
+        outline: str = "current",
+    ) -> None:
+        self.key = key
+        self.filename = filename
+        self.title_template = title_template
+        self.sections = sections
+        self.old_filenames = old_filenames
+        self.has_toc = has_toc
+        self.metadata_rows = metadata_rows
+        self.outline = outline
 
     @property
     def has_metadata(self) -> bool:
@@ -157,14 +231,24 @@ class Document:
             old, *others = section.aliases
             return replace(section, title=old, aliases=(section.title, *others), slug=section.key_part)
 
+        def pruned(section: OutlineSection) -> OutlineSection:
+            kept, children = named(section), prune(section.children)
+            unchanged = len(children) == len(section.children) and all(
+                new is old for new, old in zip(children, section.children, strict=True)
+            )
+            if kept is section and unchanged:
+                return section  # nothing of it or below it renamed or left out: the same section serves
+            return replace(kept, children=children)
+
         def prune(sections: tuple[OutlineSection, ...]) -> tuple[OutlineSection, ...]:
-            return tuple(replace(named(s), children=prune(s.children)) for s in sections if keep(s))
+            return tuple(pruned(s) for s in sections if keep(s))
 
         rows = tuple(row for row in self.metadata_rows if guide is None or guide_order(row.since) <= guide_order(guide))
         label = guide if guide is not None and guide != CURRENT_GUIDE else self.outline
         return replace(self, sections=prune(self.sections), metadata_rows=rows, outline=label)
 
 
+@lru_cache(maxsize=4096)  # each outline version names the same sections again
 def slug(text: str) -> str:
     """A stable, readable key for a section title: lowercase words joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

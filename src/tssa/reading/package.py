@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import NotFoundError
 from tssa.reading.files import Roots, file_refusal, walk
 from tssa.reading.outline import DOCUMENTS, Document, document_for_filename
+from tssa.records import Record
 from tssa.regularfiles import Refusal
 
 PACKAGE_FILENAMES = frozenset(name for document in DOCUMENTS for name in (document.filename, *document.old_filenames))
@@ -31,8 +31,7 @@ class NoPackageError(NotFoundError):
     """A folder given on the command line holds no TSSA document."""
 
 
-@dataclass(frozen=True)
-class PackageFile:
+class PackageFile(Record):
     """One document file of a package, matched to the outline it should follow.
 
     `refusal` says why the file (or, for an unreadable folder, the folder)
@@ -41,7 +40,12 @@ class PackageFile:
 
     path: Path
     document: Document
-    refusal: Refusal | None = None
+    refusal: Refusal | None
+
+    def __init__(self, path: Path, document: Document, refusal: Refusal | None = None) -> None:
+        self.path = path
+        self.document = document
+        self.refusal = refusal
 
 
 def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:

@@ -31,7 +31,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import count, pairwise
@@ -48,6 +47,7 @@ from tssa.reading.outline import (
 )
 from tssa.reading.renames import former_section_keys
 from tssa.reading.tables import html_tables, metadata_lines
+from tssa.records import Record, replace
 
 
 class Status(Enum):
@@ -57,8 +57,7 @@ class Status(Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(Record):
     """An outline section or topic and what the document has for it."""
 
     outline: WalkedSection
@@ -66,8 +65,24 @@ class Resolved:
     lead_line: int | None
     by_alias: bool
     status: Status
-    stand_in: Heading | None = None
+    stand_in: Heading | None
     """For a missing section: the one heading the document has in its place, that stands for nothing else."""
+
+    def __init__(
+        self,
+        outline: WalkedSection,
+        heading: DocumentSection | None,
+        lead_line: int | None,
+        by_alias: bool,
+        status: Status,
+        stand_in: Heading | None = None,
+    ) -> None:
+        self.outline = outline
+        self.heading = heading
+        self.lead_line = lead_line
+        self.by_alias = by_alias
+        self.status = status
+        self.stand_in = stand_in
 
     @property
     def key(self) -> str:
@@ -84,14 +99,20 @@ class Resolved:
         return not self.outline.section.children and self.outline.section.required
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Record):
     """Every section and topic of an outline, in outline order, as one document has them."""
 
     outline: Document
     entries: tuple[Resolved, ...]
-    not_asked: frozenset[str] = frozenset()
+    not_asked: frozenset[str]
     """Sections the document says were not done (no hands-on assessment): their parts are not asked for."""
+
+    def __init__(
+        self, outline: Document, entries: tuple[Resolved, ...], not_asked: frozenset[str] = frozenset()
+    ) -> None:
+        self.outline = outline
+        self.entries = entries
+        self.not_asked = not_asked
 
     def heading_keys(self) -> dict[int, str]:
         """The outline key of each heading (by line) that stands for a section or topic."""
@@ -266,6 +287,14 @@ def _first_letters(names: tuple[str, ...]) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=1024)
+def _first_words(names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The first word of each name, lowercase, that a lead must start with to match `_names_pattern`
+    (None when a name has no word, or one that is not ASCII: then any lead may)."""
+    firsts = [words[0].lower() if words else "" for words in (re.findall(r"[^\W_]+", name) for name in names)]
+    return tuple(firsts) if all(first and first.isascii() for first in firsts) else None
+
+
+@lru_cache(maxsize=1024)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """What a cleaned lead starts with when it names one of `names` (one pattern: one match per lead)."""
     return re.compile("|".join(f"(?:{_lead_pattern(name)})" for name in names), re.IGNORECASE)
@@ -365,8 +394,7 @@ def _status(rendered: bool, section: DocumentSection, empty_tables: set[int]) ->
     return Status.EMPTY
 
 
-@dataclass(frozen=True)
-class _ItemNames:
+class _ItemNames(Record):
     """The names of one outline section or topic, as the resolver compares them."""
 
     names: tuple[str, ...]  # as written: the title, the aliases, the variants
@@ -376,19 +404,39 @@ class _ItemNames:
     singular: tuple[str, ...]  # each normalized name without plural endings
     wanted: frozenset[str]  # the normalized names
 
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        normalized: tuple[str, ...],
+        distinct: tuple[str, ...],
+        by_alias: tuple[bool, ...],
+        singular: tuple[str, ...],
+        wanted: frozenset[str],
+    ) -> None:
+        self.names = names
+        self.normalized = normalized
+        self.distinct = distinct
+        self.by_alias = by_alias
+        self.singular = singular
+        self.wanted = wanted
+
 
 def _item_names(section: OutlineSection) -> _ItemNames:
-    names = section.names
+    return _names_of(section.names, len(section.aliases))
+
+
+@lru_cache(maxsize=4096)  # each outline version repeats most sections of the others: worked out once
+def _names_of(names: tuple[str, ...], aliases: int) -> _ItemNames:
+    """The names of a section whose `names` are its title, then `aliases` older names, then its variants."""
     normalized = tuple(normalize(name) for name in names)
     distinct = tuple(dict.fromkeys(normalized))
-    title, *older = (normalize(name) for name in (section.title, *section.aliases))
+    title, *older = normalized[: 1 + aliases]
     by_alias = tuple(name != title and name in older for name in distinct)
     singular = tuple(_singular(name) for name in normalized)
     return _ItemNames(names, normalized, distinct, by_alias, singular, frozenset(normalized))
 
 
-@dataclass(frozen=True)
-class _OutlineFacts:
+class _OutlineFacts(Record):
     """What the resolver needs of an outline, worked out once per outline."""
 
     outline: Document
@@ -399,6 +447,22 @@ class _OutlineFacts:
     """The same number for outlines with equal sections (the guide versions that differ only in metadata rows)."""
     metadata_names: frozenset[str]
     """Every name of its metadata rows, normalized."""
+
+    def __init__(
+        self,
+        outline: Document,
+        names: frozenset[str],
+        renames: dict[str, str],
+        items: dict[str, _ItemNames],
+        shape: int,
+        metadata_names: frozenset[str],
+    ) -> None:
+        self.outline = outline
+        self.names = names
+        self.renames = renames
+        self.items = items
+        self.shape = shape
+        self.metadata_names = metadata_names
 
 
 _FACTS: dict[int, _OutlineFacts] = {}
@@ -440,6 +504,7 @@ class _DocumentFacts:
         self._statuses: dict[tuple[int, bool], Status] = {}
         self._lead_lines: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._metadata_tables: dict[frozenset[str], int | None] = {}
+        self._lead_starts: dict[int, tuple[set[str], bool]] = {}
         # What each outline resolved to: the same outline asked again (check's note on an older outline) reuses it.
         self.resolutions: dict[int, tuple[Document, Resolution]] = {}
 
@@ -507,6 +572,9 @@ class _DocumentFacts:
         """The lines, in order, of the leads that start with one of `names`."""
         lines = self._lead_lines.get(names)
         if lines is None:
+            if not self._may_start_with(_first_words(names)):
+                lines = self._lead_lines[names] = ()  # no lead could match: the pattern need not be compiled
+                return lines
             match = _names_pattern(names).match
             leads: Sequence[tuple[int, str]] = self.cleaned_leads
             firsts = _first_letters(names)
@@ -558,6 +626,26 @@ class _DocumentFacts:
             )
             self._metadata_tables[rows] = next(lines, None)
         return self._metadata_tables[rows]
+
+    def _may_start_with(self, firsts: tuple[str, ...] | None) -> bool:
+        """Whether a lead may start with one of `firsts` (ASCII, lowercase), as `_names_pattern` reads it.
+
+        Each character of a word matches one of the lead, so only the lead's first characters count; ASCII
+        ones match ASCII ones only by their case, the others are left to the pattern. None: unknown, yes.
+        """
+        if firsts is None:
+            return True
+        for first in firsts:
+            starts = self._lead_starts.get(len(first))
+            if starts is None:
+                heads = [cleaned[: len(first)] for _, cleaned in self.cleaned_leads]
+                starts = self._lead_starts[len(first)] = (
+                    {head.lower() for head in heads if head.isascii()},
+                    not all(head.isascii() for head in heads),
+                )
+            if first in starts[0] or starts[1]:
+                return True
+        return False
 
 
 class _TableNames:
@@ -1033,14 +1121,17 @@ def current_outline(document: Document) -> Document:
 _SAME_AS_CURRENT: dict[int, tuple[Document, Document]] = {}
 
 
-@dataclass(frozen=True)
-class Additions:
+class Additions(Record):
     """What a newer outline adds over an older one."""
 
     sections: tuple[WalkedSection, ...]
     """Its sections and topics the older outline has under none of their names, in outline order."""
     rows: tuple[MetadataRow, ...]
     """Its metadata rows the older outline lacks."""
+
+    def __init__(self, sections: tuple[WalkedSection, ...], rows: tuple[MetadataRow, ...]) -> None:
+        self.sections = sections
+        self.rows = rows
 
     def named(self) -> list[str]:
         """The required sections (the outermost of each added part, topics left to their section) and rows, by name."""

@@ -9,11 +9,11 @@ traces (conflict markers, backups) enforce no guide section and have no link.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from tssa.errors import UsageError
+from tssa.records import Record
 
 GUIDE = "https://github.com/cncf/tag-security/blob/main/community/assessments/guide/"
 _SELF_OUTLINE = GUIDE + "self-assessment.md#self-assessment-outline"
@@ -27,15 +27,21 @@ class Severity(Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     """One finding code: its stable name, default severity, what it means, and the guide section behind it."""
 
     code: str
     name: str
     severity: Severity
     summary: str
-    guide: str | None = None
+    guide: str | None
+
+    def __init__(self, code: str, name: str, severity: Severity, summary: str, guide: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.summary = summary
+        self.guide = guide
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -168,15 +174,21 @@ RULES: tuple[Rule, ...] = (
 _BY_CODE = {rule.code: rule for rule in RULES}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     """One thing a check found: where, which rule, one line of message, and the outline key of its section."""
 
     path: Path
     line: int
     code: str
     message: str
-    section: str | None = None
+    section: str | None
+
+    def __init__(self, path: Path, line: int, code: str, message: str, section: str | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.code = code
+        self.message = message
+        self.section = section
 
     @property
     def rule(self) -> Rule:
@@ -204,12 +216,15 @@ def _codes_matching(option: str, pattern: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(Record):
     """Which rules a check reports, and whether a warning fails it (`--strict`)."""
 
-    codes: frozenset[str] = frozenset(_BY_CODE)
-    strict: bool = False
+    codes: frozenset[str]
+    strict: bool
+
+    def __init__(self, codes: frozenset[str] = frozenset(_BY_CODE), strict: bool = False) -> None:
+        self.codes = codes
+        self.strict = strict
 
     @classmethod
     def from_options(cls, select: Iterable[str] = (), ignore: Iterable[str] = (), strict: bool = False) -> Selection:

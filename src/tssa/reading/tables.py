@@ -8,37 +8,8 @@ and the package facts read them here, so they agree on what the table says.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from tssa.reading.markdown import MarkdownDocument, Table, lines_of
-
-
-class _HtmlTableReader(HTMLParser):
-    """The rows of HTML tables: each cell's text, and the 1-based line each row starts on."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[tuple[int, list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
-            self.rows.append((self.getpos()[0], []))
-        elif tag in ("td", "th") and self.rows:
-            self._cell = []
-        elif tag == "a" and self._cell is not None:
-            href = dict(attrs).get("href")
-            if href:
-                self._cell.append(f" {href} ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1][1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
 
 
 def html_tables(document: MarkdownDocument) -> list[Table]:
@@ -47,7 +18,9 @@ def html_tables(document: MarkdownDocument) -> list[Table]:
     for block in document.blocks:
         if block.kind != "html" or "<table" not in block.source.casefold():
             continue
-        reader = _HtmlTableReader()
+        from tssa.reading.htmlparts import HtmlTableReader  # only for a document with an HTML table
+
+        reader = HtmlTableReader()
         reader.feed(block.source)
         reader.close()
         rows = [(block.line + line - 1, tuple(cells)) for line, cells in reader.rows if cells]
@@ -56,9 +29,8 @@ def html_tables(document: MarkdownDocument) -> list[Table]:
     return tables
 
 
-_NAME_VALUE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
-)
+# Compiled when first used (`re` keeps it): only a Metadata section of lines needs it.
+_NAME_VALUE = r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{1,40}?)(?:\*\*|__)?\s*:\s*(?P<value>.+)$"
 # `^\W*(?:[\d.]+\s+)?\W*metadata\W*$`, written so that a title of punctuation is read once, not once per split.
 _METADATA_HEADING = re.compile(r"^\W*+(?:[\d.]+\s+\W*+)?metadata\W*$", re.IGNORECASE)
 
@@ -73,7 +45,7 @@ def metadata_lines(document: MarkdownDocument) -> list[Table]:
         if block.kind not in ("list", "paragraph"):
             continue
         for offset, line in enumerate(lines_of(block.source)):
-            match = _NAME_VALUE.match(line)
+            match = re.match(_NAME_VALUE, line)
             if match:
                 rows.append((block.line + offset, (match.group("name"), match.group("value").strip())))
     if not rows:

@@ -13,10 +13,10 @@ import os
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from tssa.errors import RefusedError, TssaError
+from tssa.records import Record
 from tssa.regularfiles import FileRefusedError, Problem, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -31,12 +31,15 @@ class FileTooLargeError(RefusedError):
     """A file is larger than an update reads."""
 
 
-@dataclass(frozen=True)
-class Encoding:
+class Encoding(Record):
     """How a text file is stored: its codec and the byte-order mark it starts with."""
 
     codec: str
-    bom: bytes = b""
+    bom: bytes
+
+    def __init__(self, codec: str, bom: bytes = b"") -> None:
+        self.codec = codec
+        self.bom = bom
 
     @property
     def name(self) -> str:
