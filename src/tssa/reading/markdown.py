@@ -18,6 +18,7 @@ import gc
 import re
 import unicodedata
 from array import array
+from itertools import repeat
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -232,6 +233,10 @@ class Leads(Sequence[Lead]):
         self._starts.append(start)
         self._lines.append(line)
         self._in_list.append(in_list)
+
+    def find_lines(self, byte_starts: Sequence[int]) -> None:
+        """Work out each lead's line from where it starts, for leads added by start alone."""
+        self._lines = array(self._starts.typecode, map(bisect_right, repeat(byte_starts), self._starts))
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -680,7 +685,7 @@ class _Reader:
         index = self.index
         starts = index.byte_starts  # a span's line: bisect_right(starts, offset)
         links, html = self.links, self.html
-        add_lead = self.leads.add
+        lead_starts, lead_in_list = self.leads._starts.append, self.leads._in_list.append  # lines: at the end
         headings, blocks, items, seen = self.headings, self.blocks, self.items, self.seen
         document_text, is_blank = self.document_text, index.is_blank
         stack: list[str] = []  # the open blocks, outermost first
@@ -705,14 +710,7 @@ class _Reader:
         # One copy kept of each text (a title, a cell, a link's target and text) a big document repeats; the
         # first few thousand met are looked for, so texts that never repeat cost little room.
         known: dict[str, str] = {}
-
-        def kept(text: str) -> str:
-            found = known.get(text)
-            if found is not None:
-                return found
-            if len(known) < _KNOWN_TEXTS:
-                known[text] = text
-            return text
+        known_get, keep = known.get, known.setdefault  # `known_get(text) or keep(text, text)`, inline: it is quicker
 
         for base, piece in _pieces(index, PIECE):
             for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
@@ -733,7 +731,8 @@ class _Reader:
                         if in_item and not loose_text:
                             loose_text = True
                             start = span["start"] + base
-                            add_lead(start, bisect_right(starts, start), after_item)
+                            lead_starts(start)
+                            lead_in_list(after_item)
                     after_item = item_empty = False
                     continue
                 (key,) = event  # an event is a dict of one key
@@ -754,18 +753,23 @@ class _Reader:
                     if in_item and not loose_text:
                         loose_text = True
                         start = span["start"] + base
-                        add_lead(start, bisect_right(starts, start), after_item)
+                        lead_starts(start)
+                        lead_in_list(after_item)
                     after_item = item_empty = False
                     continue
                 if key == "Start":
                     start = span["start"] + base
-                    tag = value if value.__class__ is str else next(iter(value))
+                    if value.__class__ is str:
+                        tag = value
+                    else:
+                        (tag,) = value
                     if tag not in _CONTAINERS and end > content_end:
                         content_end = end
                     if tag in _INLINE_TAGS:
                         if in_item and not loose_text:
                             loose_text = True
-                            add_lead(start, bisect_right(starts, start), after_item)
+                            lead_starts(start)
+                            lead_in_list(after_item)
                         if tag == "Link" or tag == "Image":
                             data = value[tag]
                             if data["link_type"] in _REFERENCE_LINKS:
@@ -789,7 +793,8 @@ class _Reader:
                     elif in_item:
                         loose_text = False  # a block inside the item: text after it is a paragraph of its own
                     if tag == "Paragraph":
-                        add_lead(start, bisect_right(starts, start), after_item)
+                        lead_starts(start)
+                        lead_in_list(after_item)
                     elif tag == "Item":
                         loose_text = False
                         if start >= content_end:
@@ -816,20 +821,25 @@ class _Reader:
                     stack.append(tag)
                     continue
                 if key == "End":
-                    tag = value if value.__class__ is str else next(iter(value))
+                    if value.__class__ is str:
+                        tag = value
+                    else:
+                        (tag,) = value
                     if tag not in _CONTAINERS and end > content_end:
                         content_end = end
                     if tag in _INLINE_TAGS:
                         if tag == "Link" or tag == "Image":
                             place, href, start, parts = open_links.pop()
                             text = "".join(parts)
-                            links[place] = Link(kept(href), kept(text), bisect_right(starts, start))
+                            href = known_get(href) or (keep(href, href) if len(known) < _KNOWN_TEXTS else href)
+                            text = known_get(text) or (keep(text, text) if len(known) < _KNOWN_TEXTS else text)
+                            links[place] = Link(href, text, bisect_right(starts, start))
                         continue
                     stack.pop()
                     in_item = bool(stack) and stack[-1] == "Item"
                     if tag == "Heading":
                         title = "".join(text_parts or ())
-                        title = kept(title)
+                        title = known_get(title) or (keep(title, title) if len(known) < _KNOWN_TEXTS else title)
                         text_parts = None
                         line = bisect_right(starts, heading_start)
                         bare = _anchor_base(title)  # the anchor before repeated ones are numbered
@@ -841,7 +851,7 @@ class _Reader:
                         (self.nested if stack else self.items).append(heading)
                     elif tag == "TableCell":
                         text = "".join(text_parts or ())
-                        row.append(kept(text))
+                        row.append((known_get(text) or (keep(text, text) if len(known) < _KNOWN_TEXTS else text)))
                         text_parts = None
                     elif tag == "TableHead":
                         header = tuple(row)
@@ -888,9 +898,11 @@ class _Reader:
                     if in_item and not loose_text:
                         loose_text = True
                         start = span["start"] + base
-                        add_lead(start, bisect_right(starts, start), after_item)
+                        lead_starts(start)
+                        lead_in_list(after_item)
                 after_item = item_empty = False
 
+        self.leads.find_lines(starts)
         roots, preamble = _section_tree(_opened_at(self.items, self.nested))
         return MarkdownDocument(
             self.headings,
