@@ -18,9 +18,9 @@ import gc
 import re
 import unicodedata
 from array import array
-from itertools import repeat
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
 
 import pyromark
 
@@ -693,6 +693,7 @@ class _Reader:
         top_kind = ""  # the top-level block being read
         top_start = 0
         content_end = 0  # where the last content of the top-level block ends (a list's own end runs on)
+        in_list = False  # the top-level block is a list: only a list's `content_end` is needed
         list_items = 0  # a top-level list's items that hold something
         item_empty = False
         after_item = False  # the event before was the start of a list item
@@ -714,14 +715,16 @@ class _Reader:
 
         for base, piece in _pieces(index, PIECE):
             for event, span in _untyped(_PARSER.events_with_range(piece, merge_text=True)):
-                end = span["end"] + base
                 if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-                    if end > content_end:
-                        content_end = end
+                    if in_list:
+                        end = span["end"] + base
+                        if end > content_end:
+                            content_end = end
                     if skipping:
                         continue
                     if event == "Rule":
                         if not stack:
+                            end = span["end"] + base
                             self._block(
                                 "rule", bisect_right(starts, span["start"] + base), bisect_right(starts, end - 1)
                             )
@@ -739,12 +742,16 @@ class _Reader:
                 value = event[key]
                 if skipping:
                     skipping += _link_depth(key, value)
-                    if end > content_end:
-                        content_end = end
+                    if in_list:
+                        end = span["end"] + base
+                        if end > content_end:
+                            content_end = end
                     continue
                 if key == "Text" or key == "Code":
-                    if end > content_end:
-                        content_end = end
+                    if in_list:
+                        end = span["end"] + base
+                        if end > content_end:
+                            content_end = end
                     if text_parts is not None:
                         text_parts.append(value)
                     if open_links:
@@ -763,7 +770,8 @@ class _Reader:
                         tag = value
                     else:
                         (tag,) = value
-                    if tag not in _CONTAINERS and end > content_end:
+                    end = span["end"] + base
+                    if in_list and tag not in _CONTAINERS and end > content_end:
                         content_end = end
                     if tag in _INLINE_TAGS:
                         if in_item and not loose_text:
@@ -790,6 +798,7 @@ class _Reader:
                         continue
                     if not stack:
                         top_kind, top_start, content_end, list_items = tag, start, start + 1, 0
+                        in_list = tag == "List"
                     elif in_item:
                         loose_text = False  # a block inside the item: text after it is a paragraph of its own
                     if tag == "Paragraph":
@@ -825,7 +834,8 @@ class _Reader:
                         tag = value
                     else:
                         (tag,) = value
-                    if tag not in _CONTAINERS and end > content_end:
+                    end = span["end"] + base
+                    if in_list and tag not in _CONTAINERS and end > content_end:
                         content_end = end
                     if tag in _INLINE_TAGS:
                         if tag == "Link" or tag == "Image":
@@ -851,7 +861,7 @@ class _Reader:
                         (self.nested if stack else self.items).append(heading)
                     elif tag == "TableCell":
                         text = "".join(text_parts or ())
-                        row.append((known_get(text) or (keep(text, text) if len(known) < _KNOWN_TEXTS else text)))
+                        row.append(known_get(text) or (keep(text, text) if len(known) < _KNOWN_TEXTS else text))
                         text_parts = None
                     elif tag == "TableHead":
                         header = tuple(row)
@@ -884,8 +894,10 @@ class _Reader:
                             items.append(block)
                     after_item = False
                     continue
-                if end > content_end:
-                    content_end = end
+                if in_list:
+                    end = span["end"] + base
+                    if end > content_end:
+                        content_end = end
                 if key == "Html":
                     if html_parts is not None:
                         html_parts.append(value)
