@@ -747,23 +747,6 @@ class _Reader:
                         if end > content_end:
                             content_end = end
                     continue
-                if key == "Text" or key == "Code":
-                    if in_list:
-                        end = span["end"] + base
-                        if end > content_end:
-                            content_end = end
-                    if text_parts is not None:
-                        text_parts.append(value)
-                    if open_links:
-                        for *_, parts in open_links:
-                            parts.append(value)
-                    if in_item and not loose_text:
-                        loose_text = True
-                        start = span["start"] + base
-                        lead_starts(start)
-                        lead_in_list(after_item)
-                    after_item = item_empty = False
-                    continue
                 if key == "Start":
                     start = span["start"] + base
                     if value.__class__ is str:
@@ -846,7 +829,7 @@ class _Reader:
                             links[place] = Link(href, text, bisect_right(starts, start))
                         continue
                     stack.pop()
-                    in_item = bool(stack) and stack[-1] == "Item"
+                    in_item = stack[-1] == "Item" if stack else False
                     if tag == "Heading":
                         title = "".join(text_parts or ())
                         title = known_get(title) or (keep(title, title) if len(known) < _KNOWN_TEXTS else title)
@@ -893,6 +876,23 @@ class _Reader:
                             blocks.append(block)
                             items.append(block)
                     after_item = False
+                    continue
+                if key == "Text" or key == "Code":
+                    if in_list:
+                        end = span["end"] + base
+                        if end > content_end:
+                            content_end = end
+                    if text_parts is not None:
+                        text_parts.append(value)
+                    if open_links:
+                        for *_, parts in open_links:
+                            parts.append(value)
+                    if in_item and not loose_text:
+                        loose_text = True
+                        start = span["start"] + base
+                        lead_starts(start)
+                        lead_in_list(after_item)
+                    after_item = item_empty = False
                     continue
                 if in_list:
                     end = span["end"] + base
