@@ -581,6 +581,7 @@ def _tabs_out_of_delimiter_rows(text: str) -> str:
 # heading: the parser holds every event of what it is given at once, some eight times the text.
 PIECE = 1 << 18
 # A blank line, then an ATX heading at the start of the next line: where a piece may end.
+_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _PIECE_END = re.compile(r"\n[ \t]*\r?\n(?=#{1,6}(?:[ \t\r\n]|\Z))")
 # Blocks that run on over a blank line and a heading when nothing closes them.
 _OPEN_ENDED = frozenset({"CodeBlock", "HtmlBlock"})
@@ -795,7 +796,7 @@ class _Reader:
                             item_empty = True
                     elif tag == "Heading":
                         text_parts, heading_start = [], start
-                        heading_level = int(value[tag]["level"][1])
+                        heading_level = _LEVELS[value[tag]["level"]]
                     elif tag == "TableCell":
                         text_parts = []
                     elif tag == "TableRow":
@@ -1004,21 +1005,25 @@ def _section_tree(items: Iterable[Block | Heading]) -> tuple[list[DocumentSectio
     preamble: list[Block] = []
     roots: list[DocumentSection] = []
     stack: list[tuple[DocumentSection, list[DocumentSection]]] = []  # the open sections and their children
+    levels: list[int] = []  # their headings' levels
     section: DocumentSection | None = None  # the last opened: blocks go to it until the next heading
     blocks = preamble
     for item in items:
-        if not isinstance(item, Heading):
-            blocks.append(item)
+        if item.__class__ is not Heading:
+            blocks.append(item)  # type: ignore[arg-type]
             continue
         if section is not None:
             section.blocks = tuple(blocks)
         blocks = []
-        while stack and stack[-1][0].heading.level >= item.level:
+        level = item.level
+        while levels and levels[-1] >= level:
+            levels.pop()
             done, children = stack.pop()
             done.children = tuple(children)
         section = DocumentSection(item)
         (stack[-1][1] if stack else roots).append(section)
         stack.append((section, []))
+        levels.append(level)
     if section is not None:
         section.blocks = tuple(blocks)
     for done, children in stack:
