@@ -229,13 +229,12 @@ class Leads(Sequence[Lead]):
         self._in_list = bytearray()
         self._read: tuple[Lead, ...] | None = None
 
-    def add(self, start: int, line: int, in_list: bool) -> None:
-        self._starts.append(start)
-        self._lines.append(line)
-        self._in_list.append(in_list)
+    def adders(self) -> tuple[Callable[[int], None], Callable[[int], None]]:
+        """How to add a lead: its start (a UTF-8 byte offset), and whether a list item starts with it."""
+        return self._starts.append, self._in_list.append
 
     def find_lines(self, byte_starts: Sequence[int]) -> None:
-        """Work out each lead's line from where it starts, for leads added by start alone."""
+        """Work out each lead's line from where it starts, once all are added."""
         self._lines = array(self._starts.typecode, map(bisect_right, repeat(byte_starts), self._starts))
 
     def __len__(self) -> int:
@@ -686,7 +685,7 @@ class _Reader:
         index = self.index
         starts = index.byte_starts  # a span's line: bisect_right(starts, offset)
         links, html = self.links, self.html
-        lead_starts, lead_in_list = self.leads._starts.append, self.leads._in_list.append  # lines: at the end
+        lead_starts, lead_in_list = self.leads.adders()  # each lead's line is found at the end, all at once
         headings, blocks, items, seen = self.headings, self.blocks, self.items, self.seen
         document_text, is_blank = self.document_text, index.is_blank
         stack: list[str] = []  # the open blocks, outermost first
