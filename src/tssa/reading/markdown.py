@@ -753,9 +753,10 @@ class _Reader:
                         tag = value
                     else:
                         (tag,) = value
-                    end = span["end"] + base
-                    if in_list and tag not in _CONTAINERS and end > content_end:
-                        content_end = end
+                    if in_list and tag not in _CONTAINERS:
+                        end = span["end"] + base
+                        if end > content_end:
+                            content_end = end
                     if tag in _INLINE_TAGS:
                         if in_item and not loose_text:
                             loose_text = True
@@ -771,7 +772,7 @@ class _Reader:
                                 open_links.append((len(links), href, start, []))
                                 links.append(_NO_LINK)  # in the order links open: a link before the image it holds
                             else:
-                                source = index.between(start, end)
+                                source = index.between(start, span["end"] + base)
                                 if text_parts is not None:
                                     text_parts.append(source)
                                 for *_, parts in open_links:
@@ -817,9 +818,10 @@ class _Reader:
                         tag = value
                     else:
                         (tag,) = value
-                    end = span["end"] + base
-                    if in_list and tag not in _CONTAINERS and end > content_end:
-                        content_end = end
+                    if in_list and tag not in _CONTAINERS:
+                        end = span["end"] + base
+                        if end > content_end:
+                            content_end = end
                     if tag in _INLINE_TAGS:
                         if tag == "Link" or tag == "Image":
                             place, href, start, parts = open_links.pop()
@@ -857,13 +859,15 @@ class _Reader:
                         html_parts = None
                     elif tag == "CodeBlock":
                         first = bisect_right(starts, span["start"] + base)
-                        self.code_lines.add(first, bisect_right(starts, max(span["start"] + base, end - 1)))
+                        self.code_lines.add(
+                            first, bisect_right(starts, max(span["start"] + base, span["end"] + base - 1))
+                        )
                     elif tag == "Item" and len(stack) == 1 and top_kind == "List" and not item_empty:
                         list_items += 1
                     if not stack and top_kind != "Heading":
                         # a list's own span runs on over blank lines and link references: it ends with its content
                         first = bisect_right(starts, top_start)
-                        last = bisect_right(starts, (content_end if tag == "List" else end) - 1)
+                        last = bisect_right(starts, (content_end if tag == "List" else span["end"] + base) - 1)
                         while last > first and is_blank(last):
                             last -= 1
                         if last == first:
