@@ -22,8 +22,16 @@ if TYPE_CHECKING:
 _MAX_CHUNK = 32
 
 
-def run_in_workers(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
-    """`[function(item) for item in items]`, computed by `workers` processes, in the items' order."""
+def run_in_workers(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Result]:
+    """`[function(item) for item in items]`, computed by `workers` processes, in the items' order.
+
+    `meanwhile` is called in this process once the items are handed out, while it would otherwise wait.
+    """
     from concurrent.futures import ProcessPoolExecutor  # costs start-up time; only when needed
 
     chunk = max(1, min(len(items) // (workers * 4), _MAX_CHUNK))
@@ -32,6 +40,8 @@ def run_in_workers(function: Callable[[Item], Result], items: Sequence[Item], wo
         # The workers start while the tasks are handed out; Ctrl-C waits until each can ignore it.
         with _interrupts_held():
             results = pool.map(function, items, chunksize=chunk)
+        if meanwhile is not None:
+            meanwhile()
         return list(results)
     finally:
         pool.shutdown(cancel_futures=True)

@@ -9,7 +9,7 @@ cannot be read, are listed as problems; they never stop the index.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -58,8 +58,15 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
     for file in files:
         by_folder.setdefault(file.path.parent, []).append(file)
     folders = sorted(by_folder, key=lambda folder: _relative(folder, root))
-    records = _records([by_folder[folder] for folder in folders], root)
-    dates = last_change_dates(root, [file.path for file in files])
+    dates: dict[Path, str] = {}
+    not_packages: list[dict[str, str]] = []
+
+    def beside_the_records() -> None:
+        # Git's dates and the folders beside the packages, while the workers read the packages.
+        dates.update(last_change_dates(root, [file.path for file in files]))
+        not_packages.extend(_not_packages(root, folders, real))
+
+    records = _records([by_folder[folder] for folder in folders], root, beside_the_records)
     problems: list[dict[str, str]] = []
     for folder, record in zip(folders, records, strict=True):
         for document in record["documents"]:
@@ -71,17 +78,18 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
         {"path": _relative(file.path, root), "message": file.refusal.message} for file in unlisted if file.refusal
     )
     reported = {problem["path"] for problem in problems}
-    problems.extend(problem for problem in _not_packages(root, folders, real) if problem["path"] not in reported)
+    problems.extend(problem for problem in not_packages if problem["path"] not in reported)
     records.sort(key=lambda record: (record["project"]["value"].casefold(), record["path"]))
     problems.sort(key=lambda problem: (problem["path"], problem["message"]))
     return {"format": FORMAT, "packages": records, "problems": problems}
 
 
-def _records(packages: list[list[PackageFile]], root: Path) -> list[dict[str, Any]]:
+def _records(packages: list[list[PackageFile]], root: Path, meanwhile: Callable[[], object]) -> list[dict[str, Any]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(packages) < _PARALLEL_FROM or workers < 2:
+        meanwhile()
         return [package_record(files, root) for files in packages]
-    return run_in_workers(partial(package_record, root=root), packages, workers)
+    return run_in_workers(partial(package_record, root=root), packages, workers, meanwhile)
 
 
 @without_cycle_collection  # a package's parses and records hold no cycles: collecting between them is wasted
