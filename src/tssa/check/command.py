@@ -14,7 +14,7 @@ from tssa.check.report import as_markdown, present, rules_listing
 from tssa.errors import ExitCode, RefusedError, UsageError
 from tssa.reading.findings import DocumentReport, Linter, check_files
 from tssa.reading.outline import GUIDE_VERSIONS, guide_order
-from tssa.reading.package import find_package_files
+from tssa.reading.package import iter_package_files
 from tssa.reading.rules import Finding, Selection
 from tssa.records import replace
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     oldest = _oldest_outline(args.outline)
     if args.summary is not None:
         _check_summary(args.summary)
-    checked = check_files(find_package_files(args.paths), lint=linter)
+    checked = check_files(iter_package_files(args.paths), lint=linter)
     reports = [
         replace(
             report,

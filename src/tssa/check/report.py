@@ -74,15 +74,15 @@ def as_text(reports: Sequence[DocumentReport], selection: Selection) -> str:
     lines: list[str] = []
     for report in reports:
         done, total = report.sections_written, report.sections_total
-        lines.append(
-            f"{printable(_shown(report.file.path))}  {progress_bar(done, total)}  "
-            f"{done}/{total} sections written ({_percent(report)}%)"
-        )
+        path = report.file.path
+        shown = printable(_shown(path))
+        lines.append(f"{shown}  {progress_bar(done, total)}  {done}/{total} sections written ({_percent(report)}%)")
         for finding in report.findings:
             severity = selection.severity(finding).value
+            # Most findings name the document's own path (the same object, even after the workers' pickling).
+            where = shown if finding.path is path else printable(_shown(finding.path))
             lines.append(
-                f"  {printable(_shown(finding.path))}:{finding.line}: {severity} {finding.code} {finding.name}: "
-                f"{printable(finding.message)}"
+                f"  {where}:{finding.line}: {severity} {finding.code} {finding.name}: {printable(finding.message)}"
             )
     lines.append(_counts(reports, selection))
     return "\n".join(lines)

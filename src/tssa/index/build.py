@@ -9,9 +9,10 @@ cannot be read, are listed as problems; they never stop the index.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from tssa.index.gitdates import last_change_dates
 from tssa.reading.facts import Fact, PackageFacts, package_facts, project_folder
 from tssa.reading.findings import DocumentReport, check_and_parse
 from tssa.reading.markdown import without_cycle_collection
-from tssa.reading.package import PackageFile, find_package_files
+from tssa.reading.package import PackageFile, iter_package_files
 from tssa.regularfiles import Problem
 from tssa.workers import run_in_workers
 
@@ -48,18 +49,40 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
     """
     real = _RealPaths(root)
     written = {output.resolve() for output in outputs}
-    found = [file for file in find_package_files([root]) if real(file.path) not in written]
-    # A folder that cannot be listed (or lies too deep) is a problem of the tree, never a package of its parent.
-    unlisted = [
-        file for file in found if file.refusal is not None and file.refusal.problem is Problem.UNREADABLE_FOLDER
-    ]
-    files = [file for file in found if file not in unlisted]
-    by_folder: dict[Path, list[PackageFile]] = {}
-    for file in files:
-        by_folder.setdefault(file.path.parent, []).append(file)
-    folders = sorted(by_folder, key=lambda folder: _relative(folder, root))
-    records = _records([by_folder[folder] for folder in folders], root)
-    dates = last_change_dates(root, [file.path for file in files])
+    files: list[PackageFile] = []
+    unlisted: list[PackageFile] = []
+    folders: list[Path] = []  # in the order found: the records come back in it
+
+    def packages() -> Iterator[list[PackageFile]]:
+        # A package's files are found one after another (`walk` lists each folder once), so each is handed
+        # to the workers as soon as the next folder's file shows it complete.
+        package: list[PackageFile] = []
+        for file in iter_package_files([root]):
+            if real(file.path) in written:
+                continue
+            # A folder that cannot be listed (or lies too deep) is a problem of the tree, never a package.
+            if file.refusal is not None and file.refusal.problem is Problem.UNREADABLE_FOLDER:
+                unlisted.append(file)
+                continue
+            files.append(file)
+            if package and file.path.parent != package[0].path.parent:
+                folders.append(package[0].path.parent)
+                yield package
+                package = []
+            package.append(file)
+        if package:
+            folders.append(package[0].path.parent)
+            yield package
+
+    dates: dict[Path, str] = {}
+    not_packages: list[dict[str, str]] = []
+
+    def beside_the_records() -> None:
+        # Git's dates and the folders beside the packages, while the workers read the packages.
+        dates.update(last_change_dates(root, [file.path for file in files]))
+        not_packages.extend(_not_packages(root, folders, real))
+
+    records = _records(packages(), root, beside_the_records)
     problems: list[dict[str, str]] = []
     for folder, record in zip(folders, records, strict=True):
         for document in record["documents"]:
@@ -71,17 +94,23 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
         {"path": _relative(file.path, root), "message": file.refusal.message} for file in unlisted if file.refusal
     )
     reported = {problem["path"] for problem in problems}
-    problems.extend(problem for problem in _not_packages(root, folders, real) if problem["path"] not in reported)
+    problems.extend(problem for problem in not_packages if problem["path"] not in reported)
     records.sort(key=lambda record: (record["project"]["value"].casefold(), record["path"]))
     problems.sort(key=lambda problem: (problem["path"], problem["message"]))
     return {"format": FORMAT, "packages": records, "problems": problems}
 
 
-def _records(packages: list[list[PackageFile]], root: Path) -> list[dict[str, Any]]:
+def _records(
+    packages: Iterator[list[PackageFile]], root: Path, meanwhile: Callable[[], object]
+) -> list[dict[str, Any]]:
+    """The packages' records, in their order; `meanwhile` is called once the last package is found."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(packages) < _PARALLEL_FROM or workers < 2:
-        return [package_record(files, root) for files in packages]
-    return run_in_workers(partial(package_record, root=root), packages, workers)
+    first = list(islice(packages, _PARALLEL_FROM))
+    if len(first) < _PARALLEL_FROM or workers < 2:
+        every = [*first, *packages]
+        meanwhile()
+        return [package_record(files, root) for files in every]
+    return run_in_workers(partial(package_record, root=root), chain(first, packages), workers, meanwhile)
 
 
 @without_cycle_collection  # a package's parses and records hold no cycles: collecting between them is wasted

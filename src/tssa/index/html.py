@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from html import escape as escape_html
 from pathlib import Path
 from typing import Any
@@ -229,7 +230,7 @@ def render_html(index: dict[str, Any], root: Path, page: Path) -> str:
 
 def _row(record: dict[str, Any], position: int, root: Path, base: Path) -> str:
     project = escape(record["project"]["value"])
-    folder = relative_link(root / record["path"], base, folder=True)
+    folder = relative_link(os.path.join(root, record["path"]), base, folder=True)
     provider_fact = record["metadata"]["security_provider"]
     provider = value_or_text(provider_fact)
     readme = record["readme"]
@@ -263,7 +264,7 @@ def _row(record: dict[str, Any], position: int, root: Path, base: Path) -> str:
             continue
         done, total = document["sections_written"], document["sections_total"]
         width = round(100 * float(document["completeness"]))
-        link = relative_link(root / document["path"], base)
+        link = relative_link(os.path.join(root, document["path"]), base)
         label = f"{done} of {total} sections written"
         cells.append(
             _cell(

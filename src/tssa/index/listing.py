@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -54,8 +55,13 @@ def web_link(label: str, url: str | None) -> str:
     return text(label)
 
 
-def relative_link(target: Path, base: Path, folder: bool = False) -> str:
+def relative_link(target: Path | str, base: Path | str, folder: bool = False) -> str:
     """A relative URL from the folder `base` to `target`, percent-encoded."""
+    return _relative_link(os.fspath(target), os.fspath(base), folder)
+
+
+@cache  # the listing links to each package from several groups, and the page again: each worked out once
+def _relative_link(target: str, base: str, folder: bool) -> str:
     relative = Path(os.path.relpath(target, base)).as_posix()
     # A name's bytes that are not UTF-8 (kept as surrogate escapes) are percent-encoded as the bytes they are.
     return quote(relative.encode("utf-8", "surrogateescape"), safe="/") + (
@@ -153,9 +159,9 @@ def render_listing(index: dict[str, Any], root: Path, listing: Path) -> str:
 
 
 def _row(record: dict[str, Any], root: Path, base: Path) -> str:
-    project = link(record["project"]["value"], relative_link(root / record["path"], base, folder=True))
+    project = link(record["project"]["value"], relative_link(os.path.join(root, record["path"]), base, folder=True))
     documents = ", ".join(
-        f"{link(DOCUMENT_NAMES[document['document']], relative_link(root / document['path'], base))} "
+        f"{link(DOCUMENT_NAMES[document['document']], relative_link(os.path.join(root, document['path']), base))} "
         f"{percent(document)}%"
         for document in record["documents"]
     )
@@ -196,7 +202,7 @@ def _groups(
     for _, (shown, members) in sorted(groups.items(), key=lambda item: rank(item[0])):
         lines += [f"### {text(shown)}", ""]
         for record in members:
-            target = relative_link(root / record["path"], base, folder=True)
+            target = relative_link(os.path.join(root, record["path"]), base, folder=True)
             lines.append(f"- {link(record['project']['value'], target)} ({STATE_TITLES[record['state']].lower()})")
         lines.append("")
     return lines

@@ -10,8 +10,9 @@ import os
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -323,14 +324,19 @@ def _example_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[F
 _PARALLEL_FROM = 24
 
 
-def check_files(files: list[PackageFile], lint: Linter | None = None) -> list[DocumentReport]:
-    """Check many documents, spread over the machine's cores when there are enough."""
+def check_files(files: Iterable[PackageFile], lint: Linter | None = None) -> list[DocumentReport]:
+    """Check many documents, spread over the machine's cores when there are enough.
+
+    `files` may be found while the first are checked: the workers start before the last is found.
+    """
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < _PARALLEL_FROM or workers < 2:
-        return [check_file(file, lint) for file in files]
+    files = iter(files)
+    first = list(islice(files, _PARALLEL_FROM))
+    if len(first) < _PARALLEL_FROM or workers < 2:
+        return [check_file(file, lint) for file in chain(first, files)]
     from tssa.workers import run_in_workers  # here: a check of a few files starts without it
 
-    return run_in_workers(partial(check_file, lint=lint), files, workers)
+    return run_in_workers(partial(check_file, lint=lint), chain(first, files), workers)
 
 
 def missing_entries(resolution: Resolution) -> list[Resolved]:

@@ -55,27 +55,34 @@ def find_package_files(paths: Iterable[Path]) -> list[PackageFile]:
     are not regular files, links out, and folders that cannot be listed come
     back with a `refusal` and are never opened.
     """
+    return list(iter_package_files(paths))
+
+
+def iter_package_files(paths: Iterable[Path]) -> Iterator[PackageFile]:
+    """`find_package_files`, each file given as soon as it is found (its errors raised when reached)."""
     paths = list(paths)
     roots = Roots.of(paths)
-    found: list[PackageFile] = []
+    # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
+    seen: set[str] = set()
+    real = _RealPaths()
     for path in paths:
         if not os.path.lexists(path):
             raise PathNotFoundError(f"{path}: no such file or folder")
         if not os.path.isdir(path):
             path = _document_of_leftover(path)
             document = document_for_filename(path.name) or _guess_document(path)
-            found.append(PackageFile(path, document, file_refusal(path, roots)))
-            continue
-        files = list(_package_files_below(path, roots))
-        if not files:
+            files: Iterable[PackageFile] = [PackageFile(path, document, file_refusal(path, roots))]
+        else:
+            files = _package_files_below(path, roots)
+        empty = True
+        for file in files:
+            empty = False
+            key = real(file.path) if file.refusal is None else str(file.path)
+            if key not in seen:
+                seen.add(key)
+                yield file
+        if empty:
             raise NoPackageError(f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md")
-        found.extend(files)
-    # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
-    unique: dict[str, PackageFile] = {}
-    real = _RealPaths()
-    for file in found:
-        unique.setdefault(real(file.path) if file.refusal is None else str(file.path), file)
-    return list(unique.values())
 
 
 class _RealPaths:
