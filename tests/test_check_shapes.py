@@ -276,3 +276,29 @@ def test_a_table_of_contents_in_any_form_is_found(toc: str) -> None:
 def test_the_title_never_stands_for_a_section() -> None:
     entries = {entry.key: entry for entry in resolve(SELF_ASSESSMENT, parse("# Overview of Kite\n\nText.\n")).entries}
     assert entries["overview"].status is Status.MISSING
+
+
+def test_a_long_document_has_its_example_values_and_draft_lines_found_wherever_they_fall(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The text is searched a piece at a time (64 Ki characters): a value cut by a piece's end is still found.
+    path = copied("bullets", tmp_path) / "self-assessment.md"
+    text = path.read_text(encoding="utf-8") + "\n"
+    piece = 1 << 16
+
+    def pad_to(text: str, start: int) -> str:
+        """A filler paragraph (with a character outside the BMP) and a blank line, up to character `start`."""
+        unit = "Quokka 🚀 runs on small clusters. "
+        filler = unit * ((start - len(text)) // len(unit) + 1)
+        return text + filler[: start - len(text) - 2] + "\n\n"
+
+    text = pad_to(text, piece - 3) + "Flibble is named here.\n\n"
+    text = pad_to(text, 2 * piece - 2) + "TODO: finish this.\n"
+    assert text.index("Flibble") == piece - 3 and text.index("TODO") == 2 * piece - 2
+    path.write_text(text, encoding="utf-8")
+    code, found = findings(capsys, path)
+    lines = text.split("\n")
+    flibble = next(number for number, line in enumerate(lines, 1) if "Flibble is named" in line)
+    todo = next(number for number, line in enumerate(lines, 1) if "TODO: finish" in line)
+    assert code == 0  # both are warnings
+    assert [(f["line"], f["code"]) for f in found] == [(flibble, "TSSA405"), (todo, "TSSA401")]

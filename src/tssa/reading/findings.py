@@ -10,7 +10,7 @@ import os
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
@@ -89,14 +89,24 @@ _PLAIN_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 def _example_hints(text: str) -> list[int]:
     """Where an example value's hint word starts, in order (a hint on a line with no example value finds none)."""
-    folded = text.translate(_PLAIN_LETTERS).lower()
-    starts: list[int] = []
-    for word in _HINT_WORDS:
-        at = folded.find(word)
-        while at != -1:
-            starts.append(at)
-            at = folded.find(word, at + 1)
-    return sorted(starts)
+    return sorted(_folded_finds(text, _HINT_WORDS))
+
+
+# Texts are folded this many characters at a time: a copy of a whole big text in lower case would cost more
+# memory than the document model does.
+_FOLD_CHUNK = 1 << 16
+
+
+def _folded_finds(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    """Where each of `words` (plain, in lower case) starts in `text` in lower case, folded a chunk at a time."""
+    overlap = max(len(word) for word in words) - 1
+    for base in range(0, len(text), _FOLD_CHUNK):
+        folded = text[base : base + _FOLD_CHUNK + overlap].translate(_PLAIN_LETTERS).lower()
+        for word in words:
+            at = folded.find(word)
+            while -1 < at < _FOLD_CHUNK:  # a start in the overlap is the next chunk's to find
+                yield base + at
+                at = folded.find(word, at + 1)
 
 
 def _leads_package(path: Path) -> bool:
@@ -581,8 +591,7 @@ def _line_findings(path: Path, text: str, parsed: MarkdownDocument) -> list[Find
     if (
         "<<<<<<<" not in text
         and ">>>>>>>" not in text
-        and "todo" not in text.lower()
-        and "reference:" not in text.lower()
+        and next(_folded_finds(text, ("todo", "reference:")), None) is None
     ):
         return findings
     if _LINE_FINDING_HINT.search(text) is None:
