@@ -303,7 +303,9 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 # A lead that opens with a link to a heading (`[Goals](#goals)`, `1. [Goals](#goals)`), after nothing but
 # punctuation: `^\W*\[[^\]]*\]\(#`, written to read each character once. A `[` whose first `]` is not
 # followed by `(#` is passed over with the `[`s before that `]`; then a later `[` may still open the link.
-_TOC_ENTRY = re.compile(r"^[^\w\[]*+(?:\[[^\]\w]*+\](?!\(#)[^\w\[]*+)*+\[[^\]]*+\]\(#")
+# Each run can end in one place only, so backtracking stays linear. No possessive group (`(...)*+`): early
+# Python 3.11 releases match one wrongly (with Debian 12's 3.11.2 no table of contents was ever found).
+_TOC_ENTRY = re.compile(r"^[^\w\[]*(?:\[[^\]\w]*\](?!\(#)[^\w\[]*)*\[[^\]]*\]\(#")
 
 
 _BOLD_START = re.compile(
