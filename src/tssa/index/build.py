@@ -18,6 +18,7 @@ from typing import Any
 
 from tssa.index.gitdates import last_change_dates
 from tssa.reading.facts import Fact, PackageFacts, package_facts, project_folder
+from tssa.reading.files import RealPaths
 from tssa.reading.findings import DocumentReport, check_and_parse
 from tssa.reading.markdown import without_cycle_collection
 from tssa.reading.package import PackageFile, iter_package_files
@@ -47,7 +48,7 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
 
     `outputs` are the files the index writes: a listing named README.md is never read as a joint README.
     """
-    real = _RealPaths(root)
+    real = RealPaths()
     written = {output.resolve() for output in outputs}
     files: list[PackageFile] = []
     unlisted: list[PackageFile] = []
@@ -58,7 +59,7 @@ def build_index(root: Path, outputs: Sequence[Path] = ()) -> dict[str, Any]:
         # to the workers as soon as the next folder's file shows it complete.
         package: list[PackageFile] = []
         for file in iter_package_files([root]):
-            if real(file.path) in written:
+            if Path(real(file.path)) in written:
                 continue
             # A folder that cannot be listed (or lies too deep) is a problem of the tree, never a package.
             if file.refusal is not None and file.refusal.problem is Problem.UNREADABLE_FOLDER:
@@ -229,37 +230,6 @@ def _fact(fact: Fact[Any] | None) -> dict[str, Any] | None:
     return {"value": fact.value, "text": fact.text, "file": fact.file, "line": fact.line}
 
 
-class _RealPaths:
-    """`Path.resolve()` of paths below `root`, each folder above them resolved once, not once per path."""
-
-    def __init__(self, root: Path) -> None:
-        self._top = str(root)
-        self._found: dict[str, str] = {}
-
-    def __call__(self, path: Path) -> Path:
-        return Path(self._real(str(path)))
-
-    def _real(self, path: str) -> str:
-        # Up to the nearest folder already resolved (or the root), then down again: no recursion, however deep.
-        below: list[str] = []
-        current = path
-        while current not in self._found:
-            parent, name = os.path.split(current)
-            if current == self._top or not name or name in (".", "..") or not parent.startswith(self._top):
-                self._found[current] = os.path.realpath(current)
-                break
-            below.append(name)
-            current = parent
-        found = self._found[current]
-        for name in reversed(below):
-            current = os.path.join(current, name)
-            # As realpath reads it: the real parent, then this name, and the link's target if it is one.
-            joined = os.path.join(found, name)
-            found = os.path.realpath(joined) if os.path.islink(joined) else joined
-            self._found[current] = found
-        return found
-
-
 def _home(folder: Path, real: Path | None = None) -> str:
     """`tag` for community/assessments/projects/<p>/, `toc` for projects/<p>/security-assessment/."""
     parts = [part.casefold() for part in (real or folder.resolve()).parts]
@@ -277,16 +247,16 @@ def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
-def _not_packages(root: Path, folders: list[Path], real: _RealPaths) -> list[dict[str, str]]:
+def _not_packages(root: Path, folders: list[Path], real: RealPaths) -> list[dict[str, str]]:
     """Folders beside the packages that look meant to hold one, but hold none of its documents."""
-    packages = {real(folder) for folder in folders}
-    projects = {real(project_folder(folder)) for folder in folders}
+    packages = {Path(real(folder)) for folder in folders}
+    projects = {Path(real(project_folder(folder))) for folder in folders}
     containers = {project.parent for project in projects if project != root.resolve()}
     # In the TAG's home (community/assessments/projects/<p>/), every folder there should be a package.
     flat = {
-        real(folder).parent
+        Path(real(folder)).parent
         for folder in folders
-        if project_folder(folder) == folder and _home(folder, real(folder)) == "tag"
+        if project_folder(folder) == folder and _home(folder, Path(real(folder))) == "tag"
     }
     problems: list[dict[str, str]] = []
     for container in sorted(containers):

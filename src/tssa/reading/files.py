@@ -200,3 +200,30 @@ def walk(top: Path, roots: Roots, skip: frozenset[str] = frozenset(), max_depth:
         yield Folder(folder, tuple(sorted(files)))
         yield from sorted(refused, key=lambda item: item.path)
         pending.extend((path, child, depth + 1) for path, child in sorted(folders, reverse=True))
+
+
+class RealPaths:
+    """`os.path.realpath` of many paths, each folder above them resolved once, not once for each path below it."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if ".." in path.parts:
+            return os.path.realpath(path)  # `..` after a link is the link's parent: realpath reads it so
+        absolute = os.path.abspath(path)  # of the working folder, which is real
+        # Up to the nearest path resolved already (or a link, or the top), then down again: no recursion.
+        below: list[str] = []
+        current = absolute
+        while current not in self._found:
+            parent, name = os.path.split(current)
+            if not name or parent == current or os.path.islink(current):
+                self._found[current] = os.path.realpath(current)
+                break
+            below.append(name)
+            current = parent
+        found = self._found[current]
+        for name in reversed(below):
+            current = os.path.join(current, name)
+            found = self._found[current] = os.path.join(found, name)
+        return found

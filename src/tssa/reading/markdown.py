@@ -402,14 +402,6 @@ def _anchor_base(text: str) -> str:
     return "".join(kept).replace(" ", "-")
 
 
-def github_anchor(text: str, seen: dict[str, int]) -> str:
-    """The anchor GitHub gives a heading; `seen` numbers repeated ones as GitHub does."""
-    base = _anchor_base(text)
-    count = seen.get(base, 0)
-    seen[base] = count + 1
-    return base if count == 0 else f"{base}-{count}"
-
-
 def lines_of(text: str) -> list[str]:
     """The lines of a text as the Markdown reader counts them: split at LF, CRLF or CR only.
 

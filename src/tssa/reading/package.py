@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tssa.errors import NotFoundError
-from tssa.reading.files import Roots, file_refusal, walk
+from tssa.reading.files import RealPaths, Roots, file_refusal, walk
 from tssa.reading.outline import DOCUMENTS, Document, document_for_filename
 from tssa.records import Record
 from tssa.regularfiles import Refusal
@@ -64,7 +64,7 @@ def iter_package_files(paths: Iterable[Path]) -> Iterator[PackageFile]:
     roots = Roots.of(paths)
     # A file named twice (a folder and a file in it, or overlapping folders) is checked once.
     seen: set[str] = set()
-    real = _RealPaths()
+    real = RealPaths()
     for path in paths:
         if not os.path.lexists(path):
             raise PathNotFoundError(f"{path}: no such file or folder")
@@ -83,33 +83,6 @@ def iter_package_files(paths: Iterable[Path]) -> Iterator[PackageFile]:
                 yield file
         if empty:
             raise NoPackageError(f"{path}: holds no self-assessment.md, joint-assessment.md or joint-review.md")
-
-
-class _RealPaths:
-    """`os.path.realpath` of many paths, each folder above them resolved once, not once for each path below it."""
-
-    def __init__(self) -> None:
-        self._found: dict[str, str] = {}
-
-    def __call__(self, path: Path) -> str:
-        if ".." in path.parts:
-            return os.path.realpath(path)  # `..` after a link is the link's parent: realpath reads it so
-        absolute = os.path.abspath(path)  # of the working folder, which is real
-        # Up to the nearest path resolved already (or a link, or the top), then down again: no recursion.
-        below: list[str] = []
-        current = absolute
-        while current not in self._found:
-            parent, name = os.path.split(current)
-            if not name or parent == current or os.path.islink(current):
-                self._found[current] = os.path.realpath(current)
-                break
-            below.append(name)
-            current = parent
-        found = self._found[current]
-        for name in reversed(below):
-            current = os.path.join(current, name)
-            found = self._found[current] = os.path.join(found, name)
-        return found
 
 
 def _document_of_leftover(path: Path) -> Path:
